@@ -1,0 +1,608 @@
+//! The command line: `ninsho list | code | add | remove | import`.
+//!
+//! Exit status 0 on success, 1 with a one-line `ninsho: …` message on stderr on
+//! any error, 2 for usage errors (clap). Only this edge uses `anyhow`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use zeroize::Zeroizing;
+
+use crate::formats;
+use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
+use crate::vault::keyring::{KeyringStore, service_name};
+use crate::vault::{self, SecretStore, StoreError, Vault};
+
+/// Largest import file we read: real exports are kilobytes.
+const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ninsho",
+    version,
+    about = "Two-factor authentication codes, with secrets in your OS keyring",
+    long_about = "Two-factor authentication codes (TOTP, HOTP, Steam) with secrets in your OS keyring.\n\
+                  Run without a command to open the window."
+)]
+pub struct Cli {
+    /// Folder for the account list (no secrets); default: the platform data folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List accounts (never secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the current code of one account, or of a URI without storing it.
+    Code(CodeArgs),
+    /// Add an account from an otpauth:// URI or from fields.
+    Add(AddArgs),
+    /// Remove an account and its secret.
+    Remove {
+        /// Issuer, account name, or part of them.
+        query: String,
+        /// Confirm the removal.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Import accounts from another authenticator's export.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CodeArgs {
+    /// Issuer, account name, or part of them (fuzzy).
+    #[arg(required_unless_present = "uri", conflicts_with = "uri")]
+    pub query: Option<String>,
+    /// Compute the code of this otpauth:// URI; nothing is stored.
+    #[arg(long, value_name = "URI")]
+    pub uri: Option<String>,
+    /// Unix time to compute the code for (default: now).
+    #[arg(long, value_name = "UNIX")]
+    pub at: Option<u64>,
+    /// HOTP: advance the counter and print the next code.
+    #[arg(long, conflicts_with = "uri")]
+    pub next: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// An otpauth:// URI ("-" reads it from standard input).
+    #[arg(conflicts_with_all = ["issuer", "account", "secret"])]
+    pub uri: Option<String>,
+    #[arg(long, requires = "secret")]
+    pub issuer: Option<String>,
+    #[arg(long, requires = "secret")]
+    pub account: Option<String>,
+    /// Base32 secret ("-" reads it from standard input, keeping it out of shell history).
+    #[arg(long, required_unless_present = "uri")]
+    pub secret: Option<String>,
+    #[arg(long, value_name = "SHA1|SHA256|SHA512")]
+    pub algorithm: Option<String>,
+    #[arg(long)]
+    pub digits: Option<String>,
+    #[arg(long, value_name = "SECONDS")]
+    pub period: Option<String>,
+    /// Counter-based (HOTP) instead of time-based.
+    #[arg(long, conflicts_with = "steam")]
+    pub hotp: bool,
+    /// Steam Guard code.
+    #[arg(long)]
+    pub steam: bool,
+    #[arg(long, requires = "hotp")]
+    pub counter: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    /// Format name; detected from the content when omitted.
+    #[arg(long, value_name = "NAME")]
+    pub format: Option<String>,
+    /// File holding the export's password (first line).
+    #[arg(long, value_name = "F")]
+    pub password_file: Option<PathBuf>,
+    /// Show what would be added; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A store that could not be reached: every call reports why.
+struct Unreachable(StoreError);
+
+impl SecretStore for Unreachable {
+    fn set(&self, _: &str, _: &str, _: &[u8]) -> Result<(), StoreError> {
+        Err(self.0.clone())
+    }
+    fn get(&self, _: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+        Err(self.0.clone())
+    }
+    fn delete(&self, _: &str) -> Result<bool, StoreError> {
+        Err(self.0.clone())
+    }
+    fn ids(&self) -> Result<Vec<String>, StoreError> {
+        Err(self.0.clone())
+    }
+}
+
+type CliVault = Vault<Box<dyn SecretStore>>;
+
+fn open_vault(data_dir: Option<&Path>) -> Result<CliVault> {
+    let dir = match data_dir {
+        Some(d) => d.to_path_buf(),
+        None => vault::default_data_dir().ok_or_else(|| {
+            anyhow!("cannot find a data folder; pass --data-dir or set NINSHO_DATA_DIR")
+        })?,
+    };
+    let store: Box<dyn SecretStore> = match KeyringStore::connect(&service_name()) {
+        Ok(s) => Box::new(s),
+        Err(e) => Box::new(Unreachable(e)),
+    };
+    Ok(Vault::open(&dir, store)?)
+}
+
+/// Runs start-up repair, telling the user what it did.
+fn repair(vault: &mut CliVault, stderr: &mut dyn Write) -> Result<()> {
+    for note in vault.repair()? {
+        writeln!(stderr, "ninsho: {note}")?;
+    }
+    Ok(())
+}
+
+fn now() -> u64 {
+    vault::system_clock()
+}
+
+fn read_stdin_secret() -> Result<Zeroizing<String>> {
+    let mut s = Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("cannot read standard input")?;
+    Ok(s)
+}
+
+/// Runs a parsed command. Output goes to the given writers so tests can capture it.
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<()> {
+    let data_dir = cli.data_dir.as_deref();
+    match cli.command {
+        None => {
+            use clap::CommandFactory;
+            write!(stdout, "{}", Cli::command().render_long_help())?;
+            Ok(())
+        }
+        Some(Command::List { json }) => list(data_dir, json, stdout, stderr),
+        Some(Command::Code(args)) => code(data_dir, args, stdout, stderr),
+        Some(Command::Add(args)) => add(data_dir, args, stdout, stderr),
+        Some(Command::Remove { query, yes }) => remove(data_dir, &query, yes, stdout, stderr),
+        Some(Command::Import(args)) => import(data_dir, args, stdout, stderr),
+    }
+}
+
+fn list(
+    data_dir: Option<&Path>,
+    json: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<()> {
+    let mut vault = open_vault(data_dir)?;
+    // Listing needs no secrets: a missing keyring is a warning here, not an error.
+    if let Err(e) = repair(&mut vault, stderr) {
+        writeln!(stderr, "ninsho: warning: {e}")?;
+    }
+    if json {
+        let all: Vec<_> = vault.entries().map(|e| e.to_json()).collect();
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
+        return Ok(());
+    }
+    let rows: Vec<[String; 4]> = vault
+        .entries()
+        .map(|e| {
+            let params = match e.kind {
+                Kind::Hotp => format!(
+                    "hotp {} {}d #{}",
+                    e.algorithm.as_str(),
+                    e.digits,
+                    e.counter.unwrap_or(0)
+                ),
+                Kind::Steam => "steam".to_string(),
+                Kind::Totp => format!(
+                    "totp {} {}d {}s",
+                    e.algorithm.as_str(),
+                    e.digits,
+                    e.period.unwrap_or(otp::DEFAULT_PERIOD)
+                ),
+            };
+            [e.issuer.clone(), e.name.clone(), params, e.group.clone()]
+        })
+        .collect();
+    if rows.is_empty() {
+        writeln!(
+            stderr,
+            "ninsho: no accounts yet; add one with `ninsho add URI`"
+        )?;
+        return Ok(());
+    }
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(7)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    writeln!(
+        stdout,
+        "{:w0$}  {:w1$}  {:w2$}  GROUP",
+        "ISSUER", "ACCOUNT", "TYPE"
+    )?;
+    for r in rows {
+        writeln!(stdout, "{:w0$}  {:w1$}  {:w2$}  {}", r[0], r[1], r[2], r[3])?;
+    }
+    Ok(())
+}
+
+fn code(
+    data_dir: Option<&Path>,
+    args: CodeArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<()> {
+    let at = args.at.unwrap_or_else(now);
+    if let Some(uri) = args.uri {
+        let parsed = otp::parse_uri(&uri)?;
+        for w in &parsed.warnings {
+            writeln!(stderr, "ninsho: warning: {w}")?;
+        }
+        writeln!(stdout, "{}", parsed.account.code_at(at))?;
+        return Ok(());
+    }
+    let query = args.query.unwrap_or_default();
+    let mut vault = open_vault(data_dir)?;
+    repair(&mut vault, stderr)?;
+    let entry = vault.find(&query)?.clone();
+    let mut account = vault.account(&entry)?;
+    if args.next {
+        if entry.kind != Kind::Hotp {
+            bail!(
+                "--next is for counter-based (HOTP) accounts; {} is time-based",
+                entry.display_name()
+            );
+        }
+        let next =
+            account.params.counter.checked_add(1).ok_or_else(|| {
+                anyhow!("the counter of {} cannot go higher", entry.display_name())
+            })?;
+        vault.set_counter(entry.id, next)?;
+        account.params.counter = next;
+    }
+    writeln!(stdout, "{}", account.code_at(at))?;
+    Ok(())
+}
+
+fn account_from_fields(args: &AddArgs) -> Result<OtpAccount> {
+    let secret_text = match args.secret.as_deref() {
+        Some("-") => read_stdin_secret()?,
+        Some(s) => Zeroizing::new(s.to_string()),
+        None => bail!("--secret is required"),
+    };
+    let secret = Secret::parse_base32(&secret_text)?;
+    let issuer = args.issuer.clone().unwrap_or_default().trim().to_string();
+    let name = args.account.clone().unwrap_or_default().trim().to_string();
+    if issuer.is_empty() && name.is_empty() {
+        bail!("give --issuer or --account (or both) so the account can be told apart");
+    }
+    let period = args.period.as_deref().map(otp::parse_period).transpose()?;
+    let params = if args.steam {
+        Params::steam(period.unwrap_or(otp::DEFAULT_PERIOD))
+    } else {
+        Params {
+            kind: if args.hotp { Kind::Hotp } else { Kind::Totp },
+            algorithm: args
+                .algorithm
+                .as_deref()
+                .map(Algorithm::parse)
+                .transpose()?
+                .unwrap_or(Algorithm::Sha1),
+            digits: args
+                .digits
+                .as_deref()
+                .map(otp::parse_digits)
+                .transpose()?
+                .unwrap_or(6),
+            period: period.unwrap_or(otp::DEFAULT_PERIOD),
+            counter: args
+                .counter
+                .as_deref()
+                .map(otp::parse_counter)
+                .transpose()?
+                .unwrap_or(0),
+        }
+    };
+    Ok(OtpAccount {
+        issuer,
+        name,
+        secret,
+        params,
+        extra: Vec::new(),
+    })
+}
+
+fn add(
+    data_dir: Option<&Path>,
+    args: AddArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<()> {
+    let account = match args.uri.as_deref() {
+        Some(uri) => {
+            let text = if uri == "-" {
+                read_stdin_secret()?
+            } else {
+                Zeroizing::new(uri.to_string())
+            };
+            if otp::uri::strip_scheme(text.trim(), "otpauth-migration").is_some() {
+                bail!(
+                    "this is a Google Authenticator transfer URI; use `ninsho import` with a file holding it"
+                );
+            }
+            if args.algorithm.is_some()
+                || args.digits.is_some()
+                || args.period.is_some()
+                || args.hotp
+                || args.steam
+            {
+                bail!(
+                    "with a URI, the URI's own parameters apply; drop --algorithm/--digits/--period/--hotp/--steam"
+                );
+            }
+            let parsed = otp::parse_uri(&text)?;
+            for w in &parsed.warnings {
+                writeln!(stderr, "ninsho: warning: {w}")?;
+            }
+            parsed.account
+        }
+        None => account_from_fields(&args)?,
+    };
+    let mut vault = open_vault(data_dir)?;
+    repair(&mut vault, stderr)?;
+    let report = vault.add(vec![account], &mut |_, _| {})?;
+    if let Some(dup) = report.duplicates.first() {
+        bail!(
+            "{} is already in Ninsho with the same secret; nothing added",
+            dup.display_name()
+        );
+    }
+    for e in &report.added {
+        writeln!(stdout, "added {}", e.display_name())?;
+    }
+    Ok(())
+}
+
+fn remove(
+    data_dir: Option<&Path>,
+    query: &str,
+    yes: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<()> {
+    let mut vault = open_vault(data_dir)?;
+    repair(&mut vault, stderr)?;
+    let entry = vault.find(query)?.clone();
+    if !yes {
+        bail!(
+            "this would remove {} and its secret for good; add --yes to confirm",
+            entry.display_name()
+        );
+    }
+    vault.remove(entry.id)?;
+    writeln!(stdout, "removed {}", entry.display_name())?;
+    Ok(())
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > MAX_IMPORT_BYTES {
+        bail!(
+            "{} is {} MiB, too large to be an authenticator export",
+            path.display(),
+            len >> 20
+        );
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(bytes)
+}
+
+fn import(
+    data_dir: Option<&Path>,
+    args: ImportArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<()> {
+    let bytes = read_limited(&args.file)?;
+    let shown = args.file.display().to_string();
+    let format = match args.format.as_deref() {
+        Some(name) => formats::by_name(name)?,
+        None => formats::detect(&bytes).with_context(|| shown.clone())?,
+    };
+    let password = match &args.password_file {
+        Some(p) if !format.encryptable => {
+            writeln!(
+                stderr,
+                "ninsho: warning: {} files are not encrypted; ignoring {}",
+                format.name,
+                p.display()
+            )?;
+            None
+        }
+        Some(p) => {
+            let text = Zeroizing::new(
+                std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read password file {}", p.display()))?,
+            );
+            Some(Zeroizing::new(
+                text.lines().next().unwrap_or_default().to_string(),
+            ))
+        }
+        None => None,
+    };
+    let found = (format.import)(&bytes, password.as_deref().map(|s| s.as_str()))
+        .with_context(|| shown.clone())?;
+    for w in &found.warnings {
+        writeln!(stderr, "ninsho: warning: {w}")?;
+    }
+    for (what, why) in &found.skipped {
+        writeln!(stderr, "ninsho: skipped {what}: {why}")?;
+    }
+    for line in batch_notes(&found.batches) {
+        writeln!(stderr, "ninsho: {line}")?;
+    }
+
+    let mut vault = open_vault(data_dir)?;
+    if args.dry_run {
+        // Duplicates need the keyring only when names collide with saved accounts.
+        let (fresh, duplicates) = vault.plan_add(found.accounts)?;
+        for d in &duplicates {
+            writeln!(
+                stderr,
+                "ninsho: duplicate, would skip: {}",
+                d.display_name()
+            )?;
+        }
+        if args.json {
+            let all: Vec<_> = fresh.iter().map(|a| a.to_json()).collect();
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
+        } else {
+            for a in &fresh {
+                writeln!(stdout, "would add {}", a.display_name())?;
+            }
+        }
+        return Ok(());
+    }
+
+    repair(&mut vault, stderr)?;
+    let total = found.accounts.len();
+    let report = vault.add(found.accounts, &mut |done, all| {
+        if all >= 20 && (done % 50 == 0 || done == all) {
+            let _ = writeln!(stderr, "ninsho: saved {done} of {all}");
+        }
+    })?;
+    if args.json {
+        let out = serde_json::json!({
+            "added": report.added.iter().map(|e| e.to_json()).collect::<Vec<_>>(),
+            "duplicates": report.duplicates.iter().map(|a| serde_json::json!({"issuer": a.issuer, "account": a.name})).collect::<Vec<_>>(),
+            "skipped": found.skipped.iter().map(|(what, why)| serde_json::json!({"entry": what, "reason": why})).collect::<Vec<_>>(),
+        });
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?;
+    } else {
+        for e in &report.added {
+            writeln!(stdout, "added {}", e.display_name())?;
+        }
+        for d in &report.duplicates {
+            writeln!(stdout, "duplicate, skipped {}", d.display_name())?;
+        }
+        writeln!(
+            stdout,
+            "{} of {total} accounts added, {} duplicates skipped, {} entries could not be imported",
+            report.added.len(),
+            report.duplicates.len(),
+            found.skipped.len()
+        )?;
+    }
+    Ok(())
+}
+
+/// "2 of 3 transfer codes read — the remaining one is missing" for each
+/// incomplete Google Authenticator batch.
+pub fn batch_notes(batches: &[otp::migration::Batch]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut ids: Vec<i32> = batches.iter().map(|b| b.id).collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        let of_id: Vec<_> = batches.iter().filter(|b| b.id == id).collect();
+        let size = of_id.iter().map(|b| b.size).max().unwrap_or(1);
+        let mut seen: Vec<i32> = of_id.iter().map(|b| b.index).collect();
+        seen.sort();
+        seen.dedup();
+        let have = seen.len() as i32;
+        if size > 1 && have < size {
+            let missing = size - have;
+            notes.push(format!(
+                "{have} of {size} transfer codes read — the remaining {} missing; export or scan {}",
+                if missing == 1 { "one is".to_string() } else { format!("{missing} are") },
+                if missing == 1 { "it" } else { "them" }
+            ));
+        }
+    }
+    notes
+}
+
+/// Entry point for the binary: returns the process exit status.
+pub fn main_with_args() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return std::process::ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr();
+    match run(cli, &mut stdout, &mut stderr) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            let msg = format!("{e:#}").replace('\n', " ");
+            let _ = writeln!(stderr, "ninsho: {msg}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incomplete_batches_are_named() {
+        use otp::migration::Batch;
+        let b = |index| Batch {
+            id: 7,
+            index,
+            size: 3,
+        };
+        assert_eq!(
+            batch_notes(&[b(0), b(2)]),
+            vec!["2 of 3 transfer codes read — the remaining one is missing; export or scan it"]
+        );
+        assert!(batch_notes(&[b(0), b(1), b(2)]).is_empty());
+        assert!(
+            batch_notes(&[Batch {
+                id: 1,
+                index: 0,
+                size: 1
+            }])
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

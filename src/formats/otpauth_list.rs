@@ -1,0 +1,83 @@
+//! Plain text with one URI per line: `otpauth://` URIs (Aegis/andOTP/Ente
+//! "plain text" exports, Ente's `codeDisplay` kept as an unknown parameter) and
+//! Google Authenticator `otpauth-migration://` transfer URIs.
+//!
+//! Spec: Google's Key URI format; the migration payload as in `otp::migration`.
+//! Cannot carry: groups, icons, recovery codes. Lines starting with `#` and blank
+//! lines are ignored; any other line that is not a URI is reported as skipped.
+
+use super::{Format, FormatError, Import};
+use crate::otp::migration::parse_migration_uri;
+use crate::otp::parse_uri;
+
+pub const FORMAT: Format = Format {
+    name: "otpauth",
+    description: "Text file of otpauth:// or otpauth-migration:// URIs, one per line",
+    encryptable: false,
+    detect,
+    import,
+};
+
+fn detect(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| {
+            let l = l.to_ascii_lowercase();
+            l.starts_with("otpauth://") || l.starts_with("otpauth-migration://")
+        })
+}
+
+fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| FormatError::NotThisFormat("the file is not UTF-8 text".to_string()))?;
+    let mut out = Import::default();
+    let mut uris = 0;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let where_ = format!("line {}", n + 1);
+        let lower = line.get(..20).unwrap_or(line).to_ascii_lowercase();
+        if lower.starts_with("otpauth-migration:") {
+            uris += 1;
+            match parse_migration_uri(line) {
+                Ok(d) => {
+                    out.accounts.extend(d.accounts);
+                    out.skipped.extend(
+                        d.skipped
+                            .into_iter()
+                            .map(|(what, why)| (format!("{where_}: {what}"), why)),
+                    );
+                    out.batches.push(d.batch);
+                }
+                Err(e) => out.skipped.push((where_, e.to_string())),
+            }
+        } else if lower.starts_with("otpauth:") {
+            uris += 1;
+            match parse_uri(line) {
+                Ok(p) => {
+                    out.warnings
+                        .extend(p.warnings.into_iter().map(|w| format!("{where_}: {w}")));
+                    out.accounts.push(p.account);
+                }
+                Err(e) => out.skipped.push((where_, e.to_string())),
+            }
+        } else {
+            out.skipped.push((
+                where_,
+                "not an otpauth:// or otpauth-migration:// URI".to_string(),
+            ));
+        }
+    }
+    if uris == 0 {
+        return Err(FormatError::NotThisFormat(
+            "the file holds no otpauth:// or otpauth-migration:// URIs".to_string(),
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,539 @@
+//! Pure one-time-password core: secrets, parameters, and codes at a given time.
+//!
+//! Nothing here does I/O or reads the clock: a Unix time (or HOTP counter) goes in,
+//! a code comes out. `totp-rs` does the HMAC and the dynamic truncation; this module
+//! adds what it does not cover (lenient base32, 10-digit codes, parameter checks).
+
+pub mod migration;
+pub mod uri;
+
+use std::fmt;
+
+use data_encoding::{Encoding, Specification};
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+pub use uri::{Parsed, format_uri, parse_uri};
+
+/// Errors in OTP parameters and secrets. Messages quote the offending value,
+/// except for secrets, where only the bad character and its position are named.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OtpError {
+    #[error("the secret is empty")]
+    EmptySecret,
+    #[error("the secret is not valid base32: character '{character}' at position {position}")]
+    BadBase32Char { character: char, position: usize },
+    #[error("the secret is not valid base32: {length} characters is not a possible base32 length")]
+    BadBase32Length { length: usize },
+    #[error("digits must be between 1 and 10, got \"{0}\"")]
+    BadDigits(String),
+    #[error("period must be a whole number of seconds >= 1, got \"{0}\"")]
+    BadPeriod(String),
+    #[error("counter must be a whole number from 0 to 18446744073709551615, got \"{0}\"")]
+    BadCounter(String),
+    #[error("unknown OTP type \"{0}\" (expected totp, hotp or steam)")]
+    UnknownType(String),
+    #[error("unknown algorithm \"{0}\" (expected SHA1, SHA256 or SHA512)")]
+    UnknownAlgorithm(String),
+    #[error("not an otpauth:// URI: \"{0}\"")]
+    NotOtpauth(String),
+    #[error("the otpauth URI has no secret= parameter")]
+    MissingSecret,
+    #[error("the otpauth URI has invalid percent-encoding (not UTF-8) in {0}")]
+    BadEncoding(&'static str),
+}
+
+/// A shared secret key. Zeroized on drop, never printed.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct Secret(Vec<u8>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// RFC 4648 base32 without padding that tolerates non-zero trailing bits, which
+/// real-world secrets (e.g. 26-character ones) often have.
+fn base32_lenient() -> Encoding {
+    let mut spec = Specification::new();
+    spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    spec.check_trailing_bits = false;
+    spec.encoding()
+        .expect("static base32 specification is valid")
+}
+
+impl Secret {
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, OtpError> {
+        if bytes.is_empty() {
+            return Err(OtpError::EmptySecret);
+        }
+        Ok(Secret(bytes))
+    }
+
+    /// Parses base32 in any case, with or without `=` padding, spaces or dashes.
+    pub fn parse_base32(text: &str) -> Result<Self, OtpError> {
+        let mut clean = Zeroizing::new(String::with_capacity(text.len()));
+        for (position, c) in text.chars().enumerate() {
+            match c {
+                ' ' | '\t' | '\n' | '\r' | '-' => {}
+                'a'..='z' | 'A'..='Z' | '2'..='7' => clean.push(c.to_ascii_uppercase()),
+                '=' => {}
+                character => {
+                    return Err(OtpError::BadBase32Char {
+                        character,
+                        position,
+                    });
+                }
+            }
+        }
+        if clean.is_empty() {
+            return Err(OtpError::EmptySecret);
+        }
+        let bytes =
+            base32_lenient()
+                .decode(clean.as_bytes())
+                .map_err(|_| OtpError::BadBase32Length {
+                    length: clean.len(),
+                })?;
+        Secret::from_bytes(bytes)
+    }
+
+    /// Canonical form: upper-case base32 without padding.
+    pub fn to_base32(&self) -> Zeroizing<String> {
+        Zeroizing::new(base32_lenient().encode(&self.0))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Totp => "totp",
+            Kind::Hotp => "hotp",
+            Kind::Steam => "steam",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, OtpError> {
+        match text.to_ascii_lowercase().as_str() {
+            "totp" => Ok(Kind::Totp),
+            "hotp" => Ok(Kind::Hotp),
+            "steam" => Ok(Kind::Steam),
+            _ => Err(OtpError::UnknownType(text.to_string())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Algorithm {
+    #[serde(rename = "SHA1")]
+    Sha1,
+    #[serde(rename = "SHA256")]
+    Sha256,
+    #[serde(rename = "SHA512")]
+    Sha512,
+}
+
+impl Algorithm {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+
+    /// Accepts `SHA1`, `sha-256`, `HmacSHA512` and similar spellings.
+    pub fn parse(text: &str) -> Result<Self, OtpError> {
+        let norm: String = text
+            .to_ascii_uppercase()
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect();
+        match norm.trim_start_matches("HMAC") {
+            "SHA1" => Ok(Algorithm::Sha1),
+            "SHA256" => Ok(Algorithm::Sha256),
+            "SHA512" => Ok(Algorithm::Sha512),
+            _ => Err(OtpError::UnknownAlgorithm(text.to_string())),
+        }
+    }
+}
+
+pub const STEAM_DIGITS: u8 = 5;
+pub const DEFAULT_PERIOD: u64 = 30;
+
+/// Everything but the secret that determines a code.
+///
+/// `period` is meaningful for TOTP and Steam, `counter` for HOTP; the other is kept
+/// at its default so that the struct stays flat and easy to store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Params {
+    pub kind: Kind,
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    pub period: u64,
+    pub counter: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            kind: Kind::Totp,
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            period: DEFAULT_PERIOD,
+            counter: 0,
+        }
+    }
+}
+
+impl Params {
+    /// Steam Guard codes are always SHA1 and five characters.
+    pub fn steam(period: u64) -> Self {
+        Params {
+            kind: Kind::Steam,
+            algorithm: Algorithm::Sha1,
+            digits: STEAM_DIGITS,
+            period,
+            counter: 0,
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), OtpError> {
+        if !(1..=10).contains(&self.digits) {
+            return Err(OtpError::BadDigits(self.digits.to_string()));
+        }
+        if self.kind != Kind::Hotp && self.period == 0 {
+            return Err(OtpError::BadPeriod(self.period.to_string()));
+        }
+        Ok(())
+    }
+
+    /// The period for kinds that have one.
+    pub fn period_opt(&self) -> Option<u64> {
+        (self.kind != Kind::Hotp).then_some(self.period)
+    }
+
+    /// The counter for HOTP.
+    pub fn counter_opt(&self) -> Option<u64> {
+        (self.kind == Kind::Hotp).then_some(self.counter)
+    }
+
+    /// Seconds until the code shown at `unix` changes (None for HOTP).
+    pub fn remaining(&self, unix: u64) -> Option<u64> {
+        self.period_opt().map(|p| p - unix % p)
+    }
+}
+
+pub fn parse_digits(text: &str) -> Result<u8, OtpError> {
+    match text.trim().parse::<u8>() {
+        Ok(d) if (1..=10).contains(&d) => Ok(d),
+        _ => Err(OtpError::BadDigits(text.to_string())),
+    }
+}
+
+pub fn parse_period(text: &str) -> Result<u64, OtpError> {
+    match text.trim().parse::<u64>() {
+        Ok(p) if p >= 1 => Ok(p),
+        _ => Err(OtpError::BadPeriod(text.to_string())),
+    }
+}
+
+pub fn parse_counter(text: &str) -> Result<u64, OtpError> {
+    text.trim()
+        .parse::<u64>()
+        .map_err(|_| OtpError::BadCounter(text.to_string()))
+}
+
+/// The code for `params` at Unix time `unix` (ignored for HOTP, which uses
+/// `params.counter`). Parameters must have passed [`Params::validate`].
+pub fn code_at(secret: &Secret, params: &Params, unix: u64) -> String {
+    let (algorithm, digits) = match params.kind {
+        Kind::Steam => (totp_rs::Algorithm::Steam, STEAM_DIGITS),
+        _ => (
+            match params.algorithm {
+                Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
+                Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
+                Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+            },
+            params.digits.clamp(1, 10),
+        ),
+    };
+    // HOTP is TOTP with a one-second step evaluated at time = counter.
+    let (step, time) = match params.kind {
+        Kind::Hotp => (1, params.counter),
+        _ => (params.period.max(1), unix),
+    };
+    let totp = totp_rs::Builder::new()
+        .with_algorithm(algorithm)
+        .with_digits(digits)
+        .with_step_duration(step)
+        .with_secret(secret.as_bytes())
+        .build_noncompliant();
+    if digits <= 9 {
+        return totp.generate(time).to_string();
+    }
+    // totp-rs stops at 9 digits (10^10 overflows its u32). The truncated value is
+    // 31 bits, so a 10-digit code is that value zero-padded (RFC 4226 5.3).
+    let sig = totp.sign(time);
+    let sig = sig.as_ref();
+    let offset = (sig[sig.len() - 1] & 0x0f) as usize;
+    let value = u32::from_be_bytes([
+        sig[offset] & 0x7f,
+        sig[offset + 1],
+        sig[offset + 2],
+        sig[offset + 3],
+    ]);
+    format!("{value:010}")
+}
+
+/// An account as found in a URI, a QR code or an import file: names, secret,
+/// parameters, and any URI parameters we do not interpret (kept for round trips).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpAccount {
+    pub issuer: String,
+    pub name: String,
+    pub secret: Secret,
+    pub params: Params,
+    pub extra: Vec<(String, String)>,
+}
+
+impl OtpAccount {
+    pub fn code_at(&self, unix: u64) -> String {
+        code_at(&self.secret, &self.params, unix)
+    }
+
+    /// "Issuer (account)", or whichever of the two exists.
+    pub fn display_name(&self) -> String {
+        display_name(&self.issuer, &self.name)
+    }
+
+    /// The JSON shape PRODUCT.md fixes for `scan --json` and `import --dry-run --json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": self.params.kind.as_str(),
+            "issuer": self.issuer,
+            "account": self.name,
+            "secret": self.secret.to_base32().as_str(),
+            "algorithm": self.params.algorithm.as_str(),
+            "digits": self.params.digits,
+            "period": self.params.period_opt(),
+            "counter": self.params.counter_opt(),
+        })
+    }
+
+    /// Same secret, kind, issuer and account name: adding it again would double it.
+    pub fn same_account(&self, other: &OtpAccount) -> bool {
+        self.secret == other.secret
+            && self.params.kind == other.params.kind
+            && self.issuer == other.issuer
+            && self.name == other.name
+    }
+}
+
+pub fn display_name(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (false, false) => format!("{issuer} ({name})"),
+        (false, true) => issuer.to_string(),
+        (true, false) => name.to_string(),
+        (true, true) => "(unnamed)".to_string(),
+    }
+}
+
+/// Groups a code for reading: `123 456`, `1234 5678`, `12345`.
+pub fn group_code(code: &str) -> String {
+    let n = code.chars().count();
+    let group = match n {
+        6 | 9 => 3,
+        8 | 10 => 4,
+        7 => 4,
+        _ => return code.to_string(),
+    };
+    let first = if n == 7 { 3 } else { group };
+    let mut out = String::with_capacity(n + 3);
+    for (i, c) in code.chars().enumerate() {
+        if i == first || (i > first && (i - first) % group == 0) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(bytes: &[u8]) -> Secret {
+        Secret::from_bytes(bytes.to_vec()).unwrap()
+    }
+
+    fn params(kind: Kind, algorithm: Algorithm, digits: u8) -> Params {
+        Params {
+            kind,
+            algorithm,
+            digits,
+            ..Params::default()
+        }
+    }
+
+    /// RFC 4226 appendix D: HOTP values for counters 0..9 with the ASCII seed.
+    #[test]
+    fn rfc4226_hotp_vectors() {
+        let s = secret(b"12345678901234567890");
+        let expected = [
+            "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583",
+            "399871", "520489",
+        ];
+        for (counter, want) in expected.iter().enumerate() {
+            let p = Params {
+                counter: counter as u64,
+                ..params(Kind::Hotp, Algorithm::Sha1, 6)
+            };
+            assert_eq!(code_at(&s, &p, 999_999), *want, "counter {counter}");
+        }
+    }
+
+    /// RFC 6238 appendix B: 8-digit TOTP with each algorithm's own seed.
+    #[test]
+    fn rfc6238_totp_vectors() {
+        let seeds = [
+            (Algorithm::Sha1, &b"12345678901234567890"[..]),
+            (Algorithm::Sha256, &b"12345678901234567890123456789012"[..]),
+            (
+                Algorithm::Sha512,
+                &b"1234567890123456789012345678901234567890123456789012345678901234"[..],
+            ),
+        ];
+        let table: [(u64, [&str; 3]); 6] = [
+            (59, ["94287082", "46119246", "90693936"]),
+            (1111111109, ["07081804", "68084774", "25091201"]),
+            (1111111111, ["14050471", "67062674", "99943326"]),
+            (1234567890, ["89005924", "91819424", "93441116"]),
+            (2000000000, ["69279037", "90698825", "38618901"]),
+            (20000000000, ["65353130", "77737706", "47863826"]),
+        ];
+        for (time, codes) in table {
+            for (i, (alg, seed)) in seeds.iter().enumerate() {
+                let p = params(Kind::Totp, *alg, 8);
+                assert_eq!(
+                    code_at(&secret(seed), &p, time),
+                    codes[i],
+                    "{alg:?} at {time}"
+                );
+            }
+        }
+    }
+
+    /// Steam Guard: the RFC 4226 truncated value written in Steam's 26-letter
+    /// alphabet, least significant first. RFC 4226's seed at step 0 truncates to
+    /// 1284755224, which we spell out independently here.
+    #[test]
+    fn steam_vector() {
+        let rfc = secret(b"12345678901234567890");
+        let mut v: u64 = 1_284_755_224;
+        let alphabet = b"23456789BCDFGHJKMNPQRTVWXY";
+        let mut want = String::new();
+        for _ in 0..5 {
+            want.push(alphabet[(v % 26) as usize] as char);
+            v /= 26;
+        }
+        assert_eq!(code_at(&rfc, &Params::steam(30), 29), want);
+        assert_ne!(code_at(&rfc, &Params::steam(30), 30), want);
+    }
+
+    #[test]
+    fn ten_digit_codes_are_the_zero_padded_truncated_value() {
+        // RFC 4226 counter 0: truncated value 1284755224.
+        let p = params(Kind::Hotp, Algorithm::Sha1, 10);
+        assert_eq!(
+            code_at(&secret(b"12345678901234567890"), &p, 0),
+            "1284755224"
+        );
+        let p1 = params(Kind::Hotp, Algorithm::Sha1, 1);
+        assert_eq!(code_at(&secret(b"12345678901234567890"), &p1, 0), "4");
+    }
+
+    #[test]
+    fn base32_is_lenient_about_case_padding_spaces_and_dashes() {
+        let canonical = Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap();
+        for variant in [
+            "jbswy3dpehpk3pxp",
+            "JBSW Y3DP EHPK 3PXP",
+            "jbsw-y3dp-ehpk-3pxp",
+            "JBSWY3DPEHPK3PXP====",
+        ] {
+            assert_eq!(
+                Secret::parse_base32(variant).unwrap(),
+                canonical,
+                "{variant}"
+            );
+        }
+        assert_eq!(canonical.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
+        // 26 characters: two trailing bits, as in the Aegis fixtures.
+        let s = Secret::parse_base32("4SJHB4GSD43FZBAI7C2HLRJGPQ").unwrap();
+        assert_eq!(s.to_base32().as_str(), "4SJHB4GSD43FZBAI7C2HLRJGPQ");
+    }
+
+    #[test]
+    fn bad_secrets_name_the_problem() {
+        assert_eq!(Secret::parse_base32("  "), Err(OtpError::EmptySecret));
+        assert_eq!(
+            Secret::parse_base32("JBSW1"),
+            Err(OtpError::BadBase32Char {
+                character: '1',
+                position: 4
+            })
+        );
+        assert_eq!(
+            Secret::parse_base32("A"),
+            Err(OtpError::BadBase32Length { length: 1 })
+        );
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("JBSW") && shown.contains("redacted"));
+        let account = OtpAccount {
+            issuer: "x".into(),
+            name: "y".into(),
+            secret: s,
+            params: Params::default(),
+            extra: vec![],
+        };
+        assert!(!format!("{account:?}").contains("JBSW"));
+    }
+
+    #[test]
+    fn codes_group_for_reading() {
+        assert_eq!(group_code("123456"), "123 456");
+        assert_eq!(group_code("12345678"), "1234 5678");
+        assert_eq!(group_code("1234567"), "123 4567");
+        assert_eq!(group_code("123456789"), "123 456 789");
+        assert_eq!(group_code("1234567890"), "1234 5678 90");
+        assert_eq!(group_code("X2B4C"), "X2B4C");
+    }
+
+    #[test]
+    fn remaining_counts_down_to_the_next_period() {
+        let p = Params::default();
+        assert_eq!(p.remaining(0), Some(30));
+        assert_eq!(p.remaining(29), Some(1));
+        assert_eq!(p.remaining(u64::MAX), Some(30 - u64::MAX % 30));
+        assert_eq!(params(Kind::Hotp, Algorithm::Sha1, 6).remaining(5), None);
+    }
+}

@@ -1,0 +1,246 @@
+//! The metadata file (`accounts.json`): names and parameters, never secrets.
+//!
+//! Versioned JSON, replaced atomically (temp file in the same folder, fsync,
+//! rename, fsync of the folder), mode 0600 in a 0700 folder. Writers serialise
+//! through an advisory lock on `accounts.lock` beside it.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
+
+pub const VERSION: u32 = 1;
+pub const FILE_NAME: &str = "accounts.json";
+pub const LOCK_NAME: &str = "accounts.lock";
+
+/// Where an entry is in its life. Anything but `Saved` is a write in progress that
+/// a crash may have interrupted; start-up repair finishes or undoes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    #[default]
+    Saved,
+    /// Metadata written, keyring item may or may not exist yet.
+    Adding,
+    /// Being removed: the keyring item may still exist.
+    Deleting,
+}
+
+impl State {
+    fn is_saved(&self) -> bool {
+        *self == State::Saved
+    }
+}
+
+/// One account's non-secret data. Its position in the file is its order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: Uuid,
+    pub issuer: String,
+    pub name: String,
+    pub kind: Kind,
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    /// URI parameters Ninsho does not interpret, kept for round trips.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<(String, String)>,
+    pub created: u64,
+    pub updated: u64,
+    #[serde(default, skip_serializing_if = "State::is_saved")]
+    pub state: State,
+}
+
+impl Entry {
+    pub fn new(account: &OtpAccount, now: u64) -> Self {
+        let p = &account.params;
+        Entry {
+            id: Uuid::new_v4(),
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            kind: p.kind,
+            algorithm: p.algorithm,
+            digits: p.digits,
+            period: p.period_opt(),
+            counter: p.counter_opt(),
+            group: String::new(),
+            extra: account.extra.clone(),
+            created: now,
+            updated: now,
+            state: State::Saved,
+        }
+    }
+
+    pub fn params(&self) -> Params {
+        Params {
+            kind: self.kind,
+            algorithm: self.algorithm,
+            digits: self.digits,
+            period: self.period.unwrap_or(crate::otp::DEFAULT_PERIOD),
+            counter: self.counter.unwrap_or(0),
+        }
+    }
+
+    pub fn with_secret(&self, secret: Secret) -> OtpAccount {
+        OtpAccount {
+            issuer: self.issuer.clone(),
+            name: self.name.clone(),
+            secret,
+            params: self.params(),
+            extra: self.extra.clone(),
+        }
+    }
+
+    pub fn display_name(&self) -> String {
+        crate::otp::display_name(&self.issuer, &self.name)
+    }
+
+    /// What keyring browsers (Seahorse, KeePassXC) show for the item.
+    pub fn keyring_label(&self) -> String {
+        format!("Ninsho: {}", self.display_name())
+    }
+
+    /// The `list --json` shape: everything but secrets.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "kind": self.kind,
+            "issuer": self.issuer,
+            "account": self.name,
+            "algorithm": self.algorithm,
+            "digits": self.digits,
+            "period": self.period,
+            "counter": self.counter,
+            "group": self.group,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MetaFile {
+    pub version: u32,
+    pub accounts: Vec<Entry>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MetaError {
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    #[error(
+        "metadata file {path} is damaged ({detail}); restore it from a backup or move it aside"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "metadata file {path} has version {version}, newer than this Ninsho understands ({VERSION}); update Ninsho"
+    )]
+    TooNew { path: PathBuf, version: u32 },
+}
+
+fn io_err<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> MetaError + use<'a> {
+    move |source| MetaError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Creates the data folder (0700) if needed.
+pub fn ensure_dir(dir: &Path) -> Result<(), MetaError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(io_err("create folder", dir))
+}
+
+pub fn load(path: &Path) -> Result<MetaFile, MetaError> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(MetaFile {
+                version: VERSION,
+                accounts: Vec::new(),
+            });
+        }
+        Err(e) => return Err(io_err("read", path)(e)),
+    };
+    #[derive(Deserialize)]
+    struct Probe {
+        version: u32,
+    }
+    let probe: Probe = serde_json::from_slice(&bytes).map_err(|e| MetaError::Damaged {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    if probe.version > VERSION {
+        return Err(MetaError::TooNew {
+            path: path.to_path_buf(),
+            version: probe.version,
+        });
+    }
+    serde_json::from_slice(&bytes).map_err(|e| MetaError::Damaged {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })
+}
+
+/// Replaces the file atomically: a reader sees the old or the new content, never
+/// a mix, and a crash leaves one of the two.
+pub fn save(path: &Path, meta: &MetaFile) -> Result<(), MetaError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".accounts.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_err("create a temporary file in", dir))?;
+    let json = serde_json::to_vec_pretty(meta).expect("metadata always serialises");
+    tmp.write_all(&json)
+        .and_then(|_| tmp.write_all(b"\n"))
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(io_err("write", tmp.path()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o600))
+            .map_err(io_err("set permissions of", path))?;
+    }
+    tmp.persist(path)
+        .map_err(|e| io_err("replace", path)(e.error))?;
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err("sync folder", dir))?;
+    Ok(())
+}
+
+/// Holds the exclusive advisory lock on the vault until dropped.
+pub struct Lock {
+    _file: File,
+}
+
+pub fn lock(dir: &Path) -> Result<Lock, MetaError> {
+    let path = dir.join(LOCK_NAME);
+    let mut options = fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).map_err(io_err("open", &path))?;
+    file.lock().map_err(io_err("lock", &path))?;
+    Ok(Lock { _file: file })
+}

@@ -1,0 +1,475 @@
+//! Accounts: secrets in a [`SecretStore`] (the OS keyring), everything else in the
+//! metadata file.
+//!
+//! Write order, so that a crash at any instant loses nothing reported as saved:
+//! - add: metadata entries marked `adding` → keyring items → entries marked saved.
+//!   Only the last step makes the CLI say "saved".
+//! - remove: entry marked `deleting` → keyring item deleted → entry dropped.
+//!
+//! [`Vault::repair`] finishes or undoes whatever a crash left: an `adding` entry
+//! whose item exists is completed, one without is dropped (it was never reported
+//! saved); a `deleting` entry is deleted. Each keyring item also carries a copy of
+//! its entry, so an item with no entry at all (a lost or older metadata file) is
+//! restored rather than forgotten. An entry whose item has vanished outside
+//! Ninsho is kept and reported, never silently dropped.
+
+pub mod keyring;
+pub mod meta;
+pub mod store;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use zeroize::Zeroize;
+
+use crate::otp::{OtpAccount, Secret};
+pub use meta::{Entry, State};
+pub use store::{MemoryStore, SecretStore, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Meta(#[from] meta::MetaError),
+    #[error("no account matches \"{0}\"")]
+    NoMatch(String),
+    #[error("\"{query}\" matches {} accounts: {}; be more specific", .matches.len(), .matches.join(", "))]
+    Ambiguous { query: String, matches: Vec<String> },
+    #[error("the keyring has no secret for {0}; remove the account and enroll it again")]
+    MissingSecret(String),
+    #[error("the keyring item for {0} is not one Ninsho can read")]
+    BadItem(String),
+    #[error("saved {saved} of {total} accounts, then: {source}")]
+    Partial {
+        saved: usize,
+        total: usize,
+        source: Box<VaultError>,
+    },
+}
+
+/// What one keyring item holds. The entry copy lets repair restore an account
+/// whose metadata was lost; recovery codes sit with the secret they belong to.
+#[derive(Serialize, Deserialize)]
+struct Item {
+    v: u32,
+    secret: String,
+    #[serde(default)]
+    recovery_codes: Vec<RecoveryCode>,
+    entry: Entry,
+}
+
+impl Drop for Item {
+    fn drop(&mut self) {
+        self.secret.zeroize();
+        for c in &mut self.recovery_codes {
+            c.code.zeroize();
+        }
+    }
+}
+
+/// A one-time backup code a service issued for an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCode {
+    pub code: String,
+    #[serde(default)]
+    pub used: bool,
+}
+
+impl Item {
+    fn encode(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        zeroize::Zeroizing::new(serde_json::to_vec(self).expect("items always serialise"))
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Item> {
+        serde_json::from_slice(bytes)
+            .ok()
+            .filter(|i: &Item| i.v == 1)
+    }
+}
+
+/// The outcome of adding accounts.
+#[derive(Debug, Default)]
+pub struct AddReport {
+    pub added: Vec<Entry>,
+    pub duplicates: Vec<OtpAccount>,
+}
+
+pub type Clock = fn() -> u64;
+
+pub fn system_clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The platform data folder for Ninsho (`~/.local/share/ninsho` on Linux), or
+/// `NINSHO_DATA_DIR` when set.
+pub fn default_data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("NINSHO_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    dirs::data_dir().map(|d| d.join("ninsho"))
+}
+
+pub struct Vault<S: SecretStore> {
+    dir: PathBuf,
+    store: S,
+    entries: Vec<Entry>,
+    clock: Clock,
+}
+
+impl<S: SecretStore> Vault<S> {
+    /// Opens (creating if needed) the vault in `dir`. Reads metadata only; the
+    /// keyring is first touched by [`Vault::repair`] or when a secret is needed.
+    pub fn open(dir: &Path, store: S) -> Result<Self, VaultError> {
+        meta::ensure_dir(dir)?;
+        let mut vault = Vault {
+            dir: dir.to_path_buf(),
+            store,
+            entries: Vec::new(),
+            clock: system_clock,
+        };
+        vault.entries = meta::load(&vault.meta_path())?.accounts;
+        Ok(vault)
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    fn meta_path(&self) -> PathBuf {
+        self.dir.join(meta::FILE_NAME)
+    }
+
+    /// Runs `f` on the current on-disk entries under the vault lock and saves the
+    /// result, so concurrent Ninsho processes never overwrite each other.
+    fn update<T>(
+        &mut self,
+        f: impl FnOnce(&mut Vec<Entry>) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        update_meta(&self.dir, &mut self.entries, f)
+    }
+
+    /// Accounts that are fully saved, in the user's order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| e.state == State::Saved)
+    }
+
+    pub fn entry(&self, id: Uuid) -> Option<&Entry> {
+        self.entries().find(|e| e.id == id)
+    }
+
+    fn load_item(&self, entry: &Entry) -> Result<Item, VaultError> {
+        let bytes = self
+            .store
+            .get(&entry.id.to_string())?
+            .ok_or_else(|| VaultError::MissingSecret(entry.display_name()))?;
+        Item::decode(&bytes).ok_or_else(|| VaultError::BadItem(entry.display_name()))
+    }
+
+    /// The account with its secret, read from the keyring.
+    pub fn account(&self, entry: &Entry) -> Result<OtpAccount, VaultError> {
+        let item = self.load_item(entry)?;
+        let secret = Secret::parse_base32(&item.secret)
+            .map_err(|_| VaultError::BadItem(entry.display_name()))?;
+        Ok(entry.with_secret(secret))
+    }
+
+    /// Splits `incoming` into accounts to add and duplicates (same secret, kind,
+    /// issuer and account as a saved account or an earlier incoming one). Only
+    /// saved accounts with the same names are read from the keyring.
+    pub fn plan_add(
+        &self,
+        incoming: Vec<OtpAccount>,
+    ) -> Result<(Vec<OtpAccount>, Vec<OtpAccount>), VaultError> {
+        let mut fresh: Vec<OtpAccount> = Vec::new();
+        let mut duplicates = Vec::new();
+        let mut known: HashMap<Uuid, OtpAccount> = HashMap::new();
+        for account in incoming {
+            let mut duplicate = fresh.iter().any(|f| f.same_account(&account));
+            if !duplicate {
+                for entry in self.entries().filter(|e| {
+                    e.issuer == account.issuer
+                        && e.name == account.name
+                        && e.kind == account.params.kind
+                }) {
+                    if !known.contains_key(&entry.id) {
+                        match self.account(entry) {
+                            Ok(a) => {
+                                known.insert(entry.id, a);
+                            }
+                            Err(VaultError::MissingSecret(_) | VaultError::BadItem(_)) => continue,
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    if known[&entry.id].same_account(&account) {
+                        duplicate = true;
+                        break;
+                    }
+                }
+            }
+            if duplicate {
+                duplicates.push(account);
+            } else {
+                fresh.push(account);
+            }
+        }
+        Ok((fresh, duplicates))
+    }
+
+    /// Adds accounts, skipping duplicates. `progress(done, total)` is called after
+    /// each keyring write. Every account in the report's `added` is durably saved.
+    pub fn add(
+        &mut self,
+        incoming: Vec<OtpAccount>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<AddReport, VaultError> {
+        for a in &incoming {
+            a.params
+                .validate()
+                .map_err(|e| VaultError::BadItem(format!("{} ({e})", a.display_name())))?;
+        }
+        let (fresh, duplicates) = self.plan_add(incoming)?;
+        if fresh.is_empty() {
+            return Ok(AddReport {
+                added: Vec::new(),
+                duplicates,
+            });
+        }
+        let now = (self.clock)();
+        let mut pending: Vec<Entry> = fresh.iter().map(|a| Entry::new(a, now)).collect();
+        for e in &mut pending {
+            e.state = State::Adding;
+        }
+        let ids: HashSet<Uuid> = pending.iter().map(|e| e.id).collect();
+        self.update(|entries| {
+            entries.extend(pending.iter().cloned());
+            Ok(())
+        })?;
+
+        let total = fresh.len();
+        let mut written = 0;
+        let mut failure = None;
+        for (account, entry) in fresh.iter().zip(&pending) {
+            let mut saved = entry.clone();
+            saved.state = State::Saved;
+            let item = Item {
+                v: 1,
+                secret: account.secret.to_base32().to_string(),
+                recovery_codes: Vec::new(),
+                entry: saved,
+            };
+            match self.store.set(
+                &entry.id.to_string(),
+                &entry.keyring_label(),
+                &item.encode(),
+            ) {
+                Ok(()) => {
+                    written += 1;
+                    progress(written, total);
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+
+        let done: HashSet<Uuid> = pending[..written].iter().map(|e| e.id).collect();
+        self.update(|entries| {
+            entries.retain(|e| !ids.contains(&e.id) || done.contains(&e.id));
+            for e in entries.iter_mut().filter(|e| done.contains(&e.id)) {
+                e.state = State::Saved;
+            }
+            Ok(())
+        })?;
+        let added: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|e| done.contains(&e.id))
+            .cloned()
+            .collect();
+        match failure {
+            None => Ok(AddReport { added, duplicates }),
+            Some(e) if written == 0 => Err(e.into()),
+            Some(e) => Err(VaultError::Partial {
+                saved: written,
+                total,
+                source: Box::new(e.into()),
+            }),
+        }
+    }
+
+    /// Removes an account and its keyring item.
+    pub fn remove(&mut self, id: Uuid) -> Result<Entry, VaultError> {
+        let removed = self.update(|entries| {
+            let e = entries
+                .iter_mut()
+                .find(|e| e.id == id && e.state == State::Saved)
+                .ok_or_else(|| VaultError::NoMatch(id.to_string()))?;
+            e.state = State::Deleting;
+            Ok(e.clone())
+        })?;
+        self.store.delete(&id.to_string())?;
+        self.update(|entries| {
+            entries.retain(|e| e.id != id);
+            Ok(())
+        })?;
+        Ok(removed)
+    }
+
+    /// Sets a HOTP account's counter (the "next code" action).
+    pub fn set_counter(&mut self, id: Uuid, counter: u64) -> Result<(), VaultError> {
+        let now = (self.clock)();
+        self.update(|entries| {
+            let e = entries
+                .iter_mut()
+                .find(|e| e.id == id)
+                .ok_or_else(|| VaultError::NoMatch(id.to_string()))?;
+            e.counter = Some(counter);
+            e.updated = now;
+            Ok(())
+        })
+    }
+
+    /// Finishes or undoes interrupted writes and reconciles metadata with the
+    /// keyring. Returns one line per thing it did or found, for the user.
+    pub fn repair(&mut self) -> Result<Vec<String>, VaultError> {
+        let needs_write = self.entries.iter().any(|e| e.state != State::Saved);
+        let in_keyring: HashSet<String> = self.store.ids()?.into_iter().collect();
+        let known: HashSet<String> = self.entries.iter().map(|e| e.id.to_string()).collect();
+        let orphans: Vec<&String> = in_keyring
+            .iter()
+            .filter(|id| !known.contains(*id))
+            .collect();
+        let mut notes = Vec::new();
+        for e in self.entries() {
+            if !in_keyring.contains(&e.id.to_string()) {
+                notes.push(format!(
+                    "warning: the keyring has no secret for {}; its code cannot be shown (remove it and enroll it again)",
+                    e.display_name()
+                ));
+            }
+        }
+        if !needs_write && orphans.is_empty() {
+            return Ok(notes);
+        }
+
+        let mut restored = Vec::new();
+        for id in orphans {
+            match self.store.get(id)?.and_then(|b| Item::decode(&b)) {
+                Some(item) if item.entry.id.to_string() == *id => {
+                    let mut entry = item.entry.clone();
+                    entry.state = State::Saved;
+                    restored.push(entry);
+                }
+                _ => notes.push(format!(
+                    "warning: keyring item \"{id}\" under this service is not a Ninsho account; left alone"
+                )),
+            }
+        }
+        let store = &self.store;
+        let mut changes = Vec::new();
+        update_meta(&self.dir, &mut self.entries, |entries| {
+            let mut keep = Vec::with_capacity(entries.len());
+            for mut e in entries.drain(..) {
+                let id = e.id.to_string();
+                match e.state {
+                    State::Saved => keep.push(e),
+                    State::Adding if in_keyring.contains(&id) => {
+                        changes.push(format!("repaired: finished adding {}", e.display_name()));
+                        e.state = State::Saved;
+                        keep.push(e);
+                    }
+                    State::Adding => changes.push(format!(
+                        "repaired: dropped {}, whose adding was interrupted before it was saved",
+                        e.display_name()
+                    )),
+                    State::Deleting => {
+                        store.delete(&id)?;
+                        changes.push(format!("repaired: finished removing {}", e.display_name()));
+                    }
+                }
+            }
+            for e in &restored {
+                if !keep.iter().any(|k| k.id == e.id) {
+                    changes.push(format!(
+                        "repaired: restored {} from the keyring (it was missing from the metadata file)",
+                        e.display_name()
+                    ));
+                    keep.push(e.clone());
+                }
+            }
+            *entries = keep;
+            Ok(())
+        })?;
+        changes.extend(notes);
+        Ok(changes)
+    }
+
+    /// Finds one account by a query: its id, an exact issuer / account /
+    /// "issuer:account" (any case), else a substring, else the letters in order.
+    pub fn find(&self, query: &str) -> Result<&Entry, VaultError> {
+        let q = query.trim().to_lowercase();
+        let entries: Vec<&Entry> = self.entries().collect();
+        if let Some(e) = entries.iter().find(|e| e.id.to_string() == q) {
+            return Ok(e);
+        }
+        let haystack = |e: &Entry| format!("{}:{}", e.issuer, e.name).to_lowercase();
+        let tiers: [&dyn Fn(&Entry) -> bool; 3] = [
+            &|e| e.issuer.to_lowercase() == q || e.name.to_lowercase() == q || haystack(e) == q,
+            &|e| haystack(e).contains(&q),
+            &|e| is_subsequence(&q, &haystack(e)),
+        ];
+        for tier in tiers {
+            let hits: Vec<&Entry> = entries.iter().copied().filter(|e| tier(e)).collect();
+            match hits.len() {
+                0 => continue,
+                1 => return Ok(hits[0]),
+                _ => {
+                    return Err(VaultError::Ambiguous {
+                        query: query.to_string(),
+                        matches: hits.iter().map(|e| e.display_name()).collect(),
+                    });
+                }
+            }
+        }
+        Err(VaultError::NoMatch(query.to_string()))
+    }
+}
+
+fn update_meta<T>(
+    dir: &Path,
+    snapshot: &mut Vec<Entry>,
+    f: impl FnOnce(&mut Vec<Entry>) -> Result<T, VaultError>,
+) -> Result<T, VaultError> {
+    let _lock = meta::lock(dir)?;
+    let path = dir.join(meta::FILE_NAME);
+    let mut file = meta::load(&path)?;
+    let result = f(&mut file.accounts)?;
+    file.version = meta::VERSION;
+    meta::save(&path, &file)?;
+    *snapshot = file.accounts;
+    Ok(result)
+}
+
+fn is_subsequence(needle: &str, haystack: &str) -> bool {
+    let mut chars = haystack.chars();
+    !needle.is_empty() && needle.chars().all(|n| chars.any(|h| h == n))
+}
+
+#[cfg(test)]
+mod tests;

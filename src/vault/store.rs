@@ -1,0 +1,117 @@
+//! Where secrets live: one item per account, keyed by the account's UUID.
+//!
+//! [`SecretStore`] is the seam between the vault and the OS keyring, so unit tests
+//! run against [`MemoryStore`] and never touch the real keyring.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use zeroize::Zeroizing;
+
+/// Why the keyring could not be used. Each message names the cause and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "keyring unavailable: {detail}. Install and start gnome-keyring (or enable KeePassXC's Secret Service integration) and try again"
+    )]
+    Unavailable { detail: String },
+    #[error(
+        "keyring is locked: {detail}. Unlock your login keyring (log in again, or unlock it in Passwords and Keys) and try again"
+    )]
+    Locked { detail: String },
+    #[error("keyring error: {detail}")]
+    Other { detail: String },
+}
+
+pub trait SecretStore: Send + Sync {
+    /// Creates or replaces the item for `id`. `label` is what keyring browsers show.
+    fn set(&self, id: &str, label: &str, value: &[u8]) -> Result<(), StoreError>;
+    /// The item's value, or `None` when there is no item for `id`.
+    fn get(&self, id: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError>;
+    /// Deletes the item; `false` when there was none.
+    fn delete(&self, id: &str) -> Result<bool, StoreError>;
+    /// The ids of every item this store holds for the application.
+    fn ids(&self) -> Result<Vec<String>, StoreError>;
+}
+
+/// An in-memory store for tests. `fail_with` makes every call fail, to
+/// exercise the "keyring missing or locked" paths.
+#[derive(Default)]
+pub struct MemoryStore {
+    items: Mutex<BTreeMap<String, Zeroizing<Vec<u8>>>>,
+    failure: Mutex<Option<StoreError>>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn fail_with(&self, error: Option<StoreError>) {
+        *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = error;
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Zeroizing<Vec<u8>>>> {
+        self.items.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        match &*self.failure.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn set(&self, id: &str, _label: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.check()?;
+        self.lock()
+            .insert(id.to_string(), Zeroizing::new(value.to_vec()));
+        Ok(())
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+        self.check()?;
+        Ok(self.lock().get(id).cloned())
+    }
+
+    fn delete(&self, id: &str) -> Result<bool, StoreError> {
+        self.check()?;
+        Ok(self.lock().remove(id).is_some())
+    }
+
+    fn ids(&self) -> Result<Vec<String>, StoreError> {
+        self.check()?;
+        Ok(self.lock().keys().cloned().collect())
+    }
+}
+
+/// Shared and boxed stores (`Arc<MemoryStore>` in tests, `Box<dyn SecretStore>`
+/// in the CLI) are stores too.
+impl<P> SecretStore for P
+where
+    P: std::ops::Deref + Send + Sync,
+    P::Target: SecretStore,
+{
+    fn set(&self, id: &str, label: &str, value: &[u8]) -> Result<(), StoreError> {
+        (**self).set(id, label, value)
+    }
+    fn get(&self, id: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+        (**self).get(id)
+    }
+    fn delete(&self, id: &str) -> Result<bool, StoreError> {
+        (**self).delete(id)
+    }
+    fn ids(&self) -> Result<Vec<String>, StoreError> {
+        (**self).ids()
+    }
+}

@@ -1,0 +1,295 @@
+//! Protects: no account is lost or doubled by adds, removes, crashes and repair.
+
+use super::*;
+use crate::otp::{Params, parse_uri};
+
+fn account(issuer: &str, name: &str, secret: &str) -> OtpAccount {
+    OtpAccount {
+        issuer: issuer.into(),
+        name: name.into(),
+        secret: Secret::parse_base32(secret).unwrap(),
+        params: Params::default(),
+        extra: vec![],
+    }
+}
+
+fn fixed_clock() -> u64 {
+    1_700_000_000
+}
+
+fn vault(dir: &Path) -> Vault<std::sync::Arc<MemoryStore>> {
+    vault_with(dir, std::sync::Arc::new(MemoryStore::new()))
+}
+
+fn vault_with(
+    dir: &Path,
+    store: std::sync::Arc<MemoryStore>,
+) -> Vault<std::sync::Arc<MemoryStore>> {
+    Vault::open(dir, store).unwrap().with_clock(fixed_clock)
+}
+
+#[test]
+fn add_stores_secret_in_keyring_and_names_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let report = v
+        .add(
+            vec![account("GitHub", "alice", "JBSWY3DPEHPK3PXP")],
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert_eq!(report.added.len(), 1);
+    let e = &report.added[0];
+    assert_eq!(e.created, fixed_clock());
+    assert_eq!(v.store().len(), 1);
+    let on_disk = std::fs::read_to_string(dir.path().join(meta::FILE_NAME)).unwrap();
+    assert!(on_disk.contains("GitHub") && !on_disk.contains("JBSWY3DPEHPK3PXP"));
+    let back = v.account(e).unwrap();
+    assert_eq!(back.secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
+    // A fresh process sees the same account.
+    let again = vault_with(dir.path(), v.store().clone());
+    assert_eq!(again.entries().count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("ninsho");
+    let mut v = vault(&data);
+    v.add(vec![account("A", "a", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join(meta::FILE_NAME)), 0o600);
+}
+
+#[test]
+fn duplicates_are_detected_not_doubled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    v.add(
+        vec![account("GitHub", "alice", "JBSWY3DPEHPK3PXP")],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let report = v
+        .add(
+            vec![
+                account("GitHub", "alice", "jbswy3dpehpk3pxp"),
+                account("GitHub", "alice", "GEZDGNBVGY3TQOJQ"),
+                account("GitHub", "alice", "GEZDGNBVGY3TQOJQ"),
+            ],
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert_eq!(report.duplicates.len(), 2);
+    assert_eq!(
+        report.added.len(),
+        1,
+        "same name with a new secret is a new account"
+    );
+    assert_eq!(v.entries().count(), 2);
+}
+
+#[test]
+fn keyring_failure_adds_nothing_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    store.fail_with(Some(StoreError::Locked {
+        detail: "test".into(),
+    }));
+    let mut v = vault_with(dir.path(), store);
+    let err = v
+        .add(vec![account("A", "a", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("keyring is locked"), "{err}");
+    assert_eq!(v.entries().count(), 0);
+    assert!(v.entries.is_empty(), "no half-written entry remains");
+}
+
+#[test]
+fn interrupted_add_is_finished_or_dropped_by_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let mut v = vault_with(dir.path(), store.clone());
+    v.add(
+        vec![account("Keep", "k", "JBSWY3DPEHPK3PXP")],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    // Simulate a crash after the pending metadata write: one item written, one not.
+    let a = account("Written", "w", "GEZDGNBVGY3TQOJQ");
+    let b = account("Unwritten", "u", "MFRGGZDFMZTWQ2LK");
+    let mut ea = Entry::new(&a, 1);
+    let mut eb = Entry::new(&b, 1);
+    ea.state = State::Adding;
+    eb.state = State::Adding;
+    let item = Item {
+        v: 1,
+        secret: "GEZDGNBVGY3TQOJQ".into(),
+        recovery_codes: vec![],
+        entry: ea.clone(),
+    };
+    store.set(&ea.id.to_string(), "x", &item.encode()).unwrap();
+    v.update(|entries| {
+        entries.push(ea.clone());
+        entries.push(eb.clone());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(v.entries().count(), 1, "pending entries are not shown");
+
+    let mut v = vault_with(dir.path(), store.clone());
+    let notes = v.repair().unwrap();
+    assert!(
+        notes.iter().any(|n| n.contains("finished adding Written")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("dropped Unwritten")),
+        "{notes:?}"
+    );
+    let names: Vec<_> = v.entries().map(|e| e.issuer.clone()).collect();
+    assert_eq!(names, ["Keep", "Written"]);
+    assert!(v.repair().unwrap().is_empty(), "repair is idempotent");
+}
+
+#[test]
+fn interrupted_remove_is_finished_by_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let mut v = vault_with(dir.path(), store.clone());
+    let id = v
+        .add(
+            vec![account("Gone", "g", "JBSWY3DPEHPK3PXP")],
+            &mut |_, _| {},
+        )
+        .unwrap()
+        .added[0]
+        .id;
+    v.update(|entries| {
+        entries[0].state = State::Deleting;
+        Ok(())
+    })
+    .unwrap();
+    let mut v = vault_with(dir.path(), store.clone());
+    let notes = v.repair().unwrap();
+    assert!(notes[0].contains("finished removing Gone"), "{notes:?}");
+    assert_eq!(v.entries().count(), 0);
+    assert!(store.get(&id.to_string()).unwrap().is_none());
+}
+
+#[test]
+fn orphaned_keyring_items_are_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let mut v = vault_with(dir.path(), store.clone());
+    v.add(
+        vec![account("Lost", "l", "JBSWY3DPEHPK3PXP")],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join(meta::FILE_NAME)).unwrap();
+    store.set("not-ours", "x", b"something else").unwrap();
+    let mut v = vault_with(dir.path(), store.clone());
+    assert_eq!(v.entries().count(), 0);
+    let notes = v.repair().unwrap();
+    assert!(
+        notes.iter().any(|n| n.contains("restored Lost")),
+        "{notes:?}"
+    );
+    assert!(notes.iter().any(|n| n.contains("not-ours")), "{notes:?}");
+    let e = v.find("lost").unwrap().clone();
+    assert_eq!(
+        v.account(&e).unwrap().secret.to_base32().as_str(),
+        "JBSWY3DPEHPK3PXP"
+    );
+}
+
+#[test]
+fn entry_without_secret_is_kept_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let mut v = vault_with(dir.path(), store.clone());
+    let id = v
+        .add(
+            vec![account("Vanished", "v", "JBSWY3DPEHPK3PXP")],
+            &mut |_, _| {},
+        )
+        .unwrap()
+        .added[0]
+        .id;
+    store.delete(&id.to_string()).unwrap();
+    let notes = v.repair().unwrap();
+    assert!(notes[0].contains("no secret for Vanished"), "{notes:?}");
+    assert_eq!(v.entries().count(), 1);
+    let e = v.entries().next().unwrap().clone();
+    assert!(matches!(v.account(&e), Err(VaultError::MissingSecret(_))));
+    v.remove(id).unwrap();
+    assert_eq!(v.entries().count(), 0);
+}
+
+#[test]
+fn find_prefers_exact_then_substring_then_fuzzy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    v.add(
+        vec![
+            account("GitHub", "alice", "JBSWY3DPEHPK3PXP"),
+            account("GitLab", "alice", "GEZDGNBVGY3TQOJQ"),
+            account("Google", "bob@example.com", "MFRGGZDFMZTWQ2LK"),
+        ],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(v.find("github").unwrap().issuer, "GitHub");
+    assert_eq!(v.find("GitLab:alice").unwrap().issuer, "GitLab");
+    assert_eq!(v.find("goog").unwrap().issuer, "Google");
+    assert_eq!(v.find("ghb").unwrap().issuer, "GitHub");
+    match v.find("git") {
+        Err(VaultError::Ambiguous { matches, .. }) => assert_eq!(matches.len(), 2),
+        other => panic!("expected ambiguity, got {other:?}"),
+    }
+    let msg = v.find("alice").unwrap_err().to_string();
+    assert!(
+        msg.contains("GitHub (alice)") && msg.contains("GitLab (alice)"),
+        "{msg}"
+    );
+    assert!(matches!(v.find("zzz"), Err(VaultError::NoMatch(_))));
+}
+
+#[test]
+fn hotp_counter_persists() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let a = parse_uri("otpauth://hotp/H:h?secret=JBSWY3DPEHPK3PXP&counter=5")
+        .unwrap()
+        .account;
+    let id = v.add(vec![a], &mut |_, _| {}).unwrap().added[0].id;
+    v.set_counter(id, 6).unwrap();
+    let again = vault_with(dir.path(), v.store().clone());
+    assert_eq!(again.entry(id).unwrap().counter, Some(6));
+}
+
+#[test]
+fn damaged_or_newer_metadata_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(meta::FILE_NAME), "{not json").unwrap();
+    let err = Vault::open(dir.path(), MemoryStore::new())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("damaged"), "{err}");
+    std::fs::write(
+        dir.path().join(meta::FILE_NAME),
+        r#"{"version": 99, "accounts": []}"#,
+    )
+    .unwrap();
+    let err = Vault::open(dir.path(), MemoryStore::new())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("version 99"), "{err}");
+}
