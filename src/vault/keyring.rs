@@ -93,6 +93,10 @@ fn map_error(err: Error) -> StoreError {
         "no D-Bus session bus to reach the Secret Service".to_string()
     } else if text.contains("was not provided") || text.contains("ServiceUnknown") {
         "no Secret Service provider (org.freedesktop.secrets) is running".to_string()
+    } else if text.contains("Failed to activate service") {
+        "the Secret Service (org.freedesktop.secrets) could not be started".to_string()
+    } else if text.contains("prompt dismissed") {
+        "the unlock prompt was dismissed or could not be shown".to_string()
     } else {
         first_line.chars().take(200).collect()
     };
@@ -101,6 +105,7 @@ fn map_error(err: Error) -> StoreError {
         Error::NoDefaultStore | Error::NotSupportedByStore(_) => StoreError::Unavailable { detail },
         Error::PlatformFailure(_)
             if text.contains("Failed to connect")
+                || text.contains("Failed to activate service")
                 || text.contains("was not provided")
                 || text.contains("ServiceUnknown") =>
         {

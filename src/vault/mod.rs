@@ -206,16 +206,16 @@ impl<S: SecretStore> Vault<S> {
                         && e.name == account.name
                         && e.kind == account.params.kind
                 }) {
-                    if !known.contains_key(&entry.id) {
-                        match self.account(entry) {
-                            Ok(a) => {
-                                known.insert(entry.id, a);
-                            }
+                    use std::collections::hash_map::Entry as Slot;
+                    let existing = match known.entry(entry.id) {
+                        Slot::Occupied(o) => o.into_mut(),
+                        Slot::Vacant(v) => match self.account(entry) {
+                            Ok(a) => v.insert(a),
                             Err(VaultError::MissingSecret(_) | VaultError::BadItem(_)) => continue,
                             Err(e) => return Err(e),
-                        }
-                    }
-                    if known[&entry.id].same_account(&account) {
+                        },
+                    };
+                    if existing.same_account(&account) {
                         duplicate = true;
                         break;
                     }

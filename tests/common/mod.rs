@@ -1,0 +1,181 @@
+//! Helpers shared by the integration tests: run the real `ninsho` binary in an
+//! isolated data folder and keyring service, find the shared fixtures.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Set by `.ci/test`: the harness has started a real keyring and installed every
+/// checker, so tests that need them must run rather than skip.
+pub fn in_harness() -> bool {
+    std::env::var_os("NINSHO_TEST_REAL_KEYRING").is_some()
+}
+
+/// True when `tool` is on PATH. Outside the harness a missing tool skips the test
+/// with a printed reason; inside it, the harness installed it, so it must exist.
+pub fn have_tool(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !found {
+        assert!(!in_harness(), "{tool} must be installed by .ci/test");
+        eprintln!("skipped: {tool} is not installed (run the suite with `bash .ci/test`)");
+    }
+    found
+}
+
+/// True when a real Secret Service is available to this test run.
+pub fn real_keyring() -> bool {
+    if !in_harness() {
+        eprintln!("skipped: needs the real keyring started by `bash .ci/test`");
+    }
+    in_harness()
+}
+
+pub fn fixtures() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/external");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: ../shared/fixtures/external is absent (a plain clone has no ../shared)"
+        );
+        None
+    }
+}
+
+/// One isolated Ninsho installation: its own data folder and keyring service.
+pub struct Env {
+    pub data: tempfile::TempDir,
+    pub service: String,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            data: tempfile::tempdir().unwrap(),
+            service: format!("ninsho-test-{}", uuid::Uuid::new_v4()),
+        }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ninsho"));
+        c.env("NINSHO_DATA_DIR", self.data.path())
+            .env("NINSHO_KEYRING_SERVICE", &self.service)
+            .env_remove("RUST_BACKTRACE");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "")
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        run_cmd(self.cmd().args(args), stdin)
+    }
+
+    /// Runs and asserts success, returning stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "ninsho {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// What `secret-tool` (libsecret, independent of Ninsho) sees for our service:
+    /// the sorted list of item user names.
+    pub fn keyring_items(&self) -> Vec<String> {
+        let out = Command::new("secret-tool")
+            .args(["search", "--all", "service", &self.service])
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut users: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("attribute.username = "))
+            .map(str::to_string)
+            .collect();
+        users.sort();
+        users
+    }
+
+    /// The secret value `secret-tool` reads for an item.
+    pub fn keyring_value(&self, user: &str) -> String {
+        let out = Command::new("secret-tool")
+            .args(["lookup", "service", &self.service, "username", user])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        if in_harness() {
+            let _ = Command::new("secret-tool")
+                .args(["clear", "service", &self.service])
+                .status();
+        }
+    }
+}
+
+pub fn run_cmd(cmd: &mut Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Asserts the CLI's error contract: exit 1, one `ninsho: …` line on stderr, no
+/// panic, nothing on stdout. Returns the message.
+pub fn assert_clean_error(out: &Output, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{what}: expected exit 1, stderr: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{what}: panicked: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{what}: expected one line, got: {stderr}");
+    assert!(lines[0].starts_with("ninsho: "), "{what}: {stderr}");
+    assert!(out.stdout.is_empty(), "{what}: printed to stdout on error");
+    lines[0].to_string()
+}
+
+/// Every file under `dir`, recursively, as bytes.
+pub fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out
+}

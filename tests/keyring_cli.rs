@@ -1,0 +1,190 @@
+//! Protects: accounts round-trip through the real Secret Service (gnome-keyring)
+//! via the CLI, one item per account, and no secret ever lands in the data folder.
+
+mod common;
+
+use common::{Env, all_files, assert_clean_error, real_keyring};
+
+const GITHUB: &str =
+    "otpauth://totp/GitHub:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+
+#[test]
+fn add_list_code_remove_through_the_real_keyring() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    assert!(
+        env.ok(&["add", GITHUB])
+            .contains("added GitHub (alice@example.com)")
+    );
+    // Secret from standard input keeps it out of the process list and shell history.
+    let out = env.run_with_stdin(
+        &[
+            "add",
+            "--issuer",
+            "ツイッター",
+            "--account",
+            "山田太郎",
+            "--secret",
+            "-",
+            "--digits",
+            "8",
+            "--algorithm",
+            "SHA256",
+        ],
+        "gezd gnbv gy3t qojq\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = env.run(&[
+        "add",
+        "otpauth://hotp/Bank:me?secret=MFRGGZDFMZTWQ2LK&counter=7",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // One keyring item per account, named by the account's UUID, as libsecret sees it.
+    let list: Vec<serde_json::Value> = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    assert_eq!(list.len(), 3);
+    let mut ids: Vec<String> = list
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(env.keyring_items(), ids);
+    let value = env.keyring_value(list[0]["id"].as_str().unwrap());
+    assert!(
+        value.contains("JBSWY3DPEHPK3PXP"),
+        "the item holds the secret"
+    );
+    for a in &list {
+        assert!(a.get("secret").is_none());
+    }
+    assert_eq!(list[1]["issuer"], "ツイッター");
+    assert_eq!(list[2]["counter"], 7);
+
+    let text = env.ok(&["list"]);
+    assert!(text.contains("GitHub") && text.contains("山田太郎") && !text.contains("JBSW"));
+
+    // Codes agree with the RFC arithmetic done independently by `code --uri`.
+    let at = "1700000000";
+    let expect = |uri: &str| env.ok(&["code", "--uri", uri, "--at", at]);
+    assert_eq!(env.ok(&["code", "github", "--at", at]), expect(GITHUB));
+    assert_eq!(
+        env.ok(&["code", "山田", "--at", at]),
+        expect("otpauth://totp/x?secret=GEZDGNBVGY3TQOJQ&digits=8&algorithm=SHA256")
+    );
+    // HOTP: the code stays until the user asks for the next one, then the counter persists.
+    let hotp = |c: u64| {
+        expect(&format!(
+            "otpauth://hotp/x?secret=MFRGGZDFMZTWQ2LK&counter={c}"
+        ))
+    };
+    assert_eq!(env.ok(&["code", "bank"]), hotp(7));
+    assert_eq!(env.ok(&["code", "bank"]), hotp(7));
+    assert_eq!(env.ok(&["code", "bank", "--next"]), hotp(8));
+    assert_eq!(env.ok(&["code", "bank"]), hotp(8));
+
+    // Adding the same account again is refused, not doubled.
+    let msg = assert_clean_error(&env.run(&["add", GITHUB]), "duplicate add");
+    assert!(msg.contains("already"), "{msg}");
+    assert_eq!(env.keyring_items().len(), 3);
+
+    // Nothing secret reached the data folder.
+    for (path, bytes) in all_files(env.data.path()) {
+        let text = String::from_utf8_lossy(&bytes).to_uppercase();
+        for secret in [
+            "JBSWY3DPEHPK3PXP",
+            "GEZDGNBVGY3TQOJQ",
+            "MFRGGZDFMZTWQ2LK",
+            "GEZD GNBV",
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{} contains a secret",
+                path.display()
+            );
+        }
+    }
+
+    // Remove asks for confirmation, then deletes metadata and keyring item.
+    let msg = assert_clean_error(&env.run(&["remove", "github"]), "remove without --yes");
+    assert!(
+        msg.contains("GitHub (alice@example.com)") && msg.contains("--yes"),
+        "{msg}"
+    );
+    assert!(
+        env.ok(&["remove", "github", "--yes"])
+            .contains("removed GitHub")
+    );
+    assert_eq!(env.keyring_items().len(), 2);
+    assert!(
+        !env.keyring_items()
+            .contains(&list[0]["id"].as_str().unwrap().to_string())
+    );
+    let msg = assert_clean_error(&env.run(&["code", "github"]), "code after remove");
+    assert!(msg.contains("no account matches \"github\""), "{msg}");
+}
+
+#[test]
+fn ambiguous_query_lists_the_matches() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", "otpauth://totp/GitHub:a?secret=JBSWY3DPEHPK3PXP"]);
+    env.ok(&["add", "otpauth://totp/GitLab:b?secret=GEZDGNBVGY3TQOJQ"]);
+    let msg = assert_clean_error(&env.run(&["code", "git"]), "ambiguous");
+    assert!(
+        msg.contains("GitHub (a)") && msg.contains("GitLab (b)"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn start_up_restores_accounts_whose_metadata_was_lost() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", GITHUB]);
+    std::fs::remove_file(env.data.path().join("accounts.json")).unwrap();
+    let out = env.run(&["list", "--json"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("restored GitHub"));
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(env.keyring_items().len(), 1);
+}
+
+#[test]
+fn import_of_a_migration_export_stores_every_distinct_account() {
+    if !real_keyring() {
+        return;
+    }
+    let Some(fx) = common::fixtures() else { return };
+    let env = Env::new();
+    let file = fx.join("google-authenticator-migration/example_export.txt");
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    // The file holds the raspberrypi account four times (twice with an issuer), a
+    // HOTP account and an accented name: four distinct accounts.
+    assert!(
+        out.contains("4 of 6 accounts added, 2 duplicates skipped"),
+        "{out}"
+    );
+    assert_eq!(env.keyring_items().len(), 4);
+    // Importing again adds nothing.
+    let again = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(
+        again.contains("0 of 6 accounts added, 6 duplicates skipped"),
+        "{again}"
+    );
+    assert_eq!(env.keyring_items().len(), 4);
+}

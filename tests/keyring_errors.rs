@@ -1,0 +1,229 @@
+//! Protects: a missing or unusable keyring gives a one-line error naming the
+//! cause and the fix, never a panic, and writes nothing.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+
+use common::{Env, assert_clean_error, have_tool};
+
+const URI: &str = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP";
+
+#[test]
+fn no_session_bus() {
+    let env = Env::new();
+    let out = common::run_cmd(
+        env.cmd().args(["add", URI]).env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/ninsho-test-bus",
+        ),
+        "",
+    );
+    let msg = assert_clean_error(&out, "no bus");
+    assert!(
+        msg.contains("keyring unavailable") && msg.contains("gnome-keyring"),
+        "{msg}"
+    );
+    assert!(
+        common::all_files(env.data.path())
+            .iter()
+            .all(|(p, b)| !String::from_utf8_lossy(b).contains("JBSW")
+                && !p.ends_with("accounts.json")
+                || String::from_utf8_lossy(b).contains("\"accounts\": []"))
+    );
+}
+
+struct Bus {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A private session bus with no Secret Service on it and none to activate.
+fn empty_bus(config_dir: &std::path::Path) -> Option<Bus> {
+    if !have_tool("dbus-daemon") {
+        return None;
+    }
+    let config = config_dir.join("bus.conf");
+    std::fs::write(
+        &config,
+        format!(
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={}</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+            config_dir.display()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new("dbus-daemon")
+        .args(["--nofork", "--print-address"])
+        .arg(format!("--config-file={}", config.display()))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    Some(Bus {
+        child,
+        address: line.trim().to_string(),
+    })
+}
+
+#[test]
+fn bus_without_a_secret_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(bus) = empty_bus(dir.path()) else {
+        return;
+    };
+    let env = Env::new();
+    for args in [
+        vec!["add", URI],
+        vec!["code", "a"],
+        vec!["remove", "a", "--yes"],
+    ] {
+        let out = common::run_cmd(
+            env.cmd()
+                .args(&args)
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address),
+            "",
+        );
+        let msg = assert_clean_error(&out, &format!("{args:?}"));
+        if args[0] == "add" {
+            assert!(
+                msg.contains("no Secret Service provider") && msg.contains("gnome-keyring"),
+                "{msg}"
+            );
+        }
+    }
+    // Listing needs no secrets: it still works, with a warning.
+    let out = common::run_cmd(
+        env.cmd()
+            .args(["list", "--json"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address),
+        "",
+    );
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: keyring unavailable"));
+}
+
+/// A private bus with its own gnome-keyring whose login keyring is locked. No
+/// display, so the unlock prompt cannot appear (as on a headless server).
+struct LockedKeyring {
+    bus: Bus,
+    _data: tempfile::TempDir,
+    _runtime: tempfile::TempDir,
+}
+
+fn locked_keyring() -> Option<LockedKeyring> {
+    if !have_tool("gnome-keyring-daemon") || !have_tool("dbus-send") || !have_tool("dbus-daemon") {
+        return None;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let runtime = tempfile::tempdir().unwrap();
+    let mut child = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_DATA_HOME", data.path())
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let bus = Bus {
+        child,
+        address: line.trim().to_string(),
+    };
+    let on_bus = |cmd: &mut Command| {
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("XDG_DATA_HOME", data.path())
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+    };
+    let mut daemon = Command::new("gnome-keyring-daemon");
+    daemon.args(["--unlock", "--components=secrets"]);
+    on_bus(&mut daemon);
+    let out = common::run_cmd(&mut daemon, "locked-test-pass");
+    assert!(out.status.success(), "gnome-keyring-daemon failed to start");
+    let mut lock = Command::new("dbus-send");
+    lock.args([
+        "--session",
+        "--print-reply",
+        "--dest=org.freedesktop.secrets",
+        "/org/freedesktop/secrets",
+        "org.freedesktop.Secret.Service.Lock",
+        "array:objpath:/org/freedesktop/secrets/collection/login",
+    ]);
+    on_bus(&mut lock);
+    let out = common::run_cmd(&mut lock, "");
+    assert!(
+        out.status.success(),
+        "could not lock: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(LockedKeyring {
+        bus,
+        _data: data,
+        _runtime: runtime,
+    })
+}
+
+#[test]
+fn locked_keyring_is_named_with_the_fix() {
+    if !common::in_harness() {
+        eprintln!("skipped: starts its own gnome-keyring; run with `bash .ci/test`");
+        return;
+    }
+    let Some(k) = locked_keyring() else { return };
+    let env = Env::new();
+    let out = common::run_cmd(
+        env.cmd()
+            .args(["add", URI])
+            .env("DBUS_SESSION_BUS_ADDRESS", &k.bus.address)
+            .env_remove("DISPLAY"),
+        "",
+    );
+    let msg = assert_clean_error(&out, "locked");
+    assert!(
+        msg.contains("keyring is locked") && msg.contains("Unlock"),
+        "{msg}"
+    );
+    let list = common::run_cmd(
+        env.cmd()
+            .args(["list", "--json"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &k.bus.address),
+        "",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout).trim(),
+        "[]",
+        "nothing half-written"
+    );
+}
