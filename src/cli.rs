@@ -137,13 +137,17 @@ impl SecretStore for Unreachable {
 
 type CliVault = Vault<Box<dyn SecretStore>>;
 
-fn open_vault(data_dir: Option<&Path>) -> Result<CliVault> {
-    let dir = match data_dir {
-        Some(d) => d.to_path_buf(),
+fn resolve_data_dir(data_dir: Option<&Path>) -> Result<PathBuf> {
+    match data_dir {
+        Some(d) => Ok(d.to_path_buf()),
         None => vault::default_data_dir().ok_or_else(|| {
             anyhow!("cannot find a data folder; pass --data-dir or set NINSHO_DATA_DIR")
-        })?,
-    };
+        }),
+    }
+}
+
+fn open_vault(data_dir: Option<&Path>) -> Result<CliVault> {
+    let dir = resolve_data_dir(data_dir)?;
     let store: Box<dyn SecretStore> = match KeyringStore::connect(&service_name()) {
         Ok(s) => Box::new(s),
         Err(e) => Box::new(Unreachable(e)),
@@ -175,11 +179,7 @@ fn read_stdin_secret() -> Result<Zeroizing<String>> {
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<()> {
     let data_dir = cli.data_dir.as_deref();
     match cli.command {
-        None => {
-            use clap::CommandFactory;
-            write!(stdout, "{}", Cli::command().render_long_help())?;
-            Ok(())
-        }
+        None => crate::ui::run(resolve_data_dir(data_dir)?),
         Some(Command::List { json }) => list(data_dir, json, stdout, stderr),
         Some(Command::Code(args)) => code(data_dir, args, stdout, stderr),
         Some(Command::Add(args)) => add(data_dir, args, stdout, stderr),

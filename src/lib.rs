@@ -6,4 +6,5 @@
 pub mod cli;
 pub mod formats;
 pub mod otp;
+pub mod ui;
 pub mod vault;

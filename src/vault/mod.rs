@@ -345,6 +345,41 @@ impl<S: SecretStore> Vault<S> {
         })
     }
 
+    /// Renames an account or changes its group. Names live only in metadata.
+    pub fn edit(
+        &mut self,
+        id: Uuid,
+        issuer: &str,
+        name: &str,
+        group: &str,
+    ) -> Result<Entry, VaultError> {
+        let now = (self.clock)();
+        self.update(|entries| {
+            let e = entries
+                .iter_mut()
+                .find(|e| e.id == id && e.state == State::Saved)
+                .ok_or_else(|| VaultError::NoMatch(id.to_string()))?;
+            e.issuer = issuer.trim().to_string();
+            e.name = name.trim().to_string();
+            e.group = group.trim().to_string();
+            e.updated = now;
+            Ok(e.clone())
+        })
+    }
+
+    /// Moves an account to position `to` among the saved accounts.
+    pub fn move_to(&mut self, id: Uuid, to: usize) -> Result<(), VaultError> {
+        self.update(|entries| {
+            let from = entries
+                .iter()
+                .position(|e| e.id == id)
+                .ok_or_else(|| VaultError::NoMatch(id.to_string()))?;
+            let entry = entries.remove(from);
+            entries.insert(to.min(entries.len()), entry);
+            Ok(())
+        })
+    }
+
     /// Finishes or undoes interrupted writes and reconciles metadata with the
     /// keyring. Returns one line per thing it did or found, for the user.
     pub fn repair(&mut self) -> Result<Vec<String>, VaultError> {

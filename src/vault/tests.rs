@@ -293,3 +293,35 @@ fn damaged_or_newer_metadata_is_a_clear_error() {
         .to_string();
     assert!(err.contains("version 99"), "{err}");
 }
+
+#[test]
+fn edit_and_reorder_persist() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let added = v
+        .add(
+            vec![
+                account("A", "a", "JBSWY3DPEHPK3PXP"),
+                account("B", "b", "GEZDGNBVGY3TQOJQ"),
+                account("C", "c", "MFRGGZDFMZTWQ2LK"),
+            ],
+            &mut |_, _| {},
+        )
+        .unwrap()
+        .added;
+    v.edit(added[0].id, " Alpha ", "alice", "Work").unwrap();
+    v.move_to(added[2].id, 0).unwrap();
+    let again = vault_with(dir.path(), v.store().clone());
+    let order: Vec<_> = again
+        .entries()
+        .map(|e| (e.issuer.clone(), e.group.clone()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("C".into(), "".into()),
+            ("Alpha".into(), "Work".into()),
+            ("B".into(), "".into())
+        ]
+    );
+}

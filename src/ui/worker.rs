@@ -1,0 +1,266 @@
+//! The one thread that owns the account store. The window sends [`Command`]s and
+//! receives [`Event`]s; it never waits on the keyring or the disk itself.
+//!
+//! Start-up sends the names from the metadata file first (a local read), then
+//! connects to the keyring, repairs, and streams secrets in small batches, so the
+//! list appears at once and codes fill in as they arrive.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use eframe::egui;
+use uuid::Uuid;
+
+use crate::otp::{OtpAccount, Secret};
+use crate::vault::{Entry, SecretStore, StoreError, Vault, meta};
+
+/// Connects to the secret store; called again when the user presses Retry.
+pub type Connect = Arc<dyn Fn() -> Result<Box<dyn SecretStore>, StoreError> + Send + Sync>;
+
+#[derive(Debug)]
+pub enum Command {
+    /// (Re)connect to the keyring and load everything.
+    Load,
+    Add(Vec<OtpAccount>),
+    Remove(Uuid),
+    Edit {
+        id: Uuid,
+        issuer: String,
+        name: String,
+        group: String,
+    },
+    Move {
+        id: Uuid,
+        to: usize,
+    },
+    SetCounter {
+        id: Uuid,
+        counter: u64,
+    },
+}
+
+#[derive(Debug)]
+pub enum Event {
+    /// The accounts, in order (after start-up and after every change).
+    Entries(Vec<Entry>),
+    /// Secrets as they load.
+    Secrets(Vec<(Uuid, Secret)>),
+    /// Accounts whose secret could not be read, with the reason.
+    SecretMissing(Uuid, String),
+    /// Every secret has been read.
+    SecretsDone,
+    /// The keyring is missing or locked: the window shows what to do.
+    KeyringError(String),
+    /// What start-up repair did.
+    Notes(Vec<String>),
+    /// Bulk write progress.
+    Progress {
+        done: usize,
+        total: usize,
+    },
+    Added {
+        added: Vec<String>,
+        duplicates: Vec<String>,
+    },
+    Removed(String),
+    /// An operation failed; the message is for the user.
+    Failed(String),
+}
+
+/// Wakes the window when an event is sent. Set once the window exists; events
+/// sent before that are picked up by the first frame.
+#[derive(Clone, Default)]
+pub struct Waker(Arc<Mutex<Option<egui::Context>>>);
+
+impl Waker {
+    pub fn set(&self, ctx: &egui::Context) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(ctx.clone());
+        ctx.request_repaint();
+    }
+
+    fn wake(&self) {
+        if let Some(ctx) = &*self.0.lock().unwrap_or_else(|e| e.into_inner()) {
+            ctx.request_repaint();
+        }
+    }
+}
+
+pub struct WorkerHandle {
+    pub commands: Sender<Command>,
+    pub events: Receiver<Event>,
+    pub waker: Waker,
+}
+
+impl WorkerHandle {
+    pub fn send(&self, command: Command) {
+        // The worker only stops when this handle is dropped.
+        let _ = self.commands.send(command);
+    }
+}
+
+/// Starts the worker and asks it to load.
+pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
+    let (cmd_tx, cmd_rx) = channel();
+    let (ev_tx, ev_rx) = channel();
+    let waker = Waker::default();
+    let worker = Worker {
+        data_dir,
+        connect,
+        vault: None,
+        events: ev_tx,
+        waker: waker.clone(),
+    };
+    std::thread::Builder::new()
+        .name("ninsho-store".into())
+        .spawn(move || worker.run(cmd_rx))
+        .expect("cannot start the store thread");
+    let _ = cmd_tx.send(Command::Load);
+    WorkerHandle {
+        commands: cmd_tx,
+        events: ev_rx,
+        waker,
+    }
+}
+
+struct Worker {
+    data_dir: PathBuf,
+    connect: Connect,
+    vault: Option<Vault<Box<dyn SecretStore>>>,
+    events: Sender<Event>,
+    waker: Waker,
+}
+
+/// Secrets per event: small enough that codes appear progressively, large enough
+/// not to wake the window a thousand times.
+const BATCH: usize = 32;
+
+impl Worker {
+    fn run(mut self, commands: Receiver<Command>) {
+        while let Ok(command) = commands.recv() {
+            self.handle(command);
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        let _ = self.events.send(event);
+        self.waker.wake();
+    }
+
+    fn handle(&mut self, command: Command) {
+        if let Command::Load = command {
+            return self.load();
+        }
+        let Some(vault) = self.vault.as_mut() else {
+            return self.emit(Event::Failed(
+                "the keyring is not available yet; press Retry".to_string(),
+            ));
+        };
+        let result = match command {
+            Command::Load => unreachable!("handled above"),
+            Command::Add(accounts) => {
+                let events = self.events.clone();
+                let waker = self.waker.clone();
+                vault
+                    .add(accounts, &mut |done, total| {
+                        let _ = events.send(Event::Progress { done, total });
+                        waker.wake();
+                    })
+                    .map(|report| {
+                        let mut secrets = Vec::new();
+                        for e in &report.added {
+                            if let Ok(a) = vault.account(e) {
+                                secrets.push((e.id, a.secret));
+                            }
+                        }
+                        vec![
+                            Event::Secrets(secrets),
+                            Event::Added {
+                                added: report.added.iter().map(Entry::display_name).collect(),
+                                duplicates: report
+                                    .duplicates
+                                    .iter()
+                                    .map(OtpAccount::display_name)
+                                    .collect(),
+                            },
+                        ]
+                    })
+            }
+            Command::Remove(id) => vault
+                .remove(id)
+                .map(|e| vec![Event::Removed(e.display_name())]),
+            Command::Edit {
+                id,
+                issuer,
+                name,
+                group,
+            } => vault.edit(id, &issuer, &name, &group).map(|_| vec![]),
+            Command::Move { id, to } => vault.move_to(id, to).map(|_| vec![]),
+            Command::SetCounter { id, counter } => vault.set_counter(id, counter).map(|_| vec![]),
+        };
+        let entries: Vec<Entry> = vault.entries().cloned().collect();
+        match result {
+            Ok(events) => {
+                self.emit(Event::Entries(entries));
+                for e in events {
+                    self.emit(e);
+                }
+            }
+            Err(e) => {
+                self.emit(Event::Entries(entries));
+                self.emit(Event::Failed(e.to_string()));
+            }
+        }
+    }
+
+    fn load(&mut self) {
+        // Names first: a local file read, no keyring.
+        match meta::load(&self.data_dir.join(meta::FILE_NAME)) {
+            Ok(file) => self.emit(Event::Entries(
+                file.accounts
+                    .into_iter()
+                    .filter(|e| e.state == crate::vault::State::Saved)
+                    .collect(),
+            )),
+            Err(e) => return self.emit(Event::Failed(e.to_string())),
+        }
+        let store = match (self.connect)() {
+            Ok(s) => s,
+            Err(e) => return self.emit(Event::KeyringError(e.to_string())),
+        };
+        let mut vault = match Vault::open(&self.data_dir, store) {
+            Ok(v) => v,
+            Err(e) => return self.emit(Event::Failed(e.to_string())),
+        };
+        match vault.repair() {
+            Ok(notes) => {
+                if !notes.is_empty() {
+                    self.emit(Event::Notes(notes));
+                }
+            }
+            Err(crate::vault::VaultError::Store(e)) => {
+                return self.emit(Event::KeyringError(e.to_string()));
+            }
+            Err(e) => self.emit(Event::Failed(e.to_string())),
+        }
+        let entries: Vec<Entry> = vault.entries().cloned().collect();
+        self.emit(Event::Entries(entries.clone()));
+        let mut batch = Vec::with_capacity(BATCH);
+        for e in &entries {
+            match vault.account(e) {
+                Ok(a) => batch.push((e.id, a.secret)),
+                Err(crate::vault::VaultError::Store(err)) => {
+                    self.vault = None;
+                    return self.emit(Event::KeyringError(err.to_string()));
+                }
+                Err(err) => self.emit(Event::SecretMissing(e.id, err.to_string())),
+            }
+            if batch.len() == BATCH {
+                self.emit(Event::Secrets(std::mem::take(&mut batch)));
+            }
+        }
+        self.emit(Event::Secrets(batch));
+        self.emit(Event::SecretsDone);
+        self.vault = Some(vault);
+    }
+}
