@@ -14,6 +14,7 @@ pub mod aegis;
 pub mod andotp;
 pub mod bitwarden;
 mod crypto;
+pub mod export;
 pub mod freeotp_plus;
 mod json;
 pub mod otpauth_list;
