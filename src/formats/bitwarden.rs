@@ -11,7 +11,8 @@
 //! entries have no issuer or account (the item's name and user name are used).
 //! Items without a `totp` are passwords, not accounts, and are passed over.
 //! Password-protected ("encrypted") JSON exports are not supported yet: the error
-//! says to export unencrypted.
+//! says to export unencrypted. A CSV has no end marker: one cut short at a row
+//! boundary reads as a shorter export (a cut JSON export is reported damaged).
 
 use serde_json::Value;
 

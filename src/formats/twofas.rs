@@ -38,7 +38,10 @@ fn detect(bytes: &[u8]) -> bool {
             let v = &doc.0;
             v.get("services").is_some_and(Value::is_array) && v.get("schemaVersion").is_some()
         }
-        Sniff::Truncated(text) => text.contains("\"services") && text.contains("\"otp\""),
+        Sniff::Truncated(text) => {
+            text.contains("\"services\"")
+                && (text.contains("\"otp\"") || text.contains("\"schemaVersion\""))
+        }
         Sniff::No => false,
     }
 }
