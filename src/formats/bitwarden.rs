@@ -12,7 +12,8 @@
 //! Items without a `totp` are passwords, not accounts, and are passed over.
 //! Password-protected ("encrypted") JSON exports are not supported yet: the error
 //! says to export unencrypted. A CSV has no end marker: one cut short at a row
-//! boundary reads as a shorter export (a cut JSON export is reported damaged).
+//! boundary reads as a shorter export; one cut inside a row is reported damaged
+//! when the row lacks columns.
 
 use serde_json::Value;
 
@@ -131,7 +132,8 @@ fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatErr
         detail,
     };
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    // Bitwarden writes every column in every row; a short row is a cut file.
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers = reader
         .headers()
         .map_err(|_| damaged("its header row cannot be read".into()))?
@@ -177,4 +179,48 @@ fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatErr
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_passed_over_bare_secrets_named_after_the_item() {
+        let json = br#"{"encrypted": false, "folders": [{"id": "f1", "name": "Work"}], "items": [
+            {"type": 1, "name": "Mail", "login": {"username": "me", "password": "x", "totp": null}},
+            {"type": 1, "name": "Forge", "folderId": "f1", "login": {"username": "al", "totp": "jbsw y3dp ehpk 3pxp"}},
+            {"type": 1, "name": "Broken", "login": {"totp": "otpauth://totp/x?secret=JBSW1"}}]}"#;
+        assert!(detect_json(json));
+        let got = import_json(json, None).unwrap();
+        assert_eq!(got.accounts.len(), 1);
+        let a = &got.accounts[0];
+        assert_eq!((a.issuer.as_str(), a.name.as_str()), ("Forge", "al"));
+        assert_eq!(a.secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
+        assert_eq!(got.groups, vec![Some("Work".to_string())]);
+        assert_eq!(got.skipped.len(), 1);
+        assert!(got.skipped[0].0.contains("Broken"));
+        assert!(!got.skipped[0].1.contains("JBSW1"), "{}", got.skipped[0].1);
+    }
+
+    #[test]
+    fn password_protected_exports_say_what_to_do() {
+        let json = br#"{"encrypted": true, "passwordProtected": true, "salt": "x", "data": "2.a|b|c", "items": []}"#;
+        let e = import_json(json, Some("pw")).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("export from Bitwarden as unencrypted"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn csv_rows_with_the_wrong_number_of_fields_are_damage() {
+        let csv = b"folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n,,login,A,,,,,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n,,login,B\n";
+        assert!(detect_csv(csv));
+        assert!(matches!(
+            import_csv(csv, None),
+            Err(FormatError::Damaged { .. })
+        ));
+    }
 }

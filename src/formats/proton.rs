@@ -73,3 +73,21 @@ fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> 
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::otp::Kind;
+
+    #[test]
+    fn steam_entries_and_missing_uris() {
+        let json = br#"{"version": 1, "entries": [
+            {"id": "1", "content": {"uri": "steam://JRZCL47CMXVOQMNPZR2F7J4RGI", "entry_type": "Steam", "name": "Valve"}},
+            {"id": "2", "content": {"entry_type": "Totp", "name": "Empty"}}]}"#;
+        assert!(detect(json));
+        let got = import(json, None).unwrap();
+        assert_eq!(got.accounts[0].params.kind, Kind::Steam);
+        assert_eq!(got.accounts[0].name, "Valve");
+        assert_eq!(got.skipped.len(), 1);
+    }
+}

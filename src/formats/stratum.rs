@@ -153,3 +153,36 @@ fn authenticator(a: &Value, issuer: &str, name: &str) -> Result<OtpAccount, Stri
     };
     super::account(issuer, name, secret, params)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn motp_is_skipped_and_categories_become_groups() {
+        let json = br#"{"Authenticators": [
+            {"Type": 3, "Issuer": "M", "Username": "u", "Secret": "abcd1234", "Pin": "1234", "Digits": 6, "Period": 10},
+            {"Type": 2, "Issuer": "T", "Username": "v", "Secret": "JBSWY3DPEHPK3PXP", "Algorithm": 1, "Digits": 8, "Period": 60}],
+            "Categories": [{"Id": "c1", "Name": "Home"}],
+            "AuthenticatorCategories": [{"CategoryId": "c1", "AuthenticatorSecret": "JBSWY3DPEHPK3PXP"}]}"#;
+        assert!(detect(json));
+        let got = import(json, None).unwrap();
+        assert_eq!(
+            got.skipped,
+            vec![(
+                "entry 1 (M (u))".to_string(),
+                "mOTP not supported".to_string()
+            )]
+        );
+        assert_eq!(got.accounts[0].params.algorithm, Algorithm::Sha256);
+        assert_eq!(got.groups, vec![Some("Home".to_string())]);
+    }
+
+    #[test]
+    fn a_header_without_contents_is_damage() {
+        assert!(matches!(
+            import(b"AUTHENTICATORPRO\x01\x02", Some("pw")),
+            Err(FormatError::Damaged { .. })
+        ));
+    }
+}

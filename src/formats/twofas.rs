@@ -155,3 +155,23 @@ fn service(s: &Value, otp: &Value, issuer: &str, name: &str) -> Result<OtpAccoun
     };
     super::account(issuer, name, secret, params)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_and_unknown_token_types() {
+        let json = br#"{"schemaVersion": 4, "groups": [{"id": "g", "name": "Games"}], "services": [
+            {"name": "Steam", "secret": "JRZCL47CMXVOQMNPZR2F7J4RGI", "groupId": "g",
+             "otp": {"account": "me", "tokenType": "STEAM", "digits": 5, "period": 30}},
+            {"name": "Odd", "secret": "JBSWY3DPEHPK3PXP", "otp": {"tokenType": "YAOTP"}}]}"#;
+        assert!(detect(json));
+        let got = import(json, None).unwrap();
+        assert_eq!(got.accounts.len(), 1);
+        assert_eq!(got.accounts[0].issuer, "Steam");
+        assert_eq!(got.accounts[0].params.kind, Kind::Steam);
+        assert_eq!(got.groups, vec![Some("Games".to_string())]);
+        assert_eq!(got.skipped[0].1, "token type \"YAOTP\" not supported");
+    }
+}
