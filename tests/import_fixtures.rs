@@ -274,6 +274,10 @@ fn every_fixture_imports_the_canonical_accounts_minus_its_apps_losses() {
             "{}: unexpected skips: {stderr}",
             case.file
         );
+        for a in canonical() {
+            let secret = a["secret"].as_str().unwrap();
+            assert!(!stderr.contains(secret), "{}: secret on stderr", case.file);
+        }
         let got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(by_secret(got), by_secret(case.want), "{}", case.file);
     }
