@@ -109,11 +109,11 @@ fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
     let mut out = Import::default();
     for (i, s) in services.iter().enumerate() {
         let otp = s.get("otp").unwrap_or(&Value::Null);
-        let issuer = str_field(&otp, "issuer")
+        let issuer = str_field(otp, "issuer")
             .filter(|t| !t.is_empty())
             .or(str_field(s, "name"))
             .unwrap_or_default();
-        let name = str_field(&otp, "account").unwrap_or_default();
+        let name = str_field(otp, "account").unwrap_or_default();
         match service(s, otp, issuer, name) {
             Ok(a) => {
                 let group = str_field(s, "groupId").and_then(|id| {
