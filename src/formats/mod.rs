@@ -31,7 +31,7 @@ pub enum FormatError {
     NotThisFormat(String),
     #[error("unknown format \"{0}\" (known: {list})", list = names().join(", "))]
     UnknownFormat(String),
-    #[error("could not tell what kind of file this is; pass --format (known: {})", names().join(", "))]
+    #[error("could not tell what kind of file this is; pass --format (known: {}; encrypted andOTP backups have no header and always need --format andotp)", names().join(", "))]
     Undetected,
     /// The file is encrypted and no password was given.
     #[error("this {0} file is encrypted and needs its password")]
