@@ -45,6 +45,9 @@ pub const EXPORT_SCRYPT_P: u32 = 1;
 /// r = 8 is already 1 GiB.
 const MAX_LOG_N: u8 = 20;
 const MAX_R_TIMES_P: u64 = 64;
+/// Aegis writes one password slot (two after a password change at most); a file
+/// with dozens would only multiply the scrypt cost.
+const MAX_PASSWORD_SLOTS: usize = 4;
 
 fn detect(bytes: &[u8]) -> bool {
     match json::sniff(bytes) {
@@ -123,6 +126,9 @@ fn unlock(header: &Value, password: &str) -> Result<crypto::Key, FormatError> {
             continue;
         }
         password_slots += 1;
+        if password_slots > MAX_PASSWORD_SLOTS {
+            break;
+        }
         let n = u64_field(slot, "n").map_err(damaged)?.unwrap_or(0);
         let r = u64_field(slot, "r").map_err(damaged)?.unwrap_or(0);
         let p = u64_field(slot, "p").map_err(damaged)?.unwrap_or(0);
