@@ -1,4 +1,4 @@
-//! The command line: `ninsho list | code | add | remove | import`.
+//! The command line: `ninsho list | code | add | remove | import | export`.
 //!
 //! Exit status 0 on success, 1 with a one-line `ninsho: …` message on stderr on
 //! any error, 2 for usage errors (clap). Only this edge uses `anyhow`.
@@ -55,6 +55,8 @@ pub enum Command {
     },
     /// Import accounts from another authenticator's export.
     Import(ImportArgs),
+    /// Write every account to a file another authenticator can import.
+    Export(ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -115,6 +117,19 @@ pub struct ImportArgs {
     pub dry_run: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// aegis-encrypted, aegis (unencrypted) or otpauth (URI list, unencrypted).
+    #[arg(long, value_name = "FORMAT")]
+    pub format: String,
+    /// File to write (replaced if it exists; created readable by you only).
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// File holding the password for an encrypted format (first line).
+    #[arg(long, value_name = "F")]
+    pub password_file: Option<PathBuf>,
 }
 
 /// A store that could not be reached: every call reports why.
@@ -185,6 +200,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         Some(Command::Add(args)) => add(data_dir, args, stdout, stderr),
         Some(Command::Remove { query, yes }) => remove(data_dir, &query, yes, stdout, stderr),
         Some(Command::Import(args)) => import(data_dir, args, stdout, stderr),
+        Some(Command::Export(args)) => export(data_dir, args, stdout, stderr),
     }
 }
 
@@ -449,19 +465,16 @@ fn import(
             )?;
             None
         }
-        Some(p) => {
-            let text = Zeroizing::new(
-                std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read password file {}", p.display()))?,
-            );
-            Some(Zeroizing::new(
-                text.lines().next().unwrap_or_default().to_string(),
-            ))
-        }
+        Some(p) => Some(read_password_file(p)?),
         None => None,
     };
-    let found = (format.import)(&bytes, password.as_deref().map(|s| s.as_str()))
-        .with_context(|| shown.clone())?;
+    let found = match (format.import)(&bytes, password.as_deref().map(|s| s.as_str())) {
+        Ok(found) => found,
+        Err(formats::FormatError::PasswordNeeded(what)) => {
+            bail!("{shown}: this {what} file is encrypted; pass --password-file F")
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context(shown)),
+    };
     for w in &found.warnings {
         writeln!(stderr, "ninsho: warning: {w}")?;
     }
@@ -523,6 +536,69 @@ fn import(
             found.skipped.len()
         )?;
     }
+    Ok(())
+}
+
+/// The first line of a password file (without its line ending).
+fn read_password_file(path: &Path) -> Result<Zeroizing<String>> {
+    let text = Zeroizing::new(
+        std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read password file {}", path.display()))?,
+    );
+    Ok(Zeroizing::new(
+        text.lines().next().unwrap_or_default().to_string(),
+    ))
+}
+
+fn export(
+    data_dir: Option<&Path>,
+    args: ExportArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<()> {
+    let format = formats::export::export_by_name(&args.format)?;
+    let password = match (&args.password_file, format.encrypted) {
+        (Some(p), true) => Some(read_password_file(p)?),
+        (None, true) => bail!("{} needs a password; pass --password-file F", format.name),
+        (Some(p), false) => bail!(
+            "{} files are not encrypted; drop --password-file {} or use --format aegis-encrypted",
+            format.name,
+            p.display()
+        ),
+        (None, false) => None,
+    };
+    let mut vault = open_vault(data_dir)?;
+    repair(&mut vault, stderr)?;
+    let entries: Vec<vault::Entry> = vault.entries().cloned().collect();
+    if entries.is_empty() {
+        bail!("there are no accounts to export");
+    }
+    let mut accounts = Vec::with_capacity(entries.len());
+    for e in &entries {
+        // An export that silently lacks an account would be found out too late.
+        accounts.push(
+            vault
+                .account(e)
+                .with_context(|| format!("cannot export {}", e.display_name()))?,
+        );
+    }
+    let groups: Vec<String> = entries.iter().map(|e| e.group.clone()).collect();
+    let bytes = (format.render)(&accounts, &groups, password.as_deref().map(|s| s.as_str()))?;
+    formats::export::write_private_file(&args.output, &bytes)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    if !format.encrypted {
+        writeln!(
+            stderr,
+            "ninsho: warning: {} is not encrypted: anyone who reads it can make your codes; keep it offline and delete it when done",
+            args.output.display()
+        )?;
+    }
+    writeln!(
+        stdout,
+        "exported {} accounts to {}",
+        accounts.len(),
+        args.output.display()
+    )?;
     Ok(())
 }
 

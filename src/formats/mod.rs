@@ -3,12 +3,27 @@
 //! Every importer takes bytes (so a file, the clipboard and a drop reach the same
 //! code) and an optional password, and returns an [`Import`]: the accounts it read
 //! and the entries it skipped with the reason. Per-entry problems never abort the
-//! file; only a file that is not of the format at all is an error.
+//! file; a file that is not of the format, is damaged, or cannot be decrypted is an
+//! error, and then nothing from it is used.
+//!
+//! Importers are pure functions of their input: encrypted formats run their key
+//! derivation (scrypt, PBKDF2, Argon2) inline, so callers with a UI call them off
+//! the UI thread.
 
+pub mod aegis;
+pub mod andotp;
+pub mod bitwarden;
+mod crypto;
+pub mod export;
+pub mod freeotp_plus;
+mod json;
 pub mod otpauth_list;
+pub mod proton;
+pub mod stratum;
+pub mod twofas;
 
-use crate::otp::OtpAccount;
 use crate::otp::migration::Batch;
+use crate::otp::{Kind, OtpAccount, Params, Secret, display_name};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
@@ -16,8 +31,22 @@ pub enum FormatError {
     NotThisFormat(String),
     #[error("unknown format \"{0}\" (known: {list})", list = names().join(", "))]
     UnknownFormat(String),
-    #[error("could not tell what kind of file this is; pass --format (known: {})", names().join(", "))]
+    #[error("could not tell what kind of file this is; pass --format (known: {}; encrypted andOTP backups have no header and always need --format andotp)", names().join(", "))]
     Undetected,
+    /// The file is encrypted and no password was given.
+    #[error("this {0} file is encrypted and needs its password")]
+    PasswordNeeded(&'static str),
+    #[error("wrong password for this {0} file")]
+    WrongPassword(&'static str),
+    /// Decryption failed in a way that cannot tell a wrong password from damage.
+    #[error("cannot decrypt this {0} file: wrong password, or the file is damaged")]
+    WrongPasswordOrDamaged(&'static str),
+    #[error("this {what} file is damaged or truncated: {detail}")]
+    Damaged { what: &'static str, detail: String },
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("cannot write the export: {0}")]
+    Export(String),
 }
 
 /// What an importer read from one file.
@@ -30,6 +59,10 @@ pub struct Import {
     pub warnings: Vec<String>,
     /// Google Authenticator transfer batches seen, to tell the user what is missing.
     pub batches: Vec<Batch>,
+    /// The source app's group (folder, tag, category) of each account, aligned with
+    /// `accounts`; empty when the format has no groups. `OtpAccount` has no group,
+    /// so this rides beside it until the vault can take groups on import.
+    pub groups: Vec<Option<String>>,
 }
 
 /// One foreign format. Capability constants let the UI decide what to offer.
@@ -42,8 +75,21 @@ pub struct Format {
     pub import: fn(&[u8], Option<&str>) -> Result<Import, FormatError>,
 }
 
-/// Every format, in menu order.
-pub static REGISTRY: &[Format] = &[otpauth_list::FORMAT];
+/// Every format, in menu order. Detection tries them in this order; each `detect`
+/// looks for structure only its format has (magic bytes, top-level keys), so no
+/// two claim the same file. Encrypted andOTP backups have no header at all and
+/// are never detected: they need `--format andotp`.
+pub static REGISTRY: &[Format] = &[
+    aegis::FORMAT,
+    twofas::FORMAT,
+    andotp::FORMAT,
+    bitwarden::FORMAT_JSON,
+    bitwarden::FORMAT_CSV,
+    freeotp_plus::FORMAT,
+    proton::FORMAT,
+    stratum::FORMAT,
+    otpauth_list::FORMAT,
+];
 
 pub fn names() -> Vec<&'static str> {
     REGISTRY.iter().map(|f| f.name).collect()
@@ -61,4 +107,79 @@ pub fn detect(bytes: &[u8]) -> Result<&'static Format, FormatError> {
         .iter()
         .find(|f| (f.detect)(bytes))
         .ok_or(FormatError::Undetected)
+}
+
+/// Checks an account read from a foreign file. Steam accounts get Steam's fixed
+/// parameters whatever the file says. The error is a reason for `Import::skipped`.
+pub(crate) fn account(
+    issuer: &str,
+    name: &str,
+    secret: Secret,
+    params: Params,
+) -> Result<OtpAccount, String> {
+    let params = match params.kind {
+        Kind::Steam => Params::steam(params.period),
+        _ => params,
+    };
+    params.validate().map_err(|e| e.to_string())?;
+    Ok(OtpAccount {
+        issuer: issuer.trim().to_string(),
+        name: name.trim().to_string(),
+        secret,
+        params,
+        extra: Vec::new(),
+    })
+}
+
+/// Digits as the files write them (any integer), checked.
+pub(crate) fn digits(n: Option<u64>, default: u8) -> Result<u8, String> {
+    match n {
+        None => Ok(default),
+        Some(d) if (1..=10).contains(&d) => Ok(d as u8),
+        Some(d) => Err(format!("{d} digits is not supported (1 to 10)")),
+    }
+}
+
+/// The "what" of a skipped entry: its position and names (never its secret).
+pub(crate) fn entry_label(index: usize, issuer: &str, name: &str) -> String {
+    if issuer.is_empty() && name.is_empty() {
+        format!("entry {}", index + 1)
+    } else {
+        format!("entry {} ({})", index + 1, display_name(issuer, name))
+    }
+}
+
+/// A password manager's one-time-password field (Bitwarden, Proton): an
+/// `otpauth://` URI, a `steam://SECRET`, or a bare base32 secret. Names missing
+/// from the text come from the fallbacks (the item's own name and user name).
+pub(crate) fn otp_field(
+    text: &str,
+    fallback_issuer: &str,
+    fallback_name: &str,
+) -> Result<(OtpAccount, Vec<String>), String> {
+    let text = text.trim();
+    if crate::otp::uri::strip_scheme(text, "otpauth").is_some() {
+        let parsed = crate::otp::parse_uri(text).map_err(|e| e.to_string())?;
+        let mut a = parsed.account;
+        if a.issuer.is_empty() {
+            a.issuer = fallback_issuer.trim().to_string();
+        }
+        if a.name.is_empty() {
+            a.name = fallback_name.trim().to_string();
+        }
+        return Ok((a, parsed.warnings));
+    }
+    let (kind, secret_text) = match crate::otp::uri::strip_scheme(text, "steam") {
+        Some(rest) => (Kind::Steam, rest),
+        None => (Kind::Totp, text),
+    };
+    let secret = Secret::parse_base32(secret_text).map_err(|e| e.to_string())?;
+    let params = Params {
+        kind,
+        ..Params::default()
+    };
+    Ok((
+        account(fallback_issuer, fallback_name, secret, params)?,
+        Vec::new(),
+    ))
 }

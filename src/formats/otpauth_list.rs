@@ -81,3 +81,14 @@ fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> 
     }
     Ok(out)
 }
+
+/// One canonical `otpauth://` URI per line: the plainest backup, readable by
+/// almost every authenticator, and by anyone who finds the file.
+pub fn export(accounts: &[crate::otp::OtpAccount]) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut out = zeroize::Zeroizing::new(Vec::new());
+    for a in accounts {
+        out.extend_from_slice(crate::otp::format_uri(a).as_bytes());
+        out.push(b'\n');
+    }
+    out
+}

@@ -1,0 +1,455 @@
+//! Aegis Authenticator vault files (`aegis-*.json`), plain and encrypted; import
+//! and export.
+//!
+//! Spec: Aegis's `docs/vault.md`. The file is `{version: 1, header, db}`. Plain
+//! vaults have `header.slots = null` and `db` as an object; encrypted ones have
+//! `db` as base64 AES-256-GCM ciphertext under a random master key, with
+//! `header.params {nonce, tag}` (hex). Each password slot (`type` 1) holds the
+//! master key encrypted (AES-256-GCM, `key_params {nonce, tag}`) under a key
+//! derived with scrypt(`n`, `r`, `p`, `salt`). Biometric slots (`type` 2) need the
+//! phone's keystore and are ignored.
+//!
+//! Database versions 1–3 are read: version 2 entries name their group in
+//! `group`; version 3 lists group UUIDs in `groups` and the names in
+//! `db.groups`. Groups come back in `Import::groups`.
+//!
+//! Cannot carry into Ninsho: icons, notes, favourites, usage counts. Entries of
+//! type mOTP and Yandex are skipped (Ninsho has no such codes). Exports write
+//! database version 3; URI parameters Ninsho keeps but does not interpret
+//! (`OtpAccount::extra`) have no place in the format and are not exported.
+
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use super::json::{self, Doc, Sniff, array_field, need_str, str_field, u64_field};
+use super::{Format, FormatError, Import, crypto, digits, entry_label};
+use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
+
+const WHAT: &str = "Aegis vault";
+
+pub const FORMAT: Format = Format {
+    name: "aegis",
+    description: "Aegis Authenticator vault (.json), plain or encrypted",
+    encryptable: true,
+    detect,
+    import,
+};
+
+/// Aegis's own choice for new password slots (docs/vault.md), so a vault we write
+/// costs Aegis what its own would.
+pub const EXPORT_SCRYPT_LOG_N: u8 = 15;
+pub const EXPORT_SCRYPT_R: u32 = 8;
+pub const EXPORT_SCRYPT_P: u32 = 1;
+
+/// Refuse slot parameters that would take minutes or gigabytes: N = 2^20 with
+/// r = 8 is already 1 GiB.
+const MAX_LOG_N: u8 = 20;
+const MAX_R_TIMES_P: u64 = 64;
+/// Aegis writes one password slot (two after a password change at most); a file
+/// with dozens would only multiply the scrypt cost.
+const MAX_PASSWORD_SLOTS: usize = 4;
+
+fn detect(bytes: &[u8]) -> bool {
+    match json::sniff(bytes) {
+        Sniff::Parsed(doc) => {
+            let v = &doc.0;
+            v.get("header").is_some_and(Value::is_object) && v.get("db").is_some()
+        }
+        Sniff::Truncated(text) => text.contains("\"header\"") && text.contains("\"slots\""),
+        Sniff::No => false,
+    }
+}
+
+fn damaged(detail: impl Into<String>) -> FormatError {
+    FormatError::Damaged {
+        what: WHAT,
+        detail: detail.into(),
+    }
+}
+
+fn hex_field(v: &Value, key: &str) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+    let text = need_str(v, key).map_err(damaged)?;
+    hex::decode(text)
+        .map(Zeroizing::new)
+        .map_err(|_| damaged(format!("its \"{key}\" is not hexadecimal")))
+}
+
+/// Phase 1 of 3 (read → decrypt → convert): the database object, decrypting it
+/// when the vault is encrypted.
+fn database(root: &Value, password: Option<&str>) -> Result<Doc, FormatError> {
+    if !root.is_object() || root.get("header").is_none() {
+        return Err(FormatError::NotThisFormat(
+            "this is not an Aegis vault (no \"header\")".into(),
+        ));
+    }
+    match u64_field(root, "version").map_err(damaged)? {
+        Some(1) => {}
+        Some(v) => {
+            return Err(FormatError::Unsupported(format!(
+                "Aegis vault file version {v} is newer than this Ninsho understands (1)"
+            )));
+        }
+        None => return Err(damaged("it has no \"version\"")),
+    }
+    let header = &root["header"];
+    match root.get("db") {
+        Some(db @ Value::Object(_)) => Ok(Doc(db.clone())),
+        Some(Value::String(ciphertext)) => {
+            let password = password.ok_or(FormatError::PasswordNeeded(WHAT))?;
+            let master = unlock(header, password)?;
+            let params = header
+                .get("params")
+                .filter(|p| p.is_object())
+                .ok_or_else(|| damaged("it has no \"header.params\""))?;
+            let nonce = hex_field(params, "nonce")?;
+            let tag = hex_field(params, "tag")?;
+            use base64::Engine;
+            let ciphertext = base64::engine::general_purpose::STANDARD
+                .decode(ciphertext.trim())
+                .map_err(|_| damaged("its \"db\" is not base64"))?;
+            let plain = crypto::gcm_open_detached(master.as_ref(), &nonce, &ciphertext, &tag)
+                .ok_or_else(|| {
+                    damaged("the database does not match its key (altered or cut short)")
+                })?;
+            json::parse(&plain, WHAT)
+        }
+        _ => Err(damaged("it has no \"db\"")),
+    }
+}
+
+/// The master key, from the first password slot the password opens.
+fn unlock(header: &Value, password: &str) -> Result<crypto::Key, FormatError> {
+    let slots = array_field(header, "slots").map_err(damaged)?;
+    let mut password_slots = 0;
+    for slot in slots {
+        if u64_field(slot, "type").map_err(damaged)? != Some(1) {
+            continue;
+        }
+        password_slots += 1;
+        if password_slots > MAX_PASSWORD_SLOTS {
+            break;
+        }
+        let n = u64_field(slot, "n").map_err(damaged)?.unwrap_or(0);
+        let r = u64_field(slot, "r").map_err(damaged)?.unwrap_or(0);
+        let p = u64_field(slot, "p").map_err(damaged)?.unwrap_or(0);
+        if !n.is_power_of_two() || n < 2 {
+            return Err(damaged(format!(
+                "a key slot has scrypt N = {n}, not a power of two"
+            )));
+        }
+        let log_n = n.trailing_zeros() as u8;
+        if log_n > MAX_LOG_N || r == 0 || p == 0 || r.saturating_mul(p) > MAX_R_TIMES_P {
+            return Err(FormatError::Unsupported(format!(
+                "this Aegis vault asks for scrypt N = 2^{log_n}, r = {r}, p = {p}, more than Ninsho will spend"
+            )));
+        }
+        let salt = hex_field(slot, "salt")?;
+        let encrypted_key = hex_field(slot, "key")?;
+        let key_params = slot
+            .get("key_params")
+            .filter(|k| k.is_object())
+            .ok_or_else(|| damaged("a key slot has no \"key_params\""))?;
+        let nonce = hex_field(key_params, "nonce")?;
+        let tag = hex_field(key_params, "tag")?;
+        let derived = crypto::scrypt(password.as_bytes(), &salt, log_n, r as u32, p as u32)
+            .ok_or_else(|| damaged("a key slot has invalid scrypt parameters"))?;
+        if let Some(master) =
+            crypto::gcm_open_detached(derived.as_ref(), &nonce, &encrypted_key, &tag)
+        {
+            let key: [u8; 32] = master
+                .as_slice()
+                .try_into()
+                .map_err(|_| damaged("the master key is not 32 bytes"))?;
+            return Ok(Zeroizing::new(key));
+        }
+    }
+    if password_slots == 0 {
+        return Err(FormatError::Unsupported(
+            "this Aegis vault has no password slot (only biometric unlock); export it from Aegis with a password".into(),
+        ));
+    }
+    Err(FormatError::WrongPassword(WHAT))
+}
+
+fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
+    let root = json::parse(bytes, WHAT)?;
+    let db = database(&root.0, password)?;
+    convert(&db.0)
+}
+
+/// Phase 3: database entries to accounts, collecting per-entry problems.
+fn convert(db: &Value) -> Result<Import, FormatError> {
+    let version = u64_field(db, "version").map_err(damaged)?.unwrap_or(1);
+    if version > 3 {
+        return Err(FormatError::Unsupported(format!(
+            "Aegis database version {version} is newer than this Ninsho understands (3)"
+        )));
+    }
+    let entries = match db.get("entries") {
+        Some(Value::Array(a)) => a,
+        _ => return Err(damaged("its database has no \"entries\" list")),
+    };
+    let group_names: Vec<(&str, &str)> = array_field(db, "groups")
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|g| Some((str_field(g, "uuid")?, str_field(g, "name")?)))
+        .collect();
+    let mut out = Import::default();
+    for (i, e) in entries.iter().enumerate() {
+        let issuer = str_field(e, "issuer").unwrap_or_default();
+        let name = str_field(e, "name").unwrap_or_default();
+        match entry(e) {
+            Ok(a) => {
+                // Version 2 names the group; version 3 points at db.groups.
+                let group = str_field(e, "group").map(str::to_string).or_else(|| {
+                    let first = array_field(e, "groups").ok()?.first()?.as_str()?;
+                    group_names
+                        .iter()
+                        .find(|(uuid, _)| *uuid == first)
+                        .map(|(_, name)| name.to_string())
+                });
+                out.accounts.push(a);
+                out.groups.push(group);
+            }
+            Err(why) => out.skipped.push((entry_label(i, issuer, name), why)),
+        }
+    }
+    Ok(out)
+}
+
+fn entry(e: &Value) -> Result<OtpAccount, String> {
+    let kind_text = need_str(e, "type")?;
+    let kind = match kind_text.to_ascii_lowercase().as_str() {
+        "totp" => Kind::Totp,
+        "hotp" => Kind::Hotp,
+        "steam" => Kind::Steam,
+        "motp" => return Err("mOTP not supported".into()),
+        "yandex" => return Err("Yandex OTP not supported".into()),
+        _ => return Err(format!("unknown type \"{kind_text}\"")),
+    };
+    let info = e.get("info").ok_or("it has no \"info\"")?;
+    let secret = Secret::parse_base32(need_str(info, "secret")?).map_err(|e| e.to_string())?;
+    let algorithm = match str_field(info, "algo") {
+        Some(a) => Algorithm::parse(a).map_err(|e| e.to_string())?,
+        None => Algorithm::Sha1,
+    };
+    let params = Params {
+        kind,
+        algorithm,
+        digits: digits(u64_field(info, "digits")?, 6)?,
+        period: u64_field(info, "period")?.unwrap_or(crate::otp::DEFAULT_PERIOD),
+        counter: u64_field(info, "counter")?.unwrap_or(0),
+    };
+    super::account(
+        str_field(e, "issuer").unwrap_or_default(),
+        str_field(e, "name").unwrap_or_default(),
+        secret,
+        params,
+    )
+}
+
+fn uuid_v4() -> Result<String, FormatError> {
+    Ok(uuid::Builder::from_random_bytes(crypto::random::<16>()?)
+        .into_uuid()
+        .to_string())
+}
+
+/// The database object Aegis would write for these accounts (version 3).
+/// `groups[i]` is the group of `accounts[i]` ("" for none).
+fn db_json(accounts: &[OtpAccount], groups: &[String]) -> Result<Value, FormatError> {
+    let mut group_list: Vec<(String, String)> = Vec::new();
+    let mut entries = Vec::with_capacity(accounts.len());
+    for (i, a) in accounts.iter().enumerate() {
+        let group = groups.get(i).map(String::as_str).unwrap_or_default();
+        let group_ids: Vec<String> = if group.is_empty() {
+            Vec::new()
+        } else {
+            let id = match group_list.iter().find(|(_, n)| n == group) {
+                Some((id, _)) => id.clone(),
+                None => {
+                    let id = uuid_v4()?;
+                    group_list.push((id.clone(), group.to_string()));
+                    id
+                }
+            };
+            vec![id]
+        };
+        let p = &a.params;
+        let mut info = json!({
+            "secret": a.secret.to_base32().as_str(),
+            "algo": p.algorithm.as_str(),
+            "digits": p.digits,
+        });
+        match p.kind {
+            Kind::Hotp => info["counter"] = json!(p.counter),
+            _ => info["period"] = json!(p.period),
+        }
+        entries.push(json!({
+            "type": p.kind.as_str(),
+            "uuid": uuid_v4()?,
+            "name": a.name,
+            "issuer": a.issuer,
+            "note": "",
+            "favorite": false,
+            "icon": null,
+            "info": info,
+            "groups": group_ids,
+        }));
+    }
+    Ok(json!({
+        "version": 3,
+        "entries": entries,
+        "groups": group_list
+            .iter()
+            .map(|(uuid, name)| json!({"uuid": uuid, "name": name}))
+            .collect::<Vec<_>>(),
+    }))
+}
+
+/// An Aegis vault holding `accounts` (with `groups[i]` the group of account i, ""
+/// for none): plain when `password` is `None`, otherwise encrypted with one
+/// password slot using Aegis's own scrypt parameters.
+pub fn export(
+    accounts: &[OtpAccount],
+    groups: &[String],
+    password: Option<&str>,
+) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+    let mut db = db_json(accounts, groups)?;
+    let vault = match password {
+        None => json!({
+            "version": 1,
+            "header": {"slots": null, "params": null},
+            "db": db,
+        }),
+        Some(password) => {
+            let plain = Zeroizing::new(
+                serde_json::to_vec(&db).map_err(|e| FormatError::Export(e.to_string()))?,
+            );
+            let master = Zeroizing::new(crypto::random::<32>()?);
+            let salt = crypto::random::<32>()?;
+            let slot_nonce = crypto::random::<12>()?;
+            let db_nonce = crypto::random::<12>()?;
+            let derived = crypto::scrypt(
+                password.as_bytes(),
+                &salt,
+                EXPORT_SCRYPT_LOG_N,
+                EXPORT_SCRYPT_R,
+                EXPORT_SCRYPT_P,
+            )
+            .ok_or_else(|| FormatError::Export("scrypt failed".into()))?;
+            let (key_ct, key_tag) =
+                crypto::gcm_seal_detached(&derived, &slot_nonce, master.as_ref());
+            let (db_ct, db_tag) = crypto::gcm_seal_detached(&master, &db_nonce, &plain);
+            use base64::Engine;
+            json!({
+                "version": 1,
+                "header": {
+                    "slots": [{
+                        "type": 1,
+                        "uuid": uuid_v4()?,
+                        "key": hex::encode(key_ct),
+                        "key_params": {"nonce": hex::encode(slot_nonce), "tag": hex::encode(key_tag)},
+                        "n": 1u64 << EXPORT_SCRYPT_LOG_N,
+                        "r": EXPORT_SCRYPT_R,
+                        "p": EXPORT_SCRYPT_P,
+                        "salt": hex::encode(salt),
+                        "repaired": true,
+                        "is_backup": false,
+                    }],
+                    "params": {"nonce": hex::encode(db_nonce), "tag": hex::encode(db_tag)},
+                },
+                "db": base64::engine::general_purpose::STANDARD.encode(db_ct),
+            })
+        }
+    };
+    json::scrub(&mut db);
+    let mut vault = Doc(vault);
+    let mut bytes = Zeroizing::new(
+        serde_json::to_vec_pretty(&vault.0).map_err(|e| FormatError::Export(e.to_string()))?,
+    );
+    bytes.push(b'\n');
+    json::scrub(&mut vault.0);
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<OtpAccount> {
+        let s = |t: &str| Secret::parse_base32(t).unwrap();
+        vec![
+            OtpAccount {
+                issuer: "Deno".into(),
+                name: "Mason".into(),
+                secret: s("4SJHB4GSD43FZBAI7C2HLRJGPQ"),
+                params: Params::default(),
+                extra: vec![],
+            },
+            OtpAccount {
+                issuer: "WWE".into(),
+                name: "Mason".into(),
+                secret: s("5VAML3X35THCEBVRLV24CGBKOY"),
+                params: Params {
+                    kind: Kind::Hotp,
+                    algorithm: Algorithm::Sha512,
+                    digits: 8,
+                    counter: 10300,
+                    ..Params::default()
+                },
+                extra: vec![],
+            },
+        ]
+    }
+
+    #[test]
+    fn plain_export_round_trips_with_groups() {
+        let groups = vec!["Work".to_string(), String::new()];
+        let bytes = export(&sample(), &groups, None).unwrap();
+        assert!(detect(&bytes));
+        let back = import(&bytes, None).unwrap();
+        assert_eq!(back.accounts, sample());
+        assert_eq!(back.groups, vec![Some("Work".to_string()), None]);
+    }
+
+    #[test]
+    fn encrypted_export_needs_the_right_password() {
+        let bytes = export(&sample(), &[], Some("hunter2")).unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert!(!text.contains("4SJHB4GSD43FZBAI7C2HLRJGPQ"));
+        assert_eq!(
+            import(&bytes, None).unwrap_err(),
+            FormatError::PasswordNeeded(WHAT)
+        );
+        assert_eq!(
+            import(&bytes, Some("hunter3")).unwrap_err(),
+            FormatError::WrongPassword(WHAT)
+        );
+        assert_eq!(import(&bytes, Some("hunter2")).unwrap().accounts, sample());
+    }
+
+    #[test]
+    fn motp_entries_are_skipped_with_a_reason() {
+        let vault = br#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":[
+            {"type":"motp","name":"a","issuer":"b","info":{"secret":"ABCD","pin":"1234"}},
+            {"type":"totp","name":"c","issuer":"d","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}]}}"#;
+        let got = import(vault, None).unwrap();
+        assert_eq!(got.accounts.len(), 1);
+        assert_eq!(
+            got.skipped,
+            vec![(
+                "entry 1 (b (a))".to_string(),
+                "mOTP not supported".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn absurd_scrypt_parameters_are_refused_before_running() {
+        let vault = br#"{"version":1,"header":{"slots":[{"type":1,"n":1099511627776,"r":8,"p":1,"salt":"00","key":"00","key_params":{"nonce":"00","tag":"00"}}],"params":{"nonce":"00","tag":"00"}},"db":"AAAA"}"#;
+        assert!(matches!(
+            import(vault, Some("x")),
+            Err(FormatError::Unsupported(_))
+        ));
+    }
+}

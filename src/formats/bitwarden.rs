@@ -1,0 +1,226 @@
+//! Bitwarden vault exports: unencrypted `.json` and `.csv`.
+//!
+//! Spec: Bitwarden's help article "Condition a Bitwarden .csv or .json" and real
+//! exports. JSON: `{encrypted: false, folders: [{id, name}], items: [{type, name,
+//! folderId, login: {username, totp}}]}`. CSV: a header row naming the columns,
+//! among them `folder`, `name`, `login_username`, `login_totp`. The `totp` value is
+//! an `otpauth://` URI, `steam://SECRET`, or a bare base32 secret (then TOTP
+//! SHA1/6/30, named after the item and its user name).
+//!
+//! Cannot carry: Bitwarden's authenticator is TOTP-only, so no HOTP; Steam
+//! entries have no issuer or account (the item's name and user name are used).
+//! Items without a `totp` are passwords, not accounts, and are passed over.
+//! Password-protected ("encrypted") JSON exports are not supported yet: the error
+//! says to export unencrypted. A CSV has no end marker: one cut short at a row
+//! boundary reads as a shorter export; one cut inside a row is reported damaged
+//! when the row lacks columns.
+
+use serde_json::Value;
+
+use super::json::{self, Sniff, array_field, str_field};
+use super::{Format, FormatError, Import, entry_label, otp_field};
+
+const WHAT_JSON: &str = "Bitwarden export";
+const WHAT_CSV: &str = "Bitwarden CSV export";
+
+pub const FORMAT_JSON: Format = Format {
+    name: "bitwarden",
+    description: "Bitwarden vault export (.json, unencrypted)",
+    encryptable: false,
+    detect: detect_json,
+    import: import_json,
+};
+
+pub const FORMAT_CSV: Format = Format {
+    name: "bitwarden-csv",
+    description: "Bitwarden vault export (.csv)",
+    encryptable: false,
+    detect: detect_csv,
+    import: import_csv,
+};
+
+fn detect_json(bytes: &[u8]) -> bool {
+    match json::sniff(bytes) {
+        Sniff::Parsed(doc) => {
+            let v = &doc.0;
+            v.get("items").is_some_and(Value::is_array) && v.get("encrypted").is_some()
+        }
+        Sniff::Truncated(text) => text.contains("\"encrypted\"") && text.contains("\"items\""),
+        Sniff::No => false,
+    }
+}
+
+fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
+    let doc = json::parse(bytes, WHAT_JSON)?;
+    let root = &doc.0;
+    if root.get("encrypted").and_then(Value::as_bool) == Some(true) {
+        return Err(FormatError::Unsupported(
+            "password-protected Bitwarden exports are not supported; export from Bitwarden as unencrypted .json".into(),
+        ));
+    }
+    let damaged = |detail: String| FormatError::Damaged {
+        what: WHAT_JSON,
+        detail,
+    };
+    let items = match root.get("items") {
+        Some(Value::Array(a)) => a,
+        _ => {
+            return Err(FormatError::NotThisFormat(
+                "this is not a Bitwarden export (no \"items\")".into(),
+            ));
+        }
+    };
+    let folders: Vec<(&str, &str)> = array_field(root, "folders")
+        .map_err(damaged)?
+        .iter()
+        .filter_map(|f| Some((str_field(f, "id")?, str_field(f, "name")?)))
+        .collect();
+    let mut out = Import::default();
+    for (i, item) in items.iter().enumerate() {
+        let login = item.get("login").unwrap_or(&Value::Null);
+        let Some(totp) = str_field(login, "totp").filter(|t| !t.trim().is_empty()) else {
+            continue;
+        };
+        let item_name = str_field(item, "name").unwrap_or_default();
+        let user = str_field(login, "username").unwrap_or_default();
+        match otp_field(totp, item_name, user) {
+            Ok((a, warnings)) => {
+                let folder = str_field(item, "folderId").and_then(|id| {
+                    folders
+                        .iter()
+                        .find(|(fid, _)| *fid == id)
+                        .map(|(_, n)| n.to_string())
+                });
+                out.warnings.extend(
+                    warnings
+                        .into_iter()
+                        .map(|w| format!("item \"{item_name}\": {w}")),
+                );
+                out.accounts.push(a);
+                out.groups.push(folder);
+            }
+            Err(why) => out.skipped.push((entry_label(i, item_name, user), why)),
+        }
+    }
+    Ok(out)
+}
+
+const CSV_HEADER_KEY: &str = "login_totp";
+
+fn detect_csv(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(&bytes[..bytes.len().min(4096)]) else {
+        // Cut inside a multi-byte character: look at what decodes.
+        return std::str::from_utf8(&bytes[..bytes.len().min(4096).saturating_sub(3)])
+            .is_ok_and(first_line_has_totp_column);
+    };
+    first_line_has_totp_column(text)
+}
+
+fn first_line_has_totp_column(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .is_some_and(|l| {
+            l.split(',')
+                .any(|c| c.trim().trim_matches('"') == CSV_HEADER_KEY)
+        })
+}
+
+fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
+    let damaged = |detail: String| FormatError::Damaged {
+        what: WHAT_CSV,
+        detail,
+    };
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    // Bitwarden writes every column in every row; a short row is a cut file.
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|_| damaged("its header row cannot be read".into()))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let totp_col = column(CSV_HEADER_KEY).ok_or_else(|| {
+        FormatError::NotThisFormat("this CSV file has no \"login_totp\" column".into())
+    })?;
+    let (name_col, user_col, folder_col) =
+        (column("name"), column("login_username"), column("folder"));
+    let mut out = Import::default();
+    for (i, record) in reader.records().enumerate() {
+        // Errors from the csv crate can quote the row, which may hold a secret.
+        let record = record.map_err(|e| {
+            damaged(format!(
+                "row {} cannot be read{}",
+                i + 2,
+                if e.is_io_error() {
+                    ""
+                } else {
+                    " (broken quoting or encoding)"
+                }
+            ))
+        })?;
+        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or_default();
+        let totp = get(Some(totp_col));
+        if totp.trim().is_empty() {
+            continue;
+        }
+        let (item_name, user) = (get(name_col), get(user_col));
+        match otp_field(totp, item_name, user) {
+            Ok((a, warnings)) => {
+                out.warnings
+                    .extend(warnings.into_iter().map(|w| format!("row {}: {w}", i + 2)));
+                let folder = get(folder_col).trim();
+                out.accounts.push(a);
+                out.groups
+                    .push((!folder.is_empty()).then(|| folder.to_string()));
+            }
+            Err(why) => out
+                .skipped
+                .push((format!("row {} ({item_name})", i + 2), why)),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_passed_over_bare_secrets_named_after_the_item() {
+        let json = br#"{"encrypted": false, "folders": [{"id": "f1", "name": "Work"}], "items": [
+            {"type": 1, "name": "Mail", "login": {"username": "me", "password": "x", "totp": null}},
+            {"type": 1, "name": "Forge", "folderId": "f1", "login": {"username": "al", "totp": "jbsw y3dp ehpk 3pxp"}},
+            {"type": 1, "name": "Broken", "login": {"totp": "otpauth://totp/x?secret=JBSW1"}}]}"#;
+        assert!(detect_json(json));
+        let got = import_json(json, None).unwrap();
+        assert_eq!(got.accounts.len(), 1);
+        let a = &got.accounts[0];
+        assert_eq!((a.issuer.as_str(), a.name.as_str()), ("Forge", "al"));
+        assert_eq!(a.secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
+        assert_eq!(got.groups, vec![Some("Work".to_string())]);
+        assert_eq!(got.skipped.len(), 1);
+        assert!(got.skipped[0].0.contains("Broken"));
+        assert!(!got.skipped[0].1.contains("JBSW1"), "{}", got.skipped[0].1);
+    }
+
+    #[test]
+    fn password_protected_exports_say_what_to_do() {
+        let json = br#"{"encrypted": true, "passwordProtected": true, "salt": "x", "data": "2.a|b|c", "items": []}"#;
+        let e = import_json(json, Some("pw")).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("export from Bitwarden as unencrypted"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn csv_rows_with_the_wrong_number_of_fields_are_damage() {
+        let csv = b"folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n,,login,A,,,,,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n,,login,B\n";
+        assert!(detect_csv(csv));
+        assert!(matches!(
+            import_csv(csv, None),
+            Err(FormatError::Damaged { .. })
+        ));
+    }
+}

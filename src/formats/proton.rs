@@ -1,0 +1,93 @@
+//! Proton Authenticator exports (unencrypted `.json`).
+//!
+//! Spec: none published; learned from real exports: `{version: 1, entries: [{id,
+//! content: {uri, entry_type (Totp, Steam), name}, note}]}` where `uri` is an
+//! `otpauth://` URI (or `steam://SECRET` for Steam entries).
+//!
+//! Cannot carry: notes. Proton's password-protected exports are not supported
+//! yet (the error says so).
+
+use serde_json::Value;
+
+use super::json::{self, Sniff, str_field};
+use super::{Format, FormatError, Import, entry_label, otp_field};
+
+const WHAT: &str = "Proton Authenticator export";
+
+pub const FORMAT: Format = Format {
+    name: "proton",
+    description: "Proton Authenticator export (.json, unencrypted)",
+    encryptable: false,
+    detect,
+    import,
+};
+
+fn detect(bytes: &[u8]) -> bool {
+    match json::sniff(bytes) {
+        Sniff::Parsed(doc) => {
+            let v = &doc.0;
+            v.get("version").is_some()
+                && v.get("entries").and_then(Value::as_array).is_some_and(|e| {
+                    e.is_empty() || e[0].get("content").is_some_and(|c| c.get("uri").is_some())
+                })
+                && v.get("header").is_none()
+        }
+        Sniff::Truncated(text) => text.contains("\"entries\"") && text.contains("\"entry_type\""),
+        Sniff::No => false,
+    }
+}
+
+fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
+    let doc = json::parse(bytes, WHAT)?;
+    let root = &doc.0;
+    if root.get("salt").is_some() || root.get("content").is_some_and(Value::is_string) {
+        return Err(FormatError::Unsupported(
+            "password-protected Proton Authenticator exports are not supported; export without a password".into(),
+        ));
+    }
+    let Some(Value::Array(entries)) = root.get("entries") else {
+        return Err(FormatError::NotThisFormat(
+            "this is not a Proton Authenticator export (no \"entries\")".into(),
+        ));
+    };
+    let mut out = Import::default();
+    for (i, e) in entries.iter().enumerate() {
+        let content = e.get("content").unwrap_or(&Value::Null);
+        let name = str_field(content, "name").unwrap_or_default();
+        let Some(uri) = str_field(content, "uri") else {
+            out.skipped
+                .push((entry_label(i, "", name), "it has no \"uri\"".into()));
+            continue;
+        };
+        match otp_field(uri, "", name) {
+            Ok((a, warnings)) => {
+                out.warnings.extend(
+                    warnings
+                        .into_iter()
+                        .map(|w| format!("entry {}: {w}", i + 1)),
+                );
+                out.accounts.push(a);
+            }
+            Err(why) => out.skipped.push((entry_label(i, "", name), why)),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::otp::Kind;
+
+    #[test]
+    fn steam_entries_and_missing_uris() {
+        let json = br#"{"version": 1, "entries": [
+            {"id": "1", "content": {"uri": "steam://JRZCL47CMXVOQMNPZR2F7J4RGI", "entry_type": "Steam", "name": "Valve"}},
+            {"id": "2", "content": {"entry_type": "Totp", "name": "Empty"}}]}"#;
+        assert!(detect(json));
+        let got = import(json, None).unwrap();
+        assert_eq!(got.accounts[0].params.kind, Kind::Steam);
+        assert_eq!(got.accounts[0].name, "Valve");
+        assert_eq!(got.skipped.len(), 1);
+    }
+}
