@@ -199,17 +199,12 @@ pub struct App {
     cjk_missing: Arc<AtomicBool>,
     cjk_notice_shown: bool,
     applied_theme: Option<Theme>,
+    started: bool,
 }
 
 impl App {
-    pub fn new(
-        ctx: &egui::Context,
-        worker: WorkerHandle,
-        services: Services,
-        settings: Settings,
-    ) -> Self {
-        worker.waker.set(ctx);
-        let cjk_missing = super::fonts::install(ctx);
+    /// The window state. Nothing touches egui until the first [`App::tick`].
+    pub fn new(worker: WorkerHandle, services: Services, settings: Settings) -> Self {
         App {
             worker,
             services,
@@ -229,9 +224,10 @@ impl App {
             toast: None,
             notices: Vec::new(),
             progress: None,
-            cjk_missing,
+            cjk_missing: Arc::new(AtomicBool::new(false)),
             cjk_notice_shown: false,
             applied_theme: None,
+            started: false,
         }
     }
 
@@ -504,6 +500,11 @@ impl App {
 
     /// Everything that happens once per frame before drawing.
     pub fn tick(&mut self, ctx: &egui::Context) {
+        if !self.started {
+            self.started = true;
+            self.worker.waker.set(ctx);
+            self.cjk_missing = super::fonts::install(ctx);
+        }
         self.drain_events();
         self.apply_theme(ctx);
         self.clear_clipboard_if_due();
@@ -622,14 +623,14 @@ impl App {
             ui.horizontal(|ui| {
                 let ctx = ui.ctx().clone();
                 if ui
-                    .button("＋ Add")
+                    .button(Action::Add.label())
                     .on_hover_text(Action::Add.tooltip(&ctx))
                     .clicked()
                 {
                     self.view = View::Add(Box::default());
                 }
                 if ui
-                    .button("⚙")
+                    .button(Action::Settings.label())
                     .on_hover_text(Action::Settings.tooltip(&ctx))
                     .clicked()
                 {
@@ -705,7 +706,7 @@ impl App {
                 ui.vertical_centered(|ui| {
                     ui.heading("No accounts yet");
                     ui.label("Add the QR code or setup key a site shows when you turn on two-factor authentication.");
-                    if ui.button(Action::Add.label()).clicked() {
+                    if ui.button("Add your first account").clicked() {
                         self.view = View::Add(Box::default());
                     }
                 });
@@ -814,14 +815,14 @@ impl App {
             });
             if selected {
                 if ui
-                    .small_button("🗑")
+                    .small_button(Action::Delete.label())
                     .on_hover_text(Action::Delete.tooltip(ui.ctx()))
                     .clicked()
                 {
                     self.confirm_delete = Some(entry.id);
                 }
                 if ui
-                    .small_button("✏")
+                    .small_button(Action::Edit.label())
                     .on_hover_text(Action::Edit.tooltip(ui.ctx()))
                     .clicked()
                 {
@@ -833,14 +834,14 @@ impl App {
                     };
                 }
                 if ui
-                    .small_button("⏷")
+                    .small_button(Action::MoveDown.label())
                     .on_hover_text(Action::MoveDown.tooltip(ui.ctx()))
                     .clicked()
                 {
                     self.move_selected(1);
                 }
                 if ui
-                    .small_button("⏶")
+                    .small_button(Action::MoveUp.label())
                     .on_hover_text(Action::MoveUp.tooltip(ui.ctx()))
                     .clicked()
                 {
@@ -862,13 +863,14 @@ impl App {
             ui.separator();
             match form.tab {
                 AddTab::Uri => {
-                    ui.label("otpauth:// URI");
+                    let label = ui.label("otpauth:// URI");
                     ui.add(
                         egui::TextEdit::multiline(&mut *form.uri)
                             .hint_text("otpauth://totp/Example:alice?secret=…")
                             .desired_rows(3)
                             .desired_width(f32::INFINITY),
-                    );
+                    )
+                    .labelled_by(label.id);
                 }
                 AddTab::Manual => {
                     egui::Grid::new("manual").num_columns(2).show(ui, |ui| {
@@ -911,13 +913,10 @@ impl App {
                                 ui.end_row();
                             }
                             if form.kind == Kind::Hotp {
-                                ui.label("Counter");
-                                ui.text_edit_singleline(&mut form.counter);
+                                labeled_field(ui, "Counter", &mut form.counter);
                             } else {
-                                ui.label("Period (seconds)");
-                                ui.text_edit_singleline(&mut form.period);
+                                labeled_field(ui, "Period (seconds)", &mut form.period);
                             }
-                            ui.end_row();
                         });
                     });
                 }
@@ -1009,7 +1008,7 @@ impl App {
             let chosen = candidates.iter().filter(|c| c.selected).count();
             ui.horizontal(|ui| {
                 let label = match chosen {
-                    1 => "Save".to_string(),
+                    0 | 1 => "Save".to_string(),
                     n => format!("Save {n} accounts"),
                 };
                 if ui
@@ -1045,15 +1044,9 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.heading("Edit account");
             egui::Grid::new("edit").num_columns(2).show(ui, |ui| {
-                ui.label("Issuer");
-                ui.text_edit_singleline(issuer);
-                ui.end_row();
-                ui.label("Account");
-                ui.text_edit_singleline(name);
-                ui.end_row();
-                ui.label("Group");
-                ui.text_edit_singleline(group);
-                ui.end_row();
+                labeled_field(ui, "Issuer", issuer);
+                labeled_field(ui, "Account", name);
+                labeled_field(ui, "Group", group);
             });
             ui.horizontal(|ui| {
                 if ui.button("Save").clicked() {
@@ -1127,6 +1120,13 @@ impl App {
             self.confirm_delete = None;
         }
     }
+}
+
+/// A grid row: a label and a text field that screen readers (and tests) find by it.
+fn labeled_field(ui: &mut egui::Ui, label: &str, text: &mut String) {
+    let label = ui.label(label);
+    ui.text_edit_singleline(text).labelled_by(label.id);
+    ui.end_row();
 }
 
 fn describe(p: &Params) -> String {

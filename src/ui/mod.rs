@@ -159,7 +159,7 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
                 clock: system_clock(),
                 clipboard: Box::new(SystemClipboard::default()),
             };
-            Ok(Box::new(App::new(&cc.egui_ctx, handle, services, settings)))
+            Ok(Box::new(App::new(handle, services, settings)))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))

@@ -1,0 +1,392 @@
+//! Protects: the window as a person uses it — adding, searching, copying with
+//! clipboard clearing, deleting with confirmation, the keyring-error screen, and
+//! Japanese names — driven through AccessKit labels with an in-memory keyring,
+//! an in-memory clipboard and a fixed clock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use ninsho::otp::{self, parse_uri};
+use ninsho::ui::worker::{self, Connect};
+use ninsho::ui::{App, MemoryClipboard, Services, Settings};
+use ninsho::vault::{MemoryStore, SecretStore, StoreError, Vault};
+
+/// The start of a 30 s period (1_700_000_010 is a multiple of 30).
+const T0: f64 = 1_700_000_010.0;
+
+struct Rig {
+    harness: Harness<'static, App>,
+    store: Arc<MemoryStore>,
+    clipboard: MemoryClipboard,
+    clock: Arc<AtomicU64>,
+    keyring_up: Arc<AtomicBool>,
+    data: tempfile::TempDir,
+}
+
+fn rig(accounts: &[&str]) -> Rig {
+    rig_with(accounts, true)
+}
+
+fn rig_with(accounts: &[&str], keyring_up: bool) -> Rig {
+    let data = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    if !accounts.is_empty() {
+        let mut v = Vault::open(data.path(), store.clone()).unwrap();
+        let parsed = accounts
+            .iter()
+            .map(|u| parse_uri(u).unwrap().account)
+            .collect();
+        v.add(parsed, &mut |_, _| {}).unwrap();
+    }
+    let up = Arc::new(AtomicBool::new(keyring_up));
+    let connect: Connect = {
+        let store = store.clone();
+        let up = up.clone();
+        Arc::new(move || {
+            if up.load(Ordering::SeqCst) {
+                Ok(Box::new(store.clone()) as Box<dyn SecretStore>)
+            } else {
+                Err(StoreError::Unavailable {
+                    detail: "no Secret Service provider (org.freedesktop.secrets) is running"
+                        .into(),
+                })
+            }
+        })
+    };
+    let clock = Arc::new(AtomicU64::new(T0.to_bits()));
+    let clipboard = MemoryClipboard::default();
+    let services = Services {
+        clock: {
+            let clock = clock.clone();
+            Arc::new(move || f64::from_bits(clock.load(Ordering::SeqCst)))
+        },
+        clipboard: Box::new(clipboard.clone()),
+    };
+    let app = App::new(
+        worker::spawn(data.path().to_path_buf(), connect),
+        services,
+        Settings::default(),
+    );
+    let harness = Harness::builder()
+        .with_size(egui::vec2(440.0, 640.0))
+        .build_ui_state(
+            |ui, app: &mut App| {
+                app.tick(ui.ctx());
+                app.show(ui);
+            },
+            app,
+        );
+    Rig {
+        harness,
+        store,
+        clipboard,
+        clock,
+        keyring_up: up,
+        data,
+    }
+}
+
+impl Rig {
+    /// Steps frames until `label` is on screen (the worker answers asynchronously).
+    fn wait_for(&mut self, label: &str) {
+        for _ in 0..500 {
+            self.harness.step();
+            if self.harness.query_by_label(label).is_some() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("\"{label}\" never appeared");
+    }
+
+    fn wait_gone(&mut self, label: &str) {
+        for _ in 0..500 {
+            self.harness.step();
+            if self.harness.query_by_label(label).is_none() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("\"{label}\" never went away");
+    }
+
+    fn set_time(&mut self, t: f64) {
+        self.clock.store(t.to_bits(), Ordering::SeqCst);
+        self.harness.step();
+    }
+
+    /// Types into the `index`-th text field on screen (in reading order). Fields
+    /// are named for screen readers via `labelled_by`, which kittest does not follow.
+    fn type_into_field(&mut self, index: usize, text: &str) {
+        for typing in [false, true] {
+            let field = self
+                .harness
+                .query_all_by(|n| {
+                    matches!(
+                        n.role(),
+                        egui::Role::TextInput
+                            | egui::Role::PasswordInput
+                            | egui::Role::MultilineTextInput
+                    )
+                })
+                .nth(index)
+                .unwrap_or_else(|| panic!("no text field #{index}"));
+            if typing {
+                field.type_text(text);
+            } else {
+                field.focus();
+            }
+            self.harness.run_steps(1);
+        }
+    }
+
+    /// Some node's label contains `text` (several may: a label and its text runs).
+    fn has_text(&self, text: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(text)
+            .next()
+            .is_some()
+    }
+
+    fn has(&self, label: &str) -> bool {
+        self.harness.query_by_label(label).is_some()
+    }
+}
+
+fn code(uri: &str, t: f64) -> String {
+    otp::group_code(&parse_uri(uri).unwrap().account.code_at(t as u64))
+}
+
+const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+const GITLAB: &str = "otpauth://totp/GitLab:bob?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab";
+const TWITTER_JA: &str = "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC:%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E?secret=MFRGGZDFMZTWQ2LK&digits=8";
+
+#[test]
+fn add_via_manual_entry_with_review() {
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.harness.get_by_label("Add account").click();
+    r.harness.run_steps(2);
+    r.harness.get_by_label("Enter manually").click();
+    r.harness.run_steps(2);
+    r.type_into_field(0, "GitHub");
+    r.type_into_field(1, "alice");
+    r.type_into_field(2, "jbsw y3dp ehpk 3pxp");
+    r.harness.run_steps(2);
+    assert!(r.has_text("✔ GitHub (alice)"));
+    r.harness.get_by_label("Review").click();
+    r.harness.run_steps(2);
+    assert!(r.has_text("GitHub (alice) — 6 digits, 30 s, SHA1"));
+    assert!(r.store.is_empty(), "nothing is saved before Save");
+    r.harness.get_by_label("Save").click();
+    r.wait_for("Copy code for GitHub (alice)");
+    r.wait_for(&code(GITHUB, T0));
+    assert_eq!(r.store.len(), 1);
+}
+
+#[test]
+fn manual_entry_validates_live() {
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.harness.get_by_label("Add account").click();
+    r.harness.run_steps(2);
+    r.harness.get_by_label("Enter manually").click();
+    r.harness.run_steps(2);
+    r.type_into_field(0, "Bank");
+    r.type_into_field(2, "JBSW1");
+    r.harness.run_steps(2);
+    assert!(r.has_text("✖ the secret is not valid base32: character '1'"));
+    assert!(
+        r.harness
+            .get_by_label("Review")
+            .accesskit_node()
+            .is_disabled()
+    );
+}
+
+#[test]
+fn add_via_pasted_uri_and_duplicates_are_flagged() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.harness.get_by_label("Add account").click();
+    r.harness.run_steps(2);
+    r.type_into_field(0, GITLAB);
+    r.harness.run_steps(2);
+    r.harness.get_by_label("Review").click();
+    r.harness.run_steps(2);
+    r.harness.get_by_label("Save").click();
+    r.wait_for("Copy code for GitLab (bob)");
+    assert_eq!(r.store.len(), 2);
+
+    // The same account again is flagged and not selected.
+    r.harness.get_by_label("Add account").click();
+    r.harness.run_steps(2);
+    r.type_into_field(0, GITHUB);
+    r.harness.run_steps(2);
+    r.harness.get_by_label("Review").click();
+    r.harness.run_steps(2);
+    assert!(r.has_text("(already in Ninsho)"));
+    assert!(
+        r.harness
+            .get_by_label("Save")
+            .accesskit_node()
+            .is_disabled()
+    );
+}
+
+#[test]
+fn search_narrows_the_list_as_you_type() {
+    let mut r = rig(&[GITHUB, GITLAB, TWITTER_JA]);
+    r.wait_for("Copy code for GitLab (bob)");
+    // Type-to-search: typing with nothing focused goes to the search box.
+    let search = r.harness.get_by_role(egui::Role::TextInput);
+    search.type_text("lab");
+    r.harness.run_steps(2);
+    assert!(r.has("Copy code for GitLab (bob)"));
+    assert!(!r.has("Copy code for GitHub (alice)"));
+    assert!(!r.has("Copy code for ツイッター (山田太郎)"));
+}
+
+#[test]
+fn japanese_names_are_listed() {
+    let mut r = rig(&[TWITTER_JA]);
+    r.wait_for("Copy code for ツイッター (山田太郎)");
+    assert!(r.has("ツイッター") && r.has("山田太郎"));
+    r.wait_for(&code(TWITTER_JA, T0));
+}
+
+#[test]
+fn copy_puts_the_code_on_the_clipboard_and_clears_it_later() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.harness
+        .get_by_label("Copy code for GitHub (alice)")
+        .click();
+    r.harness.run_steps(2);
+    let copied = parse_uri(GITHUB).unwrap().account.code_at(T0 as u64);
+    assert_eq!(r.clipboard.contents().as_deref(), Some(copied.as_str()));
+    assert!(r.has_text("Copied GitHub (alice)"));
+    r.set_time(T0 + 29.0);
+    assert_eq!(
+        r.clipboard.contents().as_deref(),
+        Some(copied.as_str()),
+        "not yet"
+    );
+    r.set_time(T0 + 31.0);
+    assert_eq!(r.clipboard.contents(), None, "cleared after 30 s");
+
+    // Something else copied in the meantime is left alone.
+    r.harness
+        .get_by_label("Copy code for GitHub (alice)")
+        .click();
+    r.harness.run_steps(2);
+    let mut other = r.clipboard.clone();
+    ninsho::ui::Clipboard::set_text(&mut other, "my own text").unwrap();
+    r.set_time(T0 + 70.0);
+    assert_eq!(r.clipboard.contents().as_deref(), Some("my own text"));
+}
+
+#[test]
+fn enter_copies_the_selected_account() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITLAB, T0));
+    r.harness.key_press(egui::Key::ArrowDown);
+    r.harness.key_press(egui::Key::ArrowDown);
+    r.harness.key_press(egui::Key::Enter);
+    r.harness.run_steps(2);
+    let want = parse_uri(GITLAB).unwrap().account.code_at(T0 as u64);
+    assert_eq!(r.clipboard.contents().as_deref(), Some(want.as_str()));
+}
+
+#[test]
+fn the_next_code_shows_in_the_last_seconds() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    let next = format!("next {}", code(GITHUB, T0 + 30.0));
+    assert!(!r.has(&next));
+    r.set_time(T0 + 27.0); // 3 s left
+    r.harness.run_steps(1);
+    assert!(r.has(&next));
+    assert!(r.has("3 seconds left"));
+}
+
+#[test]
+fn delete_asks_first_naming_the_account() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.harness
+        .get_by_label("Copy code for GitHub (alice)")
+        .click();
+    r.harness.run_steps(2);
+    r.harness.key_press(egui::Key::Delete);
+    r.harness.run_steps(2);
+    assert!(r.has("Delete GitHub (alice)?"));
+    assert_eq!(r.store.len(), 2, "nothing deleted before confirming");
+    r.harness.get_by_label("Cancel").click();
+    r.harness.run_steps(2);
+    assert!(!r.has("Delete GitHub (alice)?"));
+    assert_eq!(r.store.len(), 2);
+
+    r.harness.key_press(egui::Key::Delete);
+    r.harness.run_steps(2);
+    r.harness.get_by_label("Delete GitHub (alice)").click();
+    r.wait_gone("Copy code for GitHub (alice)");
+    assert_eq!(r.store.len(), 1);
+    assert!(r.has("Copy code for GitLab (bob)"));
+}
+
+#[test]
+fn keyring_error_screen_and_retry_recovers() {
+    let mut r = rig_with(&[GITHUB], false);
+    r.wait_for("Your keyring is not available");
+    assert!(r.has_text("gnome-keyring"));
+    r.keyring_up.store(true, Ordering::SeqCst);
+    r.harness.get_by_label("Retry").click();
+    r.wait_for(&code(GITHUB, T0));
+    assert!(r.data.path().join("accounts.json").exists());
+}
+
+#[test]
+fn hotp_next_advances_and_persists_the_counter() {
+    let hotp = "otpauth://hotp/Bank:me?secret=MFRGGZDFMZTWQ2LK&counter=7";
+    let mut r = rig(&[hotp]);
+    let at = |c: u64| {
+        code(
+            &format!("otpauth://hotp/x?secret=MFRGGZDFMZTWQ2LK&counter={c}"),
+            0.0,
+        )
+    };
+    r.wait_for(&at(7));
+    r.harness.get_by_label("Next").click();
+    r.wait_for(&at(8));
+    for _ in 0..200 {
+        let v = Vault::open(r.data.path(), MemoryStore::new()).unwrap();
+        if v.entries().next().unwrap().counter == Some(8) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("counter 8 was not saved");
+}
+
+#[test]
+fn snapshot_of_the_account_list() {
+    let mut r = rig(&[
+        GITHUB,
+        TWITTER_JA,
+        "otpauth://steam/Steam:gamer?secret=JRZCL47CMXVOQMNPZR2F7J4RGI",
+    ]);
+    r.wait_for(&code(TWITTER_JA, T0));
+    for _ in 0..500 {
+        if !r.has_text("Reading secrets") {
+            break;
+        }
+        r.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    r.harness.run_steps(3);
+    r.harness.snapshot("account_list");
+}
