@@ -1,0 +1,154 @@
+//! Protects: the real binary opens a real window (Xvfb, wgpu on Mesa) against the
+//! real gnome-keyring, shows the accounts, and stays up without a crash.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Env;
+
+/// The binary under test: the release build when `.ci/test` built one.
+fn binary() -> String {
+    match std::env::var("NINSHO_RELEASE_BIN") {
+        Ok(b) if std::path::Path::new(&b).exists() => b,
+        _ => env!("CARGO_BIN_EXE_ninsho").to_string(),
+    }
+}
+
+fn find_window(title: &str, deadline: Instant) -> Option<String> {
+    while Instant::now() < deadline {
+        let out = Command::new("xdotool")
+            .args(["search", "--name", &format!("^{title}$")])
+            .output()
+            .ok()?;
+        if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
+            return Some(id.to_string());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+/// Reads a binary PPM (P6) as written by ImageMagick.
+fn read_ppm(bytes: &[u8]) -> (usize, usize, Vec<[u8; 3]>) {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).to_string());
+    }
+    assert_eq!(fields[0], "P6");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let data = &bytes[i + 1..];
+    let pixels = data[..w * h * 3]
+        .chunks(3)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
+    (w, h, pixels)
+}
+
+#[test]
+fn release_binary_opens_a_window_showing_the_accounts() {
+    if !common::real_keyring() || !common::have_tool("xdotool") || !common::have_tool("import") {
+        return;
+    }
+    if std::env::var_os("DISPLAY").is_none() {
+        assert!(!common::in_harness(), "the harness runs tests under Xvfb");
+        return;
+    }
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+    ]);
+    env.ok(&["add", "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC:%E5%B1%B1%E7%94%B0?secret=GEZDGNBVGY3TQOJQ"]);
+    let bin = binary();
+    eprintln!("window test uses {bin}");
+    let home = tempfile::tempdir().unwrap();
+    let mut app = Command::new(&bin)
+        .env("NINSHO_DATA_DIR", env.data.path())
+        .env("NINSHO_KEYRING_SERVICE", &env.service)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("NINSHO_TRACE_STARTUP", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let wid = find_window("Ninsho", Instant::now() + Duration::from_secs(60));
+    let Some(wid) = wid else {
+        let _ = app.kill();
+        let out = app.wait_with_output().unwrap();
+        panic!(
+            "no window titled Ninsho: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // Give it time to read the keyring and draw the codes.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(app.try_wait().unwrap().is_none(), "the app exited");
+    let shot = home.path().join("shot.ppm");
+    let status = Command::new("import")
+        .args(["-window", &wid, &format!("ppm:{}", shot.display())])
+        .status()
+        .unwrap();
+    let _ = app.kill();
+    let out = app.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(status.success(), "import failed");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("ninsho-trace: all codes ready"),
+        "codes never loaded: {stderr}"
+    );
+
+    let (w, h, pixels) = read_ppm(&std::fs::read(&shot).unwrap());
+    assert!(w >= 320 && h >= 360, "window is {w}x{h}");
+    let background = pixels[pixels.len() / 2 + w / 2 - 2];
+    let differing = pixels.iter().filter(|p| **p != background).count();
+    let share = differing as f64 / pixels.len() as f64;
+    let mut colours: Vec<[u8; 3]> = pixels.clone();
+    colours.sort();
+    colours.dedup();
+    eprintln!(
+        "{w}x{h}, {} colours, {:.1}% non-background",
+        colours.len(),
+        share * 100.0
+    );
+    assert!(
+        colours.len() > 20,
+        "the window looks blank ({} colours)",
+        colours.len()
+    );
+    assert!(share > 0.01 && share < 0.9, "{share}");
+}
+
+#[test]
+fn desktop_entry_is_valid() {
+    if !common::have_tool("desktop-file-validate") {
+        return;
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/ninsho.desktop");
+    let out = Command::new("desktop-file-validate")
+        .arg(path)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // "hint:" lines are suggestions; errors and warnings are not allowed.
+    assert!(out.status.success(), "{text}");
+    assert!(
+        !text.contains("error:") && !text.contains("warning:"),
+        "{text}"
+    );
+}
