@@ -258,9 +258,7 @@ impl App {
                 }
                 Event::SecretsDone => {
                     self.secrets_done = true;
-                    if std::env::var_os("NINSHO_TRACE_STARTUP").is_some() {
-                        eprintln!("ninsho-trace: all codes ready");
-                    }
+                    super::trace("all codes ready");
                 }
                 Event::KeyringError(msg) => {
                     self.keyring_error = Some(msg);
@@ -502,6 +500,7 @@ impl App {
     pub fn tick(&mut self, ctx: &egui::Context) {
         if !self.started {
             self.started = true;
+            super::trace("first frame");
             self.worker.waker.set(ctx);
             self.cjk_missing = super::fonts::install(ctx);
         }

@@ -75,6 +75,17 @@ impl Clipboard for MemoryClipboard {
     }
 }
 
+/// When the process started, for `NINSHO_TRACE_STARTUP` timings (benches/window.sh).
+pub static PROCESS_START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Prints a start-up milestone to stderr when `NINSHO_TRACE_STARTUP` is set.
+pub fn trace(what: &str) {
+    if std::env::var_os("NINSHO_TRACE_STARTUP").is_some() {
+        let ms = PROCESS_START.get().map(|s| s.elapsed().as_secs_f64() * 1000.0).unwrap_or(0.0);
+        eprintln!("ninsho-trace: {what} {ms:.0} ms");
+    }
+}
+
 /// Unix time in seconds, with fractions for the countdown.
 pub type Clock = Arc<dyn Fn() -> f64 + Send + Sync>;
 
