@@ -17,7 +17,10 @@ fn main() -> eframe::Result {
         move |ui, _frame| {
             if first {
                 first = false;
-                eprintln!("ninsho-trace: first frame {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
+                eprintln!(
+                    "ninsho-trace: first frame {:.0} ms",
+                    start.elapsed().as_secs_f64() * 1000.0
+                );
             }
             egui::CentralPanel::default().show(ui, |_| {});
         },

@@ -6,7 +6,9 @@ use ninsho::vault::SecretStore;
 use ninsho::vault::keyring::{KeyringStore, service_name};
 
 fn main() -> anyhow::Result<()> {
-    let dir = std::env::args().nth(1).expect("usage: keyring_read DATA_DIR");
+    let dir = std::env::args()
+        .nth(1)
+        .expect("usage: keyring_read DATA_DIR");
     let start = std::time::Instant::now();
     let meta = ninsho::vault::meta::load(&std::path::Path::new(&dir).join("accounts.json"))?;
     let store = KeyringStore::connect(&service_name())?;

@@ -284,7 +284,9 @@ fn code(
     }
     let query = args.query.unwrap_or_default();
     let mut vault = open_vault(data_dir)?;
-    repair(&mut vault, stderr)?;
+    for note in vault.finish_interrupted()? {
+        writeln!(stderr, "ninsho: {note}")?;
+    }
     let entry = vault.find(&query)?.clone();
     let mut account = vault.account(&entry)?;
     if args.next {
@@ -509,7 +511,13 @@ fn import(
 
     repair(&mut vault, stderr)?;
     let total = found.accounts.len();
-    let report = vault.add(found.accounts, &mut |done, all| {
+    let mut groups = found.groups.into_iter();
+    let grouped = found
+        .accounts
+        .into_iter()
+        .map(|a| (a, groups.next().flatten().unwrap_or_default()))
+        .collect();
+    let report = vault.add_grouped(grouped, &mut |done, all| {
         if all >= 20 && (done % 50 == 0 || done == all) {
             let _ = writeln!(stderr, "ninsho: saved {done} of {all}");
         }

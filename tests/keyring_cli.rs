@@ -188,3 +188,24 @@ fn import_of_a_migration_export_stores_every_distinct_account() {
     );
     assert_eq!(env.keyring_items().len(), 4);
 }
+
+#[test]
+fn imported_groups_are_kept() {
+    if !real_keyring() {
+        return;
+    }
+    let Some(fx) = common::fixtures() else { return };
+    let env = Env::new();
+    let file = fx.join("aegis-importers/aegis_plain_grouped_v2.json");
+    env.ok(&["import", file.to_str().unwrap()]);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    let group_of = |issuer: &str| {
+        list.iter().find(|a| a["issuer"] == issuer).unwrap()["group"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(group_of("Deno"), "group1");
+    assert_eq!(group_of("Issuu"), "group2");
+    assert_eq!(group_of("SPDX"), "");
+}

@@ -81,7 +81,10 @@ pub static PROCESS_START: std::sync::OnceLock<std::time::Instant> = std::sync::O
 /// Prints a start-up milestone to stderr when `NINSHO_TRACE_STARTUP` is set.
 pub fn trace(what: &str) {
     if std::env::var_os("NINSHO_TRACE_STARTUP").is_some() {
-        let ms = PROCESS_START.get().map(|s| s.elapsed().as_secs_f64() * 1000.0).unwrap_or(0.0);
+        let ms = PROCESS_START
+            .get()
+            .map(|s| s.elapsed().as_secs_f64() * 1000.0)
+            .unwrap_or(0.0);
         eprintln!("ninsho-trace: {what} {ms:.0} ms");
     }
 }

@@ -195,11 +195,25 @@ impl<S: SecretStore> Vault<S> {
         &self,
         incoming: Vec<OtpAccount>,
     ) -> Result<(Vec<OtpAccount>, Vec<OtpAccount>), VaultError> {
-        let mut fresh: Vec<OtpAccount> = Vec::new();
-        let mut duplicates = Vec::new();
+        let flags = self.duplicate_flags(&incoming)?;
+        let (dups, fresh): (Vec<_>, Vec<_>) =
+            incoming.into_iter().zip(flags).partition(|(_, d)| *d);
+        Ok((
+            fresh.into_iter().map(|(a, _)| a).collect(),
+            dups.into_iter().map(|(a, _)| a).collect(),
+        ))
+    }
+
+    /// For each incoming account, whether it duplicates a saved account or an
+    /// earlier incoming one.
+    fn duplicate_flags(&self, incoming: &[OtpAccount]) -> Result<Vec<bool>, VaultError> {
+        let mut flags = Vec::with_capacity(incoming.len());
         let mut known: HashMap<Uuid, OtpAccount> = HashMap::new();
-        for account in incoming {
-            let mut duplicate = fresh.iter().any(|f| f.same_account(&account));
+        for (i, account) in incoming.iter().enumerate() {
+            let mut duplicate = incoming[..i]
+                .iter()
+                .zip(&flags)
+                .any(|(earlier, dup)| !dup && earlier.same_account(account));
             if !duplicate {
                 for entry in self.entries().filter(|e| {
                     e.issuer == account.issuer
@@ -215,19 +229,15 @@ impl<S: SecretStore> Vault<S> {
                             Err(e) => return Err(e),
                         },
                     };
-                    if existing.same_account(&account) {
+                    if existing.same_account(account) {
                         duplicate = true;
                         break;
                     }
                 }
             }
-            if duplicate {
-                duplicates.push(account);
-            } else {
-                fresh.push(account);
-            }
+            flags.push(duplicate);
         }
-        Ok((fresh, duplicates))
+        Ok(flags)
     }
 
     /// Adds accounts, skipping duplicates. `progress(done, total)` is called after
@@ -237,12 +247,37 @@ impl<S: SecretStore> Vault<S> {
         incoming: Vec<OtpAccount>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<AddReport, VaultError> {
-        for a in &incoming {
+        self.add_grouped(
+            incoming.into_iter().map(|a| (a, String::new())).collect(),
+            progress,
+        )
+    }
+
+    /// [`Vault::add`] with each account's group (e.g. from an Aegis vault).
+    pub fn add_grouped(
+        &mut self,
+        incoming: Vec<(OtpAccount, String)>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<AddReport, VaultError> {
+        for (a, _) in &incoming {
             a.params
                 .validate()
                 .map_err(|e| VaultError::BadItem(format!("{} ({e})", a.display_name())))?;
         }
-        let (fresh, duplicates) = self.plan_add(incoming)?;
+        let accounts: Vec<OtpAccount> = incoming.iter().map(|(a, _)| a.clone()).collect();
+        let flags = self.duplicate_flags(&accounts)?;
+        drop(accounts);
+        let mut fresh = Vec::new();
+        let mut groups = Vec::new();
+        let mut duplicates = Vec::new();
+        for ((account, group), dup) in incoming.into_iter().zip(flags) {
+            if dup {
+                duplicates.push(account);
+            } else {
+                fresh.push(account);
+                groups.push(group);
+            }
+        }
         if fresh.is_empty() {
             return Ok(AddReport {
                 added: Vec::new(),
@@ -251,8 +286,9 @@ impl<S: SecretStore> Vault<S> {
         }
         let now = (self.clock)();
         let mut pending: Vec<Entry> = fresh.iter().map(|a| Entry::new(a, now)).collect();
-        for e in &mut pending {
+        for (e, group) in pending.iter_mut().zip(groups) {
             e.state = State::Adding;
+            e.group = group.trim().to_string();
         }
         let ids: HashSet<Uuid> = pending.iter().map(|e| e.id).collect();
         self.update(|entries| {
@@ -378,6 +414,15 @@ impl<S: SecretStore> Vault<S> {
             entries.insert(to.min(entries.len()), entry);
             Ok(())
         })
+    }
+
+    /// Only what a crash left half-done, without the keyring-wide search that
+    /// [`Vault::repair`] does for orphans: for quick commands like `code`.
+    pub fn finish_interrupted(&mut self) -> Result<Vec<String>, VaultError> {
+        if self.entries.iter().all(|e| e.state == State::Saved) {
+            return Ok(Vec::new());
+        }
+        self.repair()
     }
 
     /// Finishes or undoes interrupted writes and reconciles metadata with the
