@@ -18,10 +18,13 @@ use std::io::Cursor;
 use std::time::{Duration, Instant};
 
 use image::{DynamicImage, GrayImage, ImageError, ImageReader, Limits};
-use rxing::common::HybridBinarizer;
-use rxing::multi::MultipleBarcodeReader;
-use rxing::multi::qrcode::QRCodeMultiReader;
-use rxing::{BinaryBitmap, DecodeHintValue, DecodeHints, Luma8LuminanceSource};
+use rxing::common::{
+    BitMatrix, DefaultGridSampler, DetectorRXingResult, GridSampler, HybridBinarizer,
+    PerspectiveTransform, Quadrilateral, SamplerControl,
+};
+use rxing::multi::qrcode::detector::MultiDetector;
+use rxing::qrcode::decoder::qrcode_decoder::decode_bitmatrix_with_hints;
+use rxing::{BinaryBitmap, DecodeHintValue, DecodeHints, Luma8LuminanceSource, Point, point};
 
 use crate::otp::migration::{self, Batch};
 use crate::otp::{self, OtpAccount};
@@ -254,17 +257,85 @@ fn decode_all(luma: &GrayImage) -> Vec<String> {
     let Ok(source) = Luma8LuminanceSource::new(luma.as_raw().clone(), w, h) else {
         return Vec::new();
     };
-    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    let hints = DecodeHints::default().with(DecodeHintValue::TryHarder(true));
     // rxing is a port of Java code with many index computations; a malformed
     // symbol must cost us that one image, never the process.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        QRCodeMultiReader::new().decode_multiple_with_hints(&mut bitmap, &hints)
-    }));
-    match result {
-        Ok(Ok(results)) => results.iter().map(|r| r.getText().to_string()).collect(),
-        _ => Vec::new(),
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        decode_matrix(bitmap.get_black_matrix())
+    }))
+    .unwrap_or_default()
+}
+
+/// rxing's `QRCodeMultiReader` gives up on every code in the picture when one of
+/// them fails to decode; here each detected code stands alone, and a failed one
+/// gets a second chance with other module counts.
+fn decode_matrix(matrix: &BitMatrix) -> Vec<String> {
+    let hints = DecodeHints::default().with(DecodeHintValue::TryHarder(true));
+    let Ok(detections) = MultiDetector::new(matrix).detectMulti(&hints) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for d in detections {
+        match decode_bitmatrix_with_hints(d.getBits(), &hints) {
+            Ok(r) => found.push(r.getText().to_string()),
+            Err(_) => found.extend(resample(matrix, d.getPoints(), &hints)),
+        }
     }
+    found
+}
+
+/// The detector guesses the code's size (modules a side) from its estimate of
+/// the module size, which is off by a version or more for dense codes of 2-3
+/// pixels a module (Google Authenticator transfer codes in phone screenshots).
+/// The finder patterns themselves are reliable, so sample the grid again for
+/// every size that gives plausible modules and keep the first that decodes.
+fn resample(matrix: &BitMatrix, points: &[Point], hints: &DecodeHints) -> Option<String> {
+    let [bottom_left, top_left, top_right] = [*points.first()?, *points.get(1)?, *points.get(2)?];
+    let alignment = points.get(3).copied();
+    let span = Point::distance(top_left, top_right).max(Point::distance(top_left, bottom_left));
+    for version in 1..=40u32 {
+        let dimension = 17 + 4 * version;
+        let module = span / (dimension as f32 - 7.0);
+        if !(1.2..=40.0).contains(&module) {
+            continue;
+        }
+        let far = dimension as f32 - 3.5;
+        let guesses = [
+            alignment.filter(|_| version > 1).map(|a| (a, far - 3.0)),
+            Some((
+                point(
+                    top_right.x - top_left.x + bottom_left.x,
+                    top_right.y - top_left.y + bottom_left.y,
+                ),
+                far,
+            )),
+        ];
+        for (corner, source) in guesses.into_iter().flatten() {
+            let Ok(transform) = PerspectiveTransform::quadrilateralToQuadrilateral(
+                Quadrilateral::new(
+                    point(3.5, 3.5),
+                    point(far, 3.5),
+                    point(source, source),
+                    point(3.5, far),
+                ),
+                Quadrilateral::new(top_left, top_right, corner, bottom_left),
+            ) else {
+                continue;
+            };
+            let Ok((bits, _)) = DefaultGridSampler.sample_grid(
+                matrix,
+                dimension,
+                dimension,
+                &[SamplerControl::new(dimension, dimension, transform)],
+            ) else {
+                continue;
+            };
+            if let Ok(r) = decode_bitmatrix_with_hints(&bits, hints) {
+                return Some(r.getText().to_string());
+            }
+        }
+    }
+    None
 }
 
 /// Sorts QR payloads into accounts, transfer batches and other codes.
