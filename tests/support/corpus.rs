@@ -268,6 +268,9 @@ fn rotate(tile: &RgbImage, degrees: f64, bg: [u8; 3]) -> RgbImage {
 fn place(page: &mut Page, tiles: &[RgbImage], rng: &mut StdRng) {
     let (w, h) = (page.img.width() as i64, page.img.height() as i64);
     let n = tiles.len() as i64;
+    if n == 0 {
+        return;
+    }
     let cols = if n == 1 { 1 } else { 2 };
     let rows = (n + cols - 1) / cols;
     let (sw, sh) = (w / cols, h / rows);
