@@ -67,7 +67,12 @@ fn main() {
                     peak_files.push((format!("4K {}", c.name()), path.clone()));
                 }
                 if ours != s.payloads {
-                    eprintln!("missed: {} ({} of {})", s.name, hits(&ours), s.payloads.len());
+                    eprintln!(
+                        "missed: {} ({} of {})",
+                        s.name,
+                        hits(&ours),
+                        s.payloads.len()
+                    );
                 }
             }
         }
@@ -156,7 +161,13 @@ fn peak_kib() -> u64 {
 
 fn zbar_reads(path: &std::path::Path) -> Vec<String> {
     let out = Command::new("zbarimg")
-        .args(["-q", "--raw", "-Sdisable", "-Sqrcode.enable", "-Stest-inverted"])
+        .args([
+            "-q",
+            "--raw",
+            "-Sdisable",
+            "-Sqrcode.enable",
+            "-Stest-inverted",
+        ])
         .arg(path)
         .output()
         .unwrap();

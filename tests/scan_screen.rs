@@ -1,9 +1,9 @@
 //! Protects: `ninsho scan --screen` reads a QR code shown in a real window on the
 //! X display (Xvfb under `.ci/test`), the way a user scans a 2FA setup page.
 
+mod common;
 #[path = "support/corpus.rs"]
 mod corpus;
-mod common;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -125,8 +125,7 @@ pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage, ScanError> {
         return Err(ScanError::NotAnImage);
     }
     let (width, height) = probe.into_dimensions().map_err(map_image_error)?;
-    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS
-    {
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(ScanError::TooLarge { width, height });
     }
     let mut reader = reader()?;

@@ -51,7 +51,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for b in bytes {
         crc ^= u32::from(*b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -120,7 +124,12 @@ fn transfer_batches_are_tracked() {
     let account = crate::otp::parse_uri(URI).unwrap().account;
     let (payloads, skipped) = encode_payloads(&[account], 1, 42);
     assert!(skipped.is_empty());
-    let report = report_from_payloads(&payloads.iter().map(|p| migration_uri(p)).collect::<Vec<_>>());
+    let report = report_from_payloads(
+        &payloads
+            .iter()
+            .map(|p| migration_uri(p))
+            .collect::<Vec<_>>(),
+    );
     assert_eq!(report.accounts.len(), 1);
     assert_eq!(report.batches.len(), 1);
     assert_eq!(report.batches[0].id, 42);

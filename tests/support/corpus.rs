@@ -62,8 +62,20 @@ pub struct Sample {
 }
 
 const WORDS: &[&str] = &[
-    "GitHub", "Example", "ACME Corp", "Mastodon", "Proton", "Fastmail", "Tailscale", "Linode",
-    "Gitea", "Nextcloud", "Bank", "Sakura", "認証", "Ünïcode",
+    "GitHub",
+    "Example",
+    "ACME Corp",
+    "Mastodon",
+    "Proton",
+    "Fastmail",
+    "Tailscale",
+    "Linode",
+    "Gitea",
+    "Nextcloud",
+    "Bank",
+    "Sakura",
+    "認証",
+    "Ünïcode",
 ];
 
 fn base32_secret(rng: &mut StdRng) -> String {
@@ -333,7 +345,8 @@ pub fn generate(category: Category, seed: u64, width: u32, height: u32) -> Sampl
                 qr_tile(p, module, [0, 0, 0], [255, 255, 255])
             };
             if category == Category::Rotated {
-                let angle = rng.random_range(1.0..8.0) * if rng.random_bool(0.5) { 1.0 } else { -1.0 };
+                let angle =
+                    rng.random_range(1.0..8.0) * if rng.random_bool(0.5) { 1.0 } else { -1.0 };
                 rotate(&tile, angle, page.bg)
             } else {
                 tile
