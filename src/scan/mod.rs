@@ -24,7 +24,7 @@ use rxing::common::{
 };
 use rxing::multi::qrcode::detector::MultiDetector;
 use rxing::qrcode::decoder::qrcode_decoder::decode_bitmatrix_with_hints;
-use rxing::{BinaryBitmap, DecodeHintValue, DecodeHints, Luma8LuminanceSource, Point, point};
+use rxing::{BinaryBitmap, DecodeHintValue, DecodeHints, Luma8Source, Point, point};
 
 use crate::otp::migration::{self, Batch};
 use crate::otp::{self, OtpAccount};
@@ -253,7 +253,7 @@ fn decode_all(luma: &GrayImage) -> Vec<String> {
     if w == 0 || h == 0 {
         return Vec::new();
     }
-    let Ok(source) = Luma8LuminanceSource::new(luma.as_raw().clone(), w, h) else {
+    let Ok(source) = Luma8Source::new_with_slice(luma.as_raw(), w, h) else {
         return Vec::new();
     };
     // rxing is a port of Java code with many index computations; a malformed
