@@ -139,10 +139,6 @@ pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage, ScanError> {
 fn map_image_error(e: ImageError) -> ScanError {
     match e {
         ImageError::Unsupported(_) => ScanError::NotAnImage,
-        ImageError::Limits(_) => ScanError::TooLarge {
-            width: 0,
-            height: 0,
-        },
         e => ScanError::BadImage(e.to_string()),
     }
 }
