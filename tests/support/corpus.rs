@@ -22,10 +22,11 @@ pub enum Category {
     HiDpi,
     Jpeg,
     Rotated,
+    Small,
     NoCode,
 }
 
-pub const CATEGORIES: [Category; 8] = [
+pub const CATEGORIES: [Category; 9] = [
     Category::Plain,
     Category::Multi,
     Category::Dark,
@@ -33,6 +34,7 @@ pub const CATEGORIES: [Category; 8] = [
     Category::HiDpi,
     Category::Jpeg,
     Category::Rotated,
+    Category::Small,
     Category::NoCode,
 ];
 
@@ -46,6 +48,7 @@ impl Category {
             Category::HiDpi => "fractional HiDPI",
             Category::Jpeg => "JPEG",
             Category::Rotated => "rotated 1-8 deg",
+            Category::Small => "2 px modules, JPEG q40",
             Category::NoCode => "no code",
         }
     }
@@ -333,12 +336,22 @@ pub fn generate(category: Category, seed: u64, width: u32, height: u32) -> Sampl
     let mut page = Page::new(cw, ch, dark_page, &mut rng);
     let max_module = if count > 2 { 5 } else { 8 };
     let min_module = if hidpi < 1.0 { 4 } else { 3 };
+    // Small codes: a dense code shown tiny, then saved as a poor JPEG.
+    let (min_module, max_module) = if category == Category::Small {
+        (2, 2)
+    } else {
+        (min_module, max_module)
+    };
     let tiles: Vec<RgbImage> = payloads
         .iter()
         .map(|p| {
-            let module = ((rng.random_range(min_module..=max_module) as f64) * scale / hidpi)
-                .round()
-                .max(min_module as f64) as u32;
+            let module = if category == Category::Small {
+                2
+            } else {
+                ((rng.random_range(min_module..=max_module) as f64) * scale / hidpi)
+                    .round()
+                    .max(min_module as f64) as u32
+            };
             let tile = if category == Category::Inverted {
                 qr_tile(p, module, [225, 225, 230], page.bg)
             } else {
@@ -360,9 +373,13 @@ pub fn generate(category: Category, seed: u64, width: u32, height: u32) -> Sampl
     } else {
         page.img
     };
-    let (bytes, ext) = if category == Category::Jpeg {
+    let (bytes, ext) = if category == Category::Jpeg || category == Category::Small {
         let mut out = Vec::new();
-        let quality = rng.random_range(50..=85);
+        let quality = if category == Category::Small {
+            40
+        } else {
+            rng.random_range(50..=85)
+        };
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
             .encode_image(&img)
             .unwrap();
