@@ -151,3 +151,29 @@ fn migration_uri(payload: &[u8]) -> String {
     let data = percent_encoding::utf8_percent_encode(&data, percent_encoding::NON_ALPHANUMERIC);
     format!("otpauth-migration://offline?data={data}")
 }
+
+/// Sites often serve QR codes as PNGs with transparent light modules; read as
+/// plain grey levels they would be black on black.
+#[test]
+fn transparent_png_code_is_read() {
+    let code = qrcode::QrCode::new(URI.as_bytes()).unwrap();
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    let module = 4;
+    let side = (n + 8) * module;
+    let img = image::RgbaImage::from_fn(side, side, |x, y| {
+        let (mx, my) = ((x / module).wrapping_sub(4), (y / module).wrapping_sub(4));
+        let dark = mx < n && my < n && colors[(my * n + mx) as usize] == qrcode::Color::Dark;
+        if dark {
+            image::Rgba([0, 0, 0, 255])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let report = scan_image_bytes(&png).unwrap();
+    assert_eq!(report.accounts.len(), 1);
+    assert_eq!(report.accounts[0].issuer, "Example");
+}
