@@ -1,4 +1,4 @@
-//! The command line: `ninsho list | code | add | remove | import | export`.
+//! The command line: `ninsho list | code | add | remove | import | export | scan`.
 //!
 //! Exit status 0 on success, 1 with a one-line `ninsho: …` message on stderr on
 //! any error, 2 for usage errors (clap). Only this edge uses `anyhow`.
@@ -14,6 +14,8 @@ use crate::formats;
 use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
 use crate::vault::keyring::{KeyringStore, service_name};
 use crate::vault::{self, SecretStore, StoreError, Vault};
+
+mod scan;
 
 /// Largest import file we read: real exports are kilobytes.
 const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
@@ -57,6 +59,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write every account to a file another authenticator can import.
     Export(ExportArgs),
+    /// Find authenticator QR codes in images or on the screen.
+    Scan(ScanArgs),
 }
 
 #[derive(Args, Debug)]
@@ -132,6 +136,22 @@ pub struct ExportArgs {
     pub password_file: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Screenshots or photos (PNG, JPEG, WebP, BMP, GIF).
+    #[arg(required_unless_present = "screen", value_name = "IMAGE")]
+    pub images: Vec<PathBuf>,
+    /// Capture every monitor and scan it too.
+    #[arg(long)]
+    pub screen: bool,
+    /// Print the accounts found as JSON (includes secrets).
+    #[arg(long)]
+    pub json: bool,
+    /// Save the accounts found (duplicates are skipped).
+    #[arg(long)]
+    pub add: bool,
+}
+
 /// A store that could not be reached: every call reports why.
 struct Unreachable(StoreError);
 
@@ -201,6 +221,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         Some(Command::Remove { query, yes }) => remove(data_dir, &query, yes, stdout, stderr),
         Some(Command::Import(args)) => import(data_dir, args, stdout, stderr),
         Some(Command::Export(args)) => export(data_dir, args, stdout, stderr),
+        Some(Command::Scan(args)) => scan::scan(data_dir, args, stdout, stderr),
     }
 }
 

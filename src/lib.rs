@@ -1,10 +1,11 @@
 //! Ninsho: a desktop two-factor authenticator.
 //!
-//! Layers point down only: `cli` uses `vault` and `formats`; those use `otp`;
+//! Layers point down only: `cli` uses `vault`, `formats` and `scan`; those use `otp`;
 //! `otp` uses nothing of ours and does no I/O.
 
 pub mod cli;
 pub mod formats;
 pub mod otp;
+pub mod scan;
 pub mod ui;
 pub mod vault;

@@ -1,0 +1,411 @@
+//! Finds authenticator QR codes in images: files, screen captures, clipboard images.
+//!
+//! Owns everything between "some pixels" and "these accounts": decoding the image
+//! format within memory limits, reading every QR code in one pass, the retries that
+//! rescue dark-theme and oddly scaled codes, and sorting payloads into accounts,
+//! Google Authenticator transfer batches and QR codes that hold something else.
+//!
+//! Pure apart from the decoding itself: no files, no clock other than a time budget
+//! for the retries, nothing logged. QR decoding is `rxing` (a ZXing port); its
+//! multi-code reader with TRY_HARDER read more screenshot-like images than
+//! `zbarimg` in measurements (see BENCHMARKS.md). Payload text never leaves the
+//! report: it can carry secrets.
+
+#[cfg(all(unix, not(target_os = "macos")))]
+pub mod screen;
+
+use std::io::Cursor;
+use std::time::{Duration, Instant};
+
+use image::{DynamicImage, GrayImage, ImageError, ImageReader, Limits};
+use rxing::common::{
+    BitMatrix, DefaultGridSampler, DetectorRXingResult, GridSampler, HybridBinarizer,
+    PerspectiveTransform, Quadrilateral, SamplerControl,
+};
+use rxing::multi::qrcode::detector::MultiDetector;
+use rxing::qrcode::decoder::qrcode_decoder::decode_bitmatrix_with_hints;
+use rxing::{BinaryBitmap, DecodeHintValue, DecodeHints, Luma8Source, Point, point};
+
+use crate::otp::migration::{self, Batch};
+use crate::otp::{self, OtpAccount};
+
+/// Largest side we decode. Real screenshots of three 4K monitors side by side are
+/// 11520 wide; anything beyond this is a decompression bomb or not a screenshot.
+pub const MAX_SIDE: u32 = 16_384;
+/// Largest pixel count (a 8K x 8K canvas); caps the RGBA buffer at 256 MiB.
+pub const MAX_PIXELS: u64 = 8192 * 8192;
+
+/// Retries after a first pass found nothing stop once this much time has gone, so
+/// a picture with no code costs at most about this plus one pass.
+const RETRY_BUDGET: Duration = Duration::from_millis(600);
+/// 2x upscaling helps only codes whose modules are one or two pixels; on images
+/// larger than this it costs more time and memory than it is worth.
+const UPSCALE_MAX_SIDE: u32 = 1600;
+/// Below this, halving loses modules instead of smoothing noise.
+const DOWNSCALE_MIN_SIDE: u32 = 600;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    #[error("not an image (Ninsho reads PNG, JPEG, WebP, BMP and GIF)")]
+    NotAnImage,
+    #[error("the image is {width}x{height} pixels, too large to scan (at most {MAX_SIDE} pixels a side and {} megapixels)", MAX_PIXELS / 1_000_000)]
+    TooLarge { width: u32, height: u32 },
+    #[error("the image is damaged or unsupported: {0}")]
+    BadImage(String),
+}
+
+/// A QR code whose payload is not an authenticator URI, described briefly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherCode {
+    /// "a web address (https://example.com/…)", "text (\"hello\")".
+    pub description: String,
+}
+
+/// Everything one image (or several, merged) held.
+#[derive(Debug, Default)]
+pub struct ScanReport {
+    pub accounts: Vec<OtpAccount>,
+    /// QR codes that hold something other than an authenticator URI.
+    pub others: Vec<OtherCode>,
+    /// Google Authenticator transfer batch positions, to tell the user what is missing.
+    pub batches: Vec<Batch>,
+    /// Authenticator URIs or transfer entries that could not be read: (what, why).
+    pub skipped: Vec<(String, String)>,
+    /// Non-fatal notes, e.g. an issuer disagreement in a URI.
+    pub warnings: Vec<String>,
+}
+
+impl ScanReport {
+    /// True when no QR code at all was found.
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty() && self.others.is_empty() && self.skipped.is_empty()
+    }
+
+    /// Adds another image's findings; accounts already present are not repeated.
+    pub fn merge(&mut self, other: ScanReport) {
+        for a in other.accounts {
+            if !self.accounts.iter().any(|b| b.same_account(&a)) {
+                self.accounts.push(a);
+            }
+        }
+        for o in other.others {
+            if !self.others.contains(&o) {
+                self.others.push(o);
+            }
+        }
+        for b in other.batches {
+            if !self.batches.contains(&b) {
+                self.batches.push(b);
+            }
+        }
+        self.skipped.extend(other.skipped);
+        self.warnings.extend(other.warnings);
+    }
+}
+
+fn limits() -> Limits {
+    let mut l = Limits::default();
+    l.max_image_width = Some(MAX_SIDE);
+    l.max_image_height = Some(MAX_SIDE);
+    // RGBA at the pixel cap plus the decoders' own scratch space.
+    l.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
+    l
+}
+
+/// Decodes image bytes (PNG, JPEG, WebP, BMP, GIF) within [`MAX_SIDE`] and
+/// [`MAX_PIXELS`]. The header is checked before any pixel buffer is allocated.
+pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage, ScanError> {
+    let reader = || {
+        ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| ScanError::BadImage(e.to_string()))
+    };
+    let probe = reader()?;
+    if probe.format().is_none() {
+        return Err(ScanError::NotAnImage);
+    }
+    let (width, height) = probe.into_dimensions().map_err(map_image_error)?;
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(ScanError::TooLarge { width, height });
+    }
+    let mut reader = reader()?;
+    reader.limits(limits());
+    reader.decode().map_err(|e| match e {
+        ImageError::Limits(_) => ScanError::TooLarge { width, height },
+        e => map_image_error(e),
+    })
+}
+
+fn map_image_error(e: ImageError) -> ScanError {
+    match e {
+        ImageError::Unsupported(_) => ScanError::NotAnImage,
+        e => ScanError::BadImage(e.to_string()),
+    }
+}
+
+/// Scans encoded image bytes: every authenticator code in the picture.
+pub fn scan_image_bytes(bytes: &[u8]) -> Result<ScanReport, ScanError> {
+    let image = decode_image(bytes)?;
+    Ok(scan_image(&image))
+}
+
+/// Scans an already decoded image (a screen capture, a clipboard image).
+pub fn scan_image(image: &DynamicImage) -> ScanReport {
+    report_from_payloads(&find_payloads(&to_luma(image)))
+}
+
+/// Scans raw RGBA pixels, row-major, `width * height * 4` bytes; a wrong length
+/// finds nothing rather than panicking.
+pub fn scan_rgba(width: u32, height: u32, rgba: &[u8]) -> ScanReport {
+    let Some(luma) = luma_from_rgba(width, height, rgba) else {
+        return ScanReport::default();
+    };
+    report_from_payloads(&find_payloads(&luma))
+}
+
+/// Grey levels as the eye sees them, with transparency composited over white:
+/// a transparent PNG of a QR code is black modules on nothing, which readers see
+/// as black on black.
+pub fn to_luma(image: &DynamicImage) -> GrayImage {
+    match image {
+        DynamicImage::ImageLuma8(g) => g.clone(),
+        DynamicImage::ImageRgb8(rgb) => {
+            let data = rgb
+                .as_raw()
+                .chunks_exact(3)
+                .map(|p| luma_of(p[0], p[1], p[2], 255))
+                .collect();
+            GrayImage::from_raw(rgb.width(), rgb.height(), data).unwrap_or_default()
+        }
+        DynamicImage::ImageRgba8(rgba) => {
+            luma_from_rgba(rgba.width(), rgba.height(), rgba.as_raw()).unwrap_or_default()
+        }
+        other => {
+            let rgba = other.to_rgba8();
+            luma_from_rgba(rgba.width(), rgba.height(), rgba.as_raw()).unwrap_or_default()
+        }
+    }
+}
+
+fn luma_from_rgba(width: u32, height: u32, rgba: &[u8]) -> Option<GrayImage> {
+    let expected = (width as usize)
+        .checked_mul(height as usize)?
+        .checked_mul(4)?;
+    if rgba.len() != expected {
+        return None;
+    }
+    let data = rgba
+        .chunks_exact(4)
+        .map(|p| luma_of(p[0], p[1], p[2], p[3]))
+        .collect();
+    GrayImage::from_raw(width, height, data)
+}
+
+#[inline]
+fn luma_of(r: u8, g: u8, b: u8, a: u8) -> u8 {
+    // Rec. 601 weights in fixed point (sum 1024).
+    let y = (306 * u32::from(r) + 601 * u32::from(g) + 117 * u32::from(b)) >> 10;
+    let a = u32::from(a);
+    ((y * a + 255 * (255 - a)) / 255) as u8
+}
+
+/// The text of every QR code in the picture, deduplicated, in reading order of
+/// discovery. Retries (inverted, rescaled) run only when a pass found nothing.
+pub fn find_payloads(luma: &GrayImage) -> Vec<String> {
+    let start = Instant::now();
+    let mut found = decode_all(luma);
+    if found.is_empty() {
+        found = decode_all(&inverted(luma));
+    }
+    let (w, h) = luma.dimensions();
+    if found.is_empty() && w.min(h) >= DOWNSCALE_MIN_SIDE && start.elapsed() < RETRY_BUDGET {
+        let half = image::imageops::resize(luma, w / 2, h / 2, image::imageops::Triangle);
+        found = decode_all(&half);
+        if found.is_empty() && start.elapsed() < RETRY_BUDGET {
+            found = decode_all(&inverted(&half));
+        }
+    }
+    if found.is_empty() && w.max(h) <= UPSCALE_MAX_SIDE && start.elapsed() < RETRY_BUDGET {
+        let double = image::imageops::resize(luma, w * 2, h * 2, image::imageops::Nearest);
+        found = decode_all(&double);
+    }
+    let mut unique: Vec<String> = Vec::with_capacity(found.len());
+    for text in found {
+        if !unique.contains(&text) {
+            unique.push(text);
+        }
+    }
+    unique
+}
+
+fn inverted(luma: &GrayImage) -> GrayImage {
+    let mut out = luma.clone();
+    image::imageops::invert(&mut out);
+    out
+}
+
+fn decode_all(luma: &GrayImage) -> Vec<String> {
+    let (w, h) = luma.dimensions();
+    if w == 0 || h == 0 {
+        return Vec::new();
+    }
+    let Ok(source) = Luma8Source::new_with_slice(luma.as_raw(), w, h) else {
+        return Vec::new();
+    };
+    // rxing is a port of Java code with many index computations; a malformed
+    // symbol must cost us that one image, never the process.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        decode_matrix(bitmap.get_black_matrix())
+    }))
+    .unwrap_or_default()
+}
+
+/// rxing's `QRCodeMultiReader` gives up on every code in the picture when one of
+/// them fails to decode; here each detected code stands alone, and a failed one
+/// gets a second chance with other module counts.
+fn decode_matrix(matrix: &BitMatrix) -> Vec<String> {
+    let hints = DecodeHints::default().with(DecodeHintValue::TryHarder(true));
+    let Ok(detections) = MultiDetector::new(matrix).detectMulti(&hints) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for d in detections {
+        match decode_bitmatrix_with_hints(d.getBits(), &hints) {
+            Ok(r) => found.push(r.getText().to_string()),
+            Err(_) => found.extend(resample(matrix, d.getPoints(), &hints)),
+        }
+    }
+    found
+}
+
+/// The detector guesses the code's size (modules a side) from its estimate of
+/// the module size, which is off by a version or more for dense codes of 2-3
+/// pixels a module (Google Authenticator transfer codes in phone screenshots).
+/// The finder patterns themselves are reliable, so sample the grid again for
+/// every size that gives plausible modules and keep the first that decodes.
+fn resample(matrix: &BitMatrix, points: &[Point], hints: &DecodeHints) -> Option<String> {
+    let [bottom_left, top_left, top_right] = [*points.first()?, *points.get(1)?, *points.get(2)?];
+    let alignment = points.get(3).copied();
+    let span = Point::distance(top_left, top_right).max(Point::distance(top_left, bottom_left));
+    for version in 1..=40u32 {
+        let dimension = 17 + 4 * version;
+        let module = span / (dimension as f32 - 7.0);
+        if !(1.2..=40.0).contains(&module) {
+            continue;
+        }
+        let far = dimension as f32 - 3.5;
+        let guesses = [
+            alignment.filter(|_| version > 1).map(|a| (a, far - 3.0)),
+            Some((
+                point(
+                    top_right.x - top_left.x + bottom_left.x,
+                    top_right.y - top_left.y + bottom_left.y,
+                ),
+                far,
+            )),
+        ];
+        for (corner, source) in guesses.into_iter().flatten() {
+            let Ok(transform) = PerspectiveTransform::quadrilateralToQuadrilateral(
+                Quadrilateral::new(
+                    point(3.5, 3.5),
+                    point(far, 3.5),
+                    point(source, source),
+                    point(3.5, far),
+                ),
+                Quadrilateral::new(top_left, top_right, corner, bottom_left),
+            ) else {
+                continue;
+            };
+            let Ok((bits, _)) = DefaultGridSampler.sample_grid(
+                matrix,
+                dimension,
+                dimension,
+                &[SamplerControl::new(dimension, dimension, transform)],
+            ) else {
+                continue;
+            };
+            if let Ok(r) = decode_bitmatrix_with_hints(&bits, hints) {
+                return Some(r.getText().to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Sorts QR payloads into accounts, transfer batches and other codes.
+pub fn report_from_payloads(payloads: &[String]) -> ScanReport {
+    let mut report = ScanReport::default();
+    for text in payloads {
+        let trimmed = text.trim();
+        if otp::uri::strip_scheme(trimmed, "otpauth").is_some() {
+            match otp::parse_uri(trimmed) {
+                Ok(parsed) => {
+                    report.warnings.extend(parsed.warnings);
+                    push_account(&mut report, parsed.account);
+                }
+                Err(e) => report
+                    .skipped
+                    .push(("an otpauth:// QR code".to_string(), e.to_string())),
+            }
+        } else if otp::uri::strip_scheme(trimmed, "otpauth-migration").is_some() {
+            match migration::parse_migration_uri(trimmed) {
+                Ok(decoded) => {
+                    report.skipped.extend(decoded.skipped);
+                    if !report.batches.contains(&decoded.batch) {
+                        report.batches.push(decoded.batch);
+                    }
+                    for a in decoded.accounts {
+                        push_account(&mut report, a);
+                    }
+                }
+                Err(e) => report.skipped.push((
+                    "a Google Authenticator transfer QR code".to_string(),
+                    e.to_string(),
+                )),
+            }
+        } else {
+            let other = OtherCode {
+                description: describe(trimmed),
+            };
+            if !report.others.contains(&other) {
+                report.others.push(other);
+            }
+        }
+    }
+    report
+}
+
+fn push_account(report: &mut ScanReport, account: OtpAccount) {
+    if !report.accounts.iter().any(|a| a.same_account(&account)) {
+        report.accounts.push(account);
+    }
+}
+
+/// A short, printable description of a payload that is not an authenticator URI.
+pub fn describe(text: &str) -> String {
+    let shown: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(48)
+        .collect();
+    let ellipsis = if text.chars().count() > 48 { "…" } else { "" };
+    let lower = text.to_ascii_lowercase();
+    let kind = if lower.starts_with("http://") || lower.starts_with("https://") {
+        "a web address"
+    } else if lower.starts_with("wifi:") {
+        return "Wi-Fi network settings".to_string();
+    } else if lower.starts_with("begin:vcard") {
+        return "a contact card".to_string();
+    } else if lower.starts_with("mailto:") {
+        "an e-mail address"
+    } else if text.is_empty() {
+        return "nothing (an empty QR code)".to_string();
+    } else {
+        "text"
+    };
+    format!("{kind} (\"{shown}{ellipsis}\")")
+}
+
+#[cfg(test)]
+mod tests;

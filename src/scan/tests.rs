@@ -1,0 +1,179 @@
+//! Protects: image decoding never panics or over-allocates on hostile input, and
+//! payloads are sorted into accounts, batches and "not an authenticator code".
+
+use super::*;
+use crate::otp::migration::encode_payloads;
+
+const URI: &str = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
+
+#[test]
+fn text_is_not_an_image() {
+    assert_eq!(
+        scan_image_bytes(b"this is plain text, not a JPEG").unwrap_err(),
+        ScanError::NotAnImage
+    );
+    assert_eq!(scan_image_bytes(b"").unwrap_err(), ScanError::NotAnImage);
+}
+
+/// A PNG header announcing 60000x60000 pixels must be refused from the header,
+/// before the 14 GB buffer is allocated.
+#[test]
+fn huge_png_is_refused_before_allocation() {
+    let mut header = Vec::new();
+    header.extend_from_slice(&60000u32.to_be_bytes());
+    header.extend_from_slice(&60000u32.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &header);
+    // The start of a zlib stream: decoders read up to the first IDAT for the header.
+    chunk(&mut png, b"IDAT", &[0x78, 0x9c]);
+    let started = std::time::Instant::now();
+    assert_eq!(
+        scan_image_bytes(&png).unwrap_err(),
+        ScanError::TooLarge {
+            width: 60000,
+            height: 60000
+        }
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
+
+fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    png.extend_from_slice(&body);
+    png.extend_from_slice(&crc32(&body).to_be_bytes());
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn truncated_png_is_a_clear_error() {
+    let mut png = Vec::new();
+    image::DynamicImage::new_luma8(64, 64)
+        .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png.truncate(png.len() / 2);
+    assert!(matches!(
+        scan_image_bytes(&png),
+        Err(ScanError::BadImage(_)) | Ok(ScanReport { .. })
+    ));
+}
+
+#[test]
+fn blank_image_has_no_codes() {
+    let report = scan_image(&DynamicImage::new_rgb8(800, 600));
+    assert!(report.is_empty());
+}
+
+#[test]
+fn wrong_rgba_length_finds_nothing() {
+    assert!(scan_rgba(10, 10, &[0; 7]).is_empty());
+    assert!(scan_rgba(u32::MAX, u32::MAX, &[]).is_empty());
+}
+
+#[test]
+fn transparency_is_composited_over_white() {
+    assert_eq!(luma_of(0, 0, 0, 0), 255);
+    assert_eq!(luma_of(0, 0, 0, 255), 0);
+    assert_eq!(luma_of(255, 255, 255, 255), 255);
+}
+
+#[test]
+fn payloads_are_sorted() {
+    let report = report_from_payloads(&[
+        URI.to_string(),
+        URI.to_string(),
+        "https://example.com/login".to_string(),
+        "WIFI:T:WPA;S:home;P:hunter2;;".to_string(),
+        "otpauth://totp/NoSecret?issuer=X".to_string(),
+    ]);
+    assert_eq!(report.accounts.len(), 1);
+    assert_eq!(report.accounts[0].issuer, "Example");
+    assert_eq!(
+        report.others,
+        vec![
+            OtherCode {
+                description: "a web address (\"https://example.com/login\")".to_string()
+            },
+            OtherCode {
+                description: "Wi-Fi network settings".to_string()
+            }
+        ]
+    );
+    assert_eq!(report.skipped.len(), 1);
+    assert!(!format!("{report:?}").contains("hunter2"));
+}
+
+#[test]
+fn transfer_batches_are_tracked() {
+    let account = crate::otp::parse_uri(URI).unwrap().account;
+    let (payloads, skipped) = encode_payloads(&[account], 1, 42);
+    assert!(skipped.is_empty());
+    let report = report_from_payloads(
+        &payloads
+            .iter()
+            .map(|p| migration_uri(p))
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(report.accounts.len(), 1);
+    assert_eq!(report.batches.len(), 1);
+    assert_eq!(report.batches[0].id, 42);
+}
+
+#[test]
+fn describe_is_short_and_single_line() {
+    let long = format!("hello\nworld {}", "x".repeat(200));
+    let d = describe(&long);
+    assert!(d.starts_with("text (\"hello world"));
+    assert!(d.ends_with("…\")"));
+    assert!(!d.contains('\n'));
+    assert!(d.chars().count() < 70);
+}
+
+fn migration_uri(payload: &[u8]) -> String {
+    use base64::Engine;
+    let data = base64::engine::general_purpose::STANDARD.encode(payload);
+    let data = percent_encoding::utf8_percent_encode(&data, percent_encoding::NON_ALPHANUMERIC);
+    format!("otpauth-migration://offline?data={data}")
+}
+
+/// Sites often serve QR codes as PNGs with transparent light modules; read as
+/// plain grey levels they would be black on black.
+#[test]
+fn transparent_png_code_is_read() {
+    let code = qrcode::QrCode::new(URI.as_bytes()).unwrap();
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    let module = 4;
+    let side = (n + 8) * module;
+    let img = image::RgbaImage::from_fn(side, side, |x, y| {
+        let (mx, my) = ((x / module).wrapping_sub(4), (y / module).wrapping_sub(4));
+        let dark = mx < n && my < n && colors[(my * n + mx) as usize] == qrcode::Color::Dark;
+        if dark {
+            image::Rgba([0, 0, 0, 255])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let report = scan_image_bytes(&png).unwrap();
+    assert_eq!(report.accounts.len(), 1);
+    assert_eq!(report.accounts[0].issuer, "Example");
+}
