@@ -390,3 +390,94 @@ fn snapshot_of_the_account_list() {
     r.harness.run_steps(3);
     r.harness.snapshot("account_list");
 }
+
+/// A file dropped on the window, as the native integration would hand it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn fixtures() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/external");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/fixtures/external is absent");
+        None
+    }
+}
+
+impl Rig {
+    fn drop_file(&mut self, path: std::path::PathBuf) {
+        self.harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(path)));
+        self.harness.step();
+    }
+}
+
+#[test]
+fn dropped_encrypted_export_asks_for_the_password_then_reviews_and_saves() {
+    let Some(fx) = fixtures() else { return };
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.drop_file(fx.join("aegis-importers/aegis_encrypted.json"));
+    r.wait_for("aegis_encrypted.json is encrypted");
+    r.type_into_field(0, "wrong");
+    r.harness.get_by_label("Unlock").click();
+    r.wait_for("wrong password for this Aegis vault file");
+    r.type_into_field(0, "test");
+    r.harness.get_by_label("Unlock").click();
+    r.wait_for("Save 7 accounts");
+    assert!(
+        r.store.is_empty(),
+        "nothing saved before the review is confirmed"
+    );
+    r.harness.get_by_label("Save 7 accounts").click();
+    r.wait_for("Copy code for Boeing (Sophia)");
+    r.wait_for("Copy code for WWE (Mason)");
+    assert_eq!(r.store.len(), 7);
+}
+
+#[test]
+fn dropped_screenshot_is_scanned_into_the_review() {
+    let Some(fx) = fixtures() else { return };
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.drop_file(fx.join("google-authenticator-migration/example_export.png"));
+    r.wait_for("Save 3 accounts");
+    r.harness.get_by_label("Save 3 accounts").click();
+    r.wait_gone("No accounts yet");
+    for _ in 0..500 {
+        if r.store.len() == 3 {
+            return;
+        }
+        r.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the three scanned accounts were not saved");
+}
+
+#[test]
+fn dropped_file_without_accounts_says_why() {
+    let Some(fx) = fixtures() else { return };
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.drop_file(fx.join("google-authenticator-migration/qr_but_without_otp.png"));
+    for _ in 0..500 {
+        if r.has_text("not an authenticator code") {
+            return;
+        }
+        r.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("no message about the non-OTP QR code");
+}

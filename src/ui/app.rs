@@ -154,6 +154,7 @@ impl AddForm {
 
 struct Candidate {
     account: OtpAccount,
+    group: String,
     selected: bool,
     duplicate: bool,
 }
@@ -169,6 +170,13 @@ enum View {
         group: String,
     },
     Settings,
+    /// An encrypted export was dropped: ask for its password.
+    Password {
+        path: std::path::PathBuf,
+        format: &'static str,
+        error: Option<String>,
+        password: Zeroizing<String>,
+    },
 }
 
 struct Copied {
@@ -196,6 +204,8 @@ pub struct App {
     toast: Option<(String, f64)>,
     notices: Vec<String>,
     progress: Option<(usize, usize)>,
+    /// A dropped file being read or decrypted (name shown with a spinner).
+    opening: Option<String>,
     cjk_missing: Arc<AtomicBool>,
     cjk_notice_shown: bool,
     applied_theme: Option<Theme>,
@@ -224,6 +234,7 @@ impl App {
             toast: None,
             notices: Vec::new(),
             progress: None,
+            opening: None,
             cjk_missing: Arc::new(AtomicBool::new(false)),
             cjk_notice_shown: false,
             applied_theme: None,
@@ -281,7 +292,35 @@ impl App {
                     self.toast(msg);
                 }
                 Event::Removed(name) => self.toast(format!("Deleted {name}")),
+                Event::Found {
+                    source,
+                    accounts,
+                    notes,
+                } => {
+                    self.opening = None;
+                    let mut warnings = vec![format!("From {source}:")];
+                    warnings.extend(notes);
+                    let candidates = accounts
+                        .into_iter()
+                        .map(|(a, g)| self.candidate(a, g))
+                        .collect();
+                    self.view = View::Review(candidates, warnings);
+                }
+                Event::NeedPassword {
+                    path,
+                    format,
+                    error,
+                } => {
+                    self.opening = None;
+                    self.view = View::Password {
+                        path,
+                        format,
+                        error,
+                        password: Zeroizing::new(String::new()),
+                    };
+                }
                 Event::Failed(msg) => {
+                    self.opening = None;
                     self.progress = None;
                     self.notices.push(msg);
                 }
@@ -505,6 +544,7 @@ impl App {
             self.cjk_missing = super::fonts::install(ctx);
         }
         self.drain_events();
+        self.take_dropped_files(ctx);
         self.apply_theme(ctx);
         self.clear_clipboard_if_due();
         let now = self.now();
@@ -518,6 +558,20 @@ impl App {
             );
         }
         self.schedule_repaint(ctx, now);
+    }
+
+    /// Dropped files go to the worker: images are scanned, exports imported.
+    fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        for file in dropped {
+            let path = file.path().to_path_buf();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            self.opening = Some(name.unwrap_or_default());
+            self.worker.send(Command::OpenFile {
+                path,
+                password: None,
+            });
+        }
     }
 
     /// Asks for the next frame only when something visible will change.
@@ -591,6 +645,34 @@ impl App {
                     self.view = View::Settings;
                 }
             }
+            View::Password {
+                path,
+                format,
+                error,
+                mut password,
+            } => {
+                if !self.password_view(ui, &path, format, error.as_deref(), &mut password)
+                    && matches!(self.view, View::List)
+                {
+                    self.view = View::Password {
+                        path,
+                        format,
+                        error,
+                        password,
+                    };
+                }
+            }
+        }
+        if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
+            egui::Area::new(egui::Id::unique("drop-hint"))
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .show(ui.ctx(), |ui| {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.heading(
+                            "Drop a QR code screenshot or an export file to add its accounts",
+                        );
+                    });
+                });
         }
         self.delete_dialog(&ctx);
     }
@@ -675,6 +757,12 @@ impl App {
             return;
         }
         egui::Panel::bottom("ninsho-status").show(ui, |ui| {
+            if let Some(name) = &self.opening {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Reading {name}…"));
+                });
+            }
             if let Some((done, total)) = self.progress {
                 ui.add(
                     egui::ProgressBar::new(done as f32 / total.max(1) as f32)
@@ -948,7 +1036,7 @@ impl App {
                 if ui.add_enabled(ok, egui::Button::new("Review")).clicked()
                     && let Ok((account, warnings)) = parsed
                 {
-                    let candidates = vec![self.candidate(account)];
+                    let candidates = vec![self.candidate(account, String::new())];
                     self.view = View::Review(candidates, warnings);
                     done = true;
                 }
@@ -960,7 +1048,7 @@ impl App {
         done
     }
 
-    fn candidate(&self, account: OtpAccount) -> Candidate {
+    fn candidate(&self, account: OtpAccount, group: String) -> Candidate {
         let duplicate = self.entries.iter().any(|e| {
             e.issuer == account.issuer
                 && e.name == account.name
@@ -969,6 +1057,7 @@ impl App {
         });
         Candidate {
             account,
+            group,
             selected: !duplicate,
             duplicate,
         }
@@ -1014,10 +1103,10 @@ impl App {
                     .add_enabled(chosen > 0, egui::Button::new(label))
                     .clicked()
                 {
-                    let accounts: Vec<OtpAccount> = candidates
+                    let accounts: Vec<(OtpAccount, String)> = candidates
                         .iter()
                         .filter(|c| c.selected)
-                        .map(|c| c.account.clone())
+                        .map(|c| (c.account.clone(), c.group.clone()))
                         .collect();
                     self.progress = Some((0, accounts.len()));
                     self.worker.send(Command::Add(accounts));
@@ -1059,6 +1148,55 @@ impl App {
                         issuer: issuer.clone(),
                         name: name.clone(),
                         group: group.clone(),
+                    });
+                    done = true;
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    done = true;
+                }
+            });
+        });
+        done
+    }
+
+    fn password_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        path: &std::path::Path,
+        format: &str,
+        error: Option<&str>,
+        password: &mut Zeroizing<String>,
+    ) -> bool {
+        let mut done = false;
+        egui::CentralPanel::default().show(ui, |ui| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            ui.heading(format!("{name} is encrypted"));
+            ui.label(format!("Enter the password of this {format} export."));
+            if let Some(e) = error {
+                ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+            }
+            let label = ui.label("Password");
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut **password).password(true))
+                .labelled_by(label.id);
+            if !field.has_focus() && password.is_empty() {
+                field.request_focus();
+            }
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            ui.horizontal(|ui| {
+                if (ui
+                    .add_enabled(!password.is_empty(), egui::Button::new("Unlock"))
+                    .clicked()
+                    || enter)
+                    && !password.is_empty()
+                {
+                    self.opening = Some(name.clone());
+                    self.worker.send(Command::OpenFile {
+                        path: path.to_path_buf(),
+                        password: Some(Zeroizing::new(password.to_string())),
                     });
                     done = true;
                 }

@@ -5,12 +5,13 @@
 //! connects to the keyring, repairs, and streams secrets in small batches, so the
 //! list appears at once and codes fill in as they arrive.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use eframe::egui;
 use uuid::Uuid;
+use zeroize::Zeroizing;
 
 use crate::otp::{OtpAccount, Secret};
 use crate::vault::{Entry, SecretStore, StoreError, Vault, meta};
@@ -22,7 +23,13 @@ pub type Connect = Arc<dyn Fn() -> Result<Box<dyn SecretStore>, StoreError> + Se
 pub enum Command {
     /// (Re)connect to the keyring and load everything.
     Load,
-    Add(Vec<OtpAccount>),
+    /// Accounts with their groups.
+    Add(Vec<(OtpAccount, String)>),
+    /// A dropped or opened file: an image to scan or an export to import.
+    OpenFile {
+        path: PathBuf,
+        password: Option<Zeroizing<String>>,
+    },
     Remove(Uuid),
     Edit {
         id: Uuid,
@@ -64,6 +71,19 @@ pub enum Event {
         duplicates: Vec<String>,
     },
     Removed(String),
+    /// Accounts found in a file, with groups, and notes for the user; nothing
+    /// is saved until the user confirms the review.
+    Found {
+        source: String,
+        accounts: Vec<(OtpAccount, String)>,
+        notes: Vec<String>,
+    },
+    /// The file is encrypted: ask for its password (again, after a wrong one).
+    NeedPassword {
+        path: PathBuf,
+        format: &'static str,
+        error: Option<String>,
+    },
     /// An operation failed; the message is for the user.
     Failed(String),
 }
@@ -148,21 +168,25 @@ impl Worker {
     }
 
     fn handle(&mut self, command: Command) {
-        if let Command::Load = command {
-            return self.load();
-        }
+        let command = match command {
+            Command::Load => return self.load(),
+            Command::OpenFile { path, password } => {
+                return self.emit(open_file(&path, password.as_ref().map(|p| p.as_str())));
+            }
+            other => other,
+        };
         let Some(vault) = self.vault.as_mut() else {
             return self.emit(Event::Failed(
                 "the keyring is not available yet; press Retry".to_string(),
             ));
         };
         let result = match command {
-            Command::Load => unreachable!("handled above"),
+            Command::Load | Command::OpenFile { .. } => unreachable!("handled above"),
             Command::Add(accounts) => {
                 let events = self.events.clone();
                 let waker = self.waker.clone();
                 vault
-                    .add(accounts, &mut |done, total| {
+                    .add_grouped(accounts, &mut |done, total| {
                         let _ = events.send(Event::Progress { done, total });
                         waker.wake();
                     })
@@ -262,5 +286,112 @@ impl Worker {
         self.emit(Event::Secrets(batch));
         self.emit(Event::SecretsDone);
         self.vault = Some(vault);
+    }
+}
+
+/// Largest file we read: real exports are kilobytes, screenshots megabytes.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a dropped file: images are scanned for QR codes, anything else goes
+/// through the import registry. Runs on the worker: decoding and key
+/// derivation (scrypt, Argon2) can take a while.
+fn open_file(path: &Path, password: Option<&str>) -> Event {
+    use std::io::Read;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let mut bytes = Vec::new();
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return Event::Failed(format!("cannot read {name}: {e}"));
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Event::Failed(format!(
+            "{name} is too large to be a screenshot or an export"
+        ));
+    }
+    if image::guess_format(&bytes).is_ok() {
+        return match crate::scan::scan_image_bytes(&bytes) {
+            Ok(report) if report.accounts.is_empty() => {
+                let what = report
+                    .others
+                    .first()
+                    .map(|o| {
+                        format!(
+                            "its QR code holds {}, not an authenticator code",
+                            o.description
+                        )
+                    })
+                    .unwrap_or_else(|| "no authenticator QR code found".to_string());
+                Event::Failed(format!("{name}: {what}"))
+            }
+            Ok(report) => {
+                let mut notes = crate::cli::batch_notes(&report.batches);
+                notes.extend(report.warnings);
+                notes.extend(
+                    report.others.iter().map(|o| {
+                        format!("also found {}, not an authenticator code", o.description)
+                    }),
+                );
+                notes.extend(
+                    report
+                        .skipped
+                        .iter()
+                        .map(|(what, why)| format!("skipped {what}: {why}")),
+                );
+                Event::Found {
+                    source: name,
+                    accounts: report
+                        .accounts
+                        .into_iter()
+                        .map(|a| (a, String::new()))
+                        .collect(),
+                    notes,
+                }
+            }
+            Err(e) => Event::Failed(format!("{name}: {e}")),
+        };
+    }
+    let format = match crate::formats::detect(&bytes) {
+        Ok(f) => f,
+        Err(e) => return Event::Failed(format!("{name}: {e}")),
+    };
+    use crate::formats::FormatError;
+    match (format.import)(&bytes, password) {
+        Ok(found) => {
+            let mut notes = crate::cli::batch_notes(&found.batches);
+            notes.extend(found.warnings);
+            notes.extend(
+                found
+                    .skipped
+                    .iter()
+                    .map(|(what, why)| format!("skipped {what}: {why}")),
+            );
+            let mut groups = found.groups.into_iter();
+            Event::Found {
+                source: name,
+                accounts: found
+                    .accounts
+                    .into_iter()
+                    .map(|a| (a, groups.next().flatten().unwrap_or_default()))
+                    .collect(),
+                notes,
+            }
+        }
+        Err(FormatError::PasswordNeeded(what)) => Event::NeedPassword {
+            path: path.to_path_buf(),
+            format: what,
+            error: None,
+        },
+        Err(e @ (FormatError::WrongPassword(what) | FormatError::WrongPasswordOrDamaged(what))) => {
+            Event::NeedPassword {
+                path: path.to_path_buf(),
+                format: what,
+                error: Some(e.to_string()),
+            }
+        }
+        Err(e) => Event::Failed(format!("{name}: {e}")),
     }
 }
