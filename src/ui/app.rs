@@ -1327,6 +1327,9 @@ impl eframe::App for App {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        if std::env::var_os("NINSHO_TRACE_FRAMES").is_some() {
+            super::trace_always("frame");
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

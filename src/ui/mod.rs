@@ -89,6 +89,15 @@ pub fn trace(what: &str) {
     }
 }
 
+/// Prints a milestone with its time since start, unconditionally.
+pub fn trace_always(what: &str) {
+    let ms = PROCESS_START
+        .get()
+        .map(|s| s.elapsed().as_secs_f64() * 1000.0)
+        .unwrap_or(0.0);
+    eprintln!("ninsho-trace: {what} {ms:.0} ms");
+}
+
 /// Unix time in seconds, with fractions for the countdown.
 pub type Clock = Arc<dyn Fn() -> f64 + Send + Sync>;
 

@@ -256,12 +256,10 @@ impl Worker {
             Ok(v) => v,
             Err(e) => return self.emit(Event::Failed(e.to_string())),
         };
-        match vault.repair() {
-            Ok(notes) => {
-                if !notes.is_empty() {
-                    self.emit(Event::Notes(notes));
-                }
-            }
+        // Interrupted writes first (cheap when there are none), so the list is right.
+        match vault.finish_interrupted() {
+            Ok(notes) if !notes.is_empty() => self.emit(Event::Notes(notes)),
+            Ok(_) => {}
             Err(crate::vault::VaultError::Store(e)) => {
                 return self.emit(Event::KeyringError(e.to_string()));
             }
@@ -269,14 +267,42 @@ impl Worker {
         }
         let entries: Vec<Entry> = vault.entries().cloned().collect();
         self.emit(Event::Entries(entries.clone()));
+        if let Err(err) = self.stream_secrets(&vault, &entries) {
+            return self.emit(Event::KeyringError(err.to_string()));
+        }
+        self.emit(Event::SecretsDone);
+        // The keyring-wide search for orphaned items reads every item's
+        // attributes (about 1 ms each), so it runs after the codes are up.
+        match vault.repair() {
+            Ok(notes) if !notes.is_empty() => {
+                self.emit(Event::Notes(notes));
+                let restored: Vec<Entry> = vault
+                    .entries()
+                    .filter(|e| !entries.iter().any(|old| old.id == e.id))
+                    .cloned()
+                    .collect();
+                if !restored.is_empty() {
+                    self.emit(Event::Entries(vault.entries().cloned().collect()));
+                    let _ = self.stream_secrets(&vault, &restored);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => self.emit(Event::Failed(e.to_string())),
+        }
+        self.vault = Some(vault);
+    }
+
+    /// Sends the entries' secrets in batches; stops at a keyring failure.
+    fn stream_secrets(
+        &self,
+        vault: &Vault<Box<dyn SecretStore>>,
+        entries: &[Entry],
+    ) -> Result<(), crate::vault::StoreError> {
         let mut batch = Vec::with_capacity(BATCH);
-        for e in &entries {
+        for e in entries {
             match vault.account(e) {
                 Ok(a) => batch.push((e.id, a.secret)),
-                Err(crate::vault::VaultError::Store(err)) => {
-                    self.vault = None;
-                    return self.emit(Event::KeyringError(err.to_string()));
-                }
+                Err(crate::vault::VaultError::Store(err)) => return Err(err),
                 Err(err) => self.emit(Event::SecretMissing(e.id, err.to_string())),
             }
             if batch.len() == BATCH {
@@ -284,8 +310,7 @@ impl Worker {
             }
         }
         self.emit(Event::Secrets(batch));
-        self.emit(Event::SecretsDone);
-        self.vault = Some(vault);
+        Ok(())
     }
 }
 
