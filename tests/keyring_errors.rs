@@ -38,6 +38,27 @@ struct Bus {
     address: String,
 }
 
+impl Bus {
+    /// Starts `dbus-daemon` as configured by `cmd` and reads the address it prints.
+    fn start(cmd: &mut Command) -> Bus {
+        let mut child = cmd
+            .args(["--nofork", "--print-address"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        Bus {
+            child,
+            address: line.trim().to_string(),
+        }
+    }
+}
+
 impl Drop for Bus {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -70,22 +91,9 @@ fn empty_bus(config_dir: &std::path::Path) -> Option<Bus> {
         ),
     )
     .unwrap();
-    let mut child = Command::new("dbus-daemon")
-        .args(["--nofork", "--print-address"])
-        .arg(format!("--config-file={}", config.display()))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    Some(Bus {
-        child,
-        address: line.trim().to_string(),
-    })
+    Some(Bus::start(
+        Command::new("dbus-daemon").arg(format!("--config-file={}", config.display())),
+    ))
 }
 
 #[test]
@@ -140,26 +148,15 @@ fn locked_keyring() -> Option<LockedKeyring> {
     }
     let data = tempfile::tempdir().unwrap();
     let runtime = tempfile::tempdir().unwrap();
-    let mut child = Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--print-address"])
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("XDG_DATA_HOME", data.path())
-        .env("XDG_RUNTIME_DIR", runtime.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let bus = Bus {
-        child,
-        address: line.trim().to_string(),
-    };
+    let bus = Bus::start(
+        Command::new("dbus-daemon")
+            .arg("--session")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_DATA_HOME", data.path())
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .stderr(Stdio::null()),
+    );
     let on_bus = |cmd: &mut Command| {
         cmd.env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env("XDG_DATA_HOME", data.path())

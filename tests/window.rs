@@ -151,6 +151,18 @@ impl Rig {
             .is_some()
     }
 
+    /// Clicks the widget labelled `label` and lets the UI settle.
+    fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.run_steps(2);
+    }
+
+    /// From the list: Add account → the given tab of the form.
+    fn open_add_form(&mut self, tab: &str) {
+        self.click("Add account");
+        self.click(tab);
+    }
+
     fn has(&self, label: &str) -> bool {
         self.harness.query_by_label(label).is_some()
     }
@@ -168,17 +180,13 @@ const TWITTER_JA: &str = "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3
 fn add_via_manual_entry_with_review() {
     let mut r = rig(&[]);
     r.wait_for("No accounts yet");
-    r.harness.get_by_label("Add account").click();
-    r.harness.run_steps(2);
-    r.harness.get_by_label("Enter manually").click();
-    r.harness.run_steps(2);
+    r.open_add_form("Enter manually");
     r.type_into_field(0, "GitHub");
     r.type_into_field(1, "alice");
     r.type_into_field(2, "jbsw y3dp ehpk 3pxp");
     r.harness.run_steps(2);
     assert!(r.has_text("✔ GitHub (alice)"));
-    r.harness.get_by_label("Review").click();
-    r.harness.run_steps(2);
+    r.click("Review");
     assert!(r.has_text("GitHub (alice) — 6 digits, 30 s, SHA1"));
     assert!(r.store.is_empty(), "nothing is saved before Save");
     r.harness.get_by_label("Save").click();
@@ -191,10 +199,7 @@ fn add_via_manual_entry_with_review() {
 fn manual_entry_validates_live() {
     let mut r = rig(&[]);
     r.wait_for("No accounts yet");
-    r.harness.get_by_label("Add account").click();
-    r.harness.run_steps(2);
-    r.harness.get_by_label("Enter manually").click();
-    r.harness.run_steps(2);
+    r.open_add_form("Enter manually");
     r.type_into_field(0, "Bank");
     r.type_into_field(2, "JBSW1");
     r.harness.run_steps(2);
@@ -211,23 +216,19 @@ fn manual_entry_validates_live() {
 fn add_via_pasted_uri_and_duplicates_are_flagged() {
     let mut r = rig(&[GITHUB]);
     r.wait_for(&code(GITHUB, T0));
-    r.harness.get_by_label("Add account").click();
-    r.harness.run_steps(2);
+    r.open_add_form("Paste URI");
     r.type_into_field(0, GITLAB);
     r.harness.run_steps(2);
-    r.harness.get_by_label("Review").click();
-    r.harness.run_steps(2);
+    r.click("Review");
     r.harness.get_by_label("Save").click();
     r.wait_for("Copy code for GitLab (bob)");
     assert_eq!(r.store.len(), 2);
 
     // The same account again is flagged and not selected.
-    r.harness.get_by_label("Add account").click();
-    r.harness.run_steps(2);
+    r.open_add_form("Paste URI");
     r.type_into_field(0, GITHUB);
     r.harness.run_steps(2);
-    r.harness.get_by_label("Review").click();
-    r.harness.run_steps(2);
+    r.click("Review");
     assert!(r.has_text("(already in Ninsho)"));
     assert!(
         r.harness

@@ -1009,6 +1009,14 @@ impl App {
                 }
             }
             ui.add_space(8.0);
+            egui::CollapsingHeader::new("From a screenshot or another app").show(ui, |ui| {
+                ui.label("Drop a screenshot of a QR code, or an export file, on this window. Encrypted exports ask for their password; you review everything before it is saved. Exports Ninsho reads:");
+                for format in crate::formats::REGISTRY {
+                    let lock = if format.encryptable { " (encrypted too)" } else { "" };
+                    ui.label(format!("• {}{lock}", format.description));
+                }
+            });
+            ui.add_space(8.0);
             let parsed = form.parse();
             let empty = match form.tab {
                 AddTab::Uri => form.uri.trim().is_empty(),
