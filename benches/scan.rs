@@ -59,7 +59,11 @@ fn main() {
                 }
                 let path = dir.path().join(&s.name);
                 std::fs::write(&path, &s.bytes).unwrap();
-                let theirs = if zbar { zbar_reads(&path) } else { Vec::new() };
+                let theirs = if zbar {
+                    corpus::zbar_reads(&path)
+                } else {
+                    Vec::new()
+                };
                 let hits = |f: &[String]| f.iter().filter(|p| s.payloads.contains(p)).count();
                 let row = table.entry(c).or_default();
                 row[0] += s.payloads.len();
@@ -163,26 +167,4 @@ fn peak_kib() -> u64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
-}
-
-fn zbar_reads(path: &std::path::Path) -> Vec<String> {
-    let out = Command::new("zbarimg")
-        .args([
-            "-q",
-            "--raw",
-            "-Sdisable",
-            "-Sqrcode.enable",
-            "-Stest-inverted",
-        ])
-        .arg(path)
-        .output()
-        .unwrap();
-    let mut found: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    found.sort();
-    found.dedup();
-    found
 }

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use zeroize::Zeroizing;
 
 use crate::formats;
+pub use crate::otp::migration::batch_notes;
 use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
 use crate::vault::keyring::{KeyringStore, service_name};
 use crate::vault::{self, SecretStore, StoreError, Vault};
@@ -629,32 +630,6 @@ fn export(
         args.output.display()
     )?;
     Ok(())
-}
-
-/// "2 of 3 transfer codes read — the remaining one is missing" for each
-/// incomplete Google Authenticator batch.
-pub fn batch_notes(batches: &[otp::migration::Batch]) -> Vec<String> {
-    let mut notes = Vec::new();
-    let mut ids: Vec<i32> = batches.iter().map(|b| b.id).collect();
-    ids.sort();
-    ids.dedup();
-    for id in ids {
-        let of_id: Vec<_> = batches.iter().filter(|b| b.id == id).collect();
-        let size = of_id.iter().map(|b| b.size).max().unwrap_or(1);
-        let mut seen: Vec<i32> = of_id.iter().map(|b| b.index).collect();
-        seen.sort();
-        seen.dedup();
-        let have = seen.len() as i32;
-        if size > 1 && have < size {
-            let missing = size - have;
-            notes.push(format!(
-                "{have} of {size} transfer codes read — the remaining {} missing; export or scan {}",
-                if missing == 1 { "one is".to_string() } else { format!("{missing} are") },
-                if missing == 1 { "it" } else { "them" }
-            ));
-        }
-    }
-    notes
 }
 
 /// Entry point for the binary: returns the process exit status.

@@ -7,7 +7,6 @@ mod common;
 mod corpus;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use corpus::{CATEGORIES, Category, Sample};
@@ -79,29 +78,6 @@ fn generated_corpus_accounts_match_payloads() {
     }
 }
 
-/// zbarimg's reading of one file, sorted.
-fn zbar_reads(path: &std::path::Path) -> Vec<String> {
-    let out = Command::new("zbarimg")
-        .args([
-            "-q",
-            "--raw",
-            "-Sdisable",
-            "-Sqrcode.enable",
-            "-Stest-inverted",
-        ])
-        .arg(path)
-        .output()
-        .unwrap();
-    let mut found: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    found.sort();
-    found.dedup();
-    found
-}
-
 #[test]
 fn generated_corpus_at_least_as_good_as_zbarimg() {
     if !common::have_tool("zbarimg") {
@@ -113,7 +89,7 @@ fn generated_corpus_at_least_as_good_as_zbarimg() {
     for (s, ours) in samples().iter().zip(readings()) {
         let path = dir.path().join(&s.name);
         std::fs::write(&path, &s.bytes).unwrap();
-        let theirs = zbar_reads(&path);
+        let theirs = corpus::zbar_reads(&path);
         let row = table.entry(s.category).or_default();
         let hits = |found: &[String]| found.iter().filter(|p| s.payloads.contains(p)).count();
         row[0] += s.payloads.len();

@@ -251,6 +251,32 @@ pub fn encode_payloads(
     (payloads, skipped)
 }
 
+/// "2 of 3 transfer codes read — the remaining one is missing" for each
+/// incomplete Google Authenticator batch.
+pub fn batch_notes(batches: &[Batch]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut ids: Vec<i32> = batches.iter().map(|b| b.id).collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        let of_id: Vec<_> = batches.iter().filter(|b| b.id == id).collect();
+        let size = of_id.iter().map(|b| b.size).max().unwrap_or(1);
+        let mut seen: Vec<i32> = of_id.iter().map(|b| b.index).collect();
+        seen.sort();
+        seen.dedup();
+        let have = seen.len() as i32;
+        if size > 1 && have < size {
+            let missing = size - have;
+            notes.push(format!(
+                "{have} of {size} transfer codes read — the remaining {} missing; export or scan {}",
+                if missing == 1 { "one is".to_string() } else { format!("{missing} are") },
+                if missing == 1 { "it" } else { "them" }
+            ));
+        }
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -353,7 +353,7 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
                 Event::Failed(format!("{name}: {what}"))
             }
             Ok(report) => {
-                let mut notes = crate::cli::batch_notes(&report.batches);
+                let mut notes = crate::otp::migration::batch_notes(&report.batches);
                 notes.extend(report.warnings);
                 notes.extend(
                     report.others.iter().map(|o| {
@@ -386,7 +386,7 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
     use crate::formats::FormatError;
     match (format.import)(&bytes, password) {
         Ok(found) => {
-            let mut notes = crate::cli::batch_notes(&found.batches);
+            let mut notes = crate::otp::migration::batch_notes(&found.batches);
             notes.extend(found.warnings);
             notes.extend(
                 found

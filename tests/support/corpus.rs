@@ -414,3 +414,27 @@ pub fn code_page(texts: &[&str], module: u32) -> Vec<u8> {
     }
     encode_png(&page)
 }
+
+/// zbarimg's reading of one file (the independent checker), sorted.
+#[allow(dead_code)]
+pub fn zbar_reads(path: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("zbarimg")
+        .args([
+            "-q",
+            "--raw",
+            "-Sdisable",
+            "-Sqrcode.enable",
+            "-Stest-inverted",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    let mut found: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
