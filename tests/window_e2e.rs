@@ -1,4 +1,4 @@
-//! Protects: the real binary opens a real window (Xvfb, wgpu on Mesa) against the
+//! Protects: the real binary opens a real window (Xvfb, OpenGL on Mesa) against the
 //! real gnome-keyring, shows the accounts, and stays up without a crash.
 
 mod common;

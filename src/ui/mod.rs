@@ -166,6 +166,7 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             .with_min_inner_size([320.0, 360.0])
             .with_icon(icon),
         persist_window: true,
+        renderer: eframe::Renderer::Glow,
         // Our own provider (fonts.rs) prefers Japanese forms and tells when CJK is missing.
         system_font_fallback: false,
         ..Default::default()
