@@ -11,7 +11,8 @@
 //! saved); a `deleting` entry is deleted. Each keyring item also carries a copy of
 //! its entry, so an item with no entry at all (a lost or older metadata file) is
 //! restored rather than forgotten. An entry whose item has vanished outside
-//! Ninsho is kept and reported, never silently dropped.
+//! Ninsho is kept and reported, never silently dropped. Temporary metadata files
+//! a killed writer left behind are removed.
 
 pub mod keyring;
 pub mod meta;
@@ -428,6 +429,10 @@ impl<S: SecretStore> Vault<S> {
     /// Finishes or undoes interrupted writes and reconciles metadata with the
     /// keyring. Returns one line per thing it did or found, for the user.
     pub fn repair(&mut self) -> Result<Vec<String>, VaultError> {
+        {
+            let lock = meta::lock(&self.dir)?;
+            meta::remove_stale_temps(&self.dir, &lock)?;
+        }
         let needs_write = self.entries.iter().any(|e| e.state != State::Saved);
         let in_keyring: HashSet<String> = self.store.ids()?.into_iter().collect();
         let known: HashSet<String> = self.entries.iter().map(|e| e.id.to_string()).collect();
