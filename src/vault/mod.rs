@@ -71,12 +71,21 @@ impl Drop for Item {
     }
 }
 
-/// A one-time backup code a service issued for an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A one-time backup code a service issued for an account. `Debug` hides the code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCode {
     pub code: String,
     #[serde(default)]
     pub used: bool,
+}
+
+impl std::fmt::Debug for RecoveryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryCode")
+            .field("code", &"[redacted]")
+            .field("used", &self.used)
+            .finish()
+    }
 }
 
 impl Item {

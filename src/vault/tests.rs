@@ -202,6 +202,16 @@ fn temp_files_of_a_killed_writer_are_removed_by_repair() {
 }
 
 #[test]
+fn recovery_codes_never_print() {
+    let c = RecoveryCode {
+        code: "8f3k-22qx".into(),
+        used: true,
+    };
+    let shown = format!("{c:?}");
+    assert!(!shown.contains("8f3k") && shown.contains("redacted") && shown.contains("used: true"));
+}
+
+#[test]
 fn orphaned_keyring_items_are_restored() {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(MemoryStore::new());
