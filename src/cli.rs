@@ -470,7 +470,11 @@ fn remove(
         bail!(
             "this would remove {} and {} for good; add --yes to confirm",
             names.join(", "),
-            if names.len() == 1 { "its secret" } else { "their secrets" }
+            if names.len() == 1 {
+                "its secret"
+            } else {
+                "their secrets"
+            }
         );
     }
     // One line per account as it goes, so an interrupted run says what it did.

@@ -35,7 +35,9 @@ fn generate(rng: &mut StdRng) -> (Vec<OtpAccount>, String) {
     let mut accounts = Vec::new();
     let mut lines = String::new();
     for i in 0..ACCOUNTS {
-        let bytes: Vec<u8> = (0..rng.random_range(10..=32)).map(|_| rng.random()).collect();
+        let bytes: Vec<u8> = (0..rng.random_range(10..=32))
+            .map(|_| rng.random())
+            .collect();
         let b32 = data_encoding::BASE32_NOPAD.encode(&bytes);
         let label = format!("Crash{i:03}:user{i}%40example.com");
         let uri = if i % 10 == 0 {
@@ -248,11 +250,20 @@ fn sigkill_during_import_edit_and_remove_loses_nothing_reported() {
 
     let mut ids = HashMap::new();
     import_phase(&env, &bin, &file, &originals, &mut ids, &mut rng);
-    eprintln!("import phase done at {:.0} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "import phase done at {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     edit_phase(&env, &bin, &originals, &mut ids, &mut rng);
-    eprintln!("edit phase done at {:.0} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "edit phase done at {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     remove_phase(&env, &bin, &originals, &mut ids, &mut rng);
-    eprintln!("remove phase done at {:.0} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "remove phase done at {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
 
     // Independent views: libsecret's own listing, oathtool's arithmetic.
     let (entries, _) = restart_and_audit(&env, &bin, &originals, &mut ids);
@@ -267,7 +278,8 @@ fn sigkill_during_import_edit_and_remove_loses_nothing_reported() {
                     .args(["code", &e.id.to_string(), "--at", &AT.to_string()]),
                 None,
             );
-            let secret = data_encoding::BASE32_NOPAD.encode(originals[ids[&e.id]].secret.as_bytes());
+            let secret =
+                data_encoding::BASE32_NOPAD.encode(originals[ids[&e.id]].secret.as_bytes());
             let theirs = Command::new("oathtool")
                 .arg(format!("--totp={}", e.algorithm.as_str().to_lowercase()))
                 .arg(format!("-s{}", e.period.unwrap()))
@@ -410,7 +422,10 @@ fn edit_phase(
             .args(["edit", &e.id.to_string(), "--group", "Measured"]),
         None,
     );
-    assert_eq!(r.stdout, [format!("edited {}, group Measured", e.display_name())]);
+    assert_eq!(
+        r.stdout,
+        [format!("edited {}, group Measured", e.display_name())]
+    );
     model.get_mut(&e.id).unwrap().2 = "Measured".into();
     let edit_time = r.elapsed;
     let h = hotp[0];
@@ -476,7 +491,10 @@ fn edit_phase(
         if reported {
             assert_eq!(now, new, "trial {trial}: a reported change was lost");
         } else {
-            assert!(now == old || now == new, "trial {trial}: half an edit: {now:?}");
+            assert!(
+                now == old || now == new,
+                "trial {trial}: half an edit: {now:?}"
+            );
         }
         if next && reported {
             let i = ids[&id];

@@ -311,8 +311,14 @@ mod tests {
             counter: 0,
         };
         let shown = format!("{p:?}");
-        assert!(shown.contains("redacted") && shown.contains("alice"), "{shown}");
-        assert!(!shown.contains("72, 101") && !shown.contains("222"), "{shown}");
+        assert!(
+            shown.contains("redacted") && shown.contains("alice"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("72, 101") && !shown.contains("222"),
+            "{shown}"
+        );
     }
 
     #[test]
