@@ -128,15 +128,15 @@ pub fn parse_migration_uri(text: &str) -> Result<Decoded, MigrationError> {
         .map(|(_, v)| v)
         .ok_or(MigrationError::MissingData)?;
     // '+' is a base64 character here, not a space: Google writes it unescaped.
-    let data = percent_decode_str(raw).collect::<Vec<u8>>();
-    let data: Vec<u8> = data
-        .into_iter()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let bytes = base64_engine(&base64::alphabet::STANDARD)
-        .decode(&data)
-        .or_else(|_| base64_engine(&base64::alphabet::URL_SAFE).decode(&data))
-        .map_err(|_| MigrationError::BadBase64)?;
+    // Both buffers hold every secret of the batch: wiped when dropped.
+    let mut data = zeroize::Zeroizing::new(Vec::with_capacity(raw.len()));
+    data.extend(percent_decode_str(raw).filter(|b| !b.is_ascii_whitespace()));
+    let bytes = zeroize::Zeroizing::new(
+        base64_engine(&base64::alphabet::STANDARD)
+            .decode(&*data)
+            .or_else(|_| base64_engine(&base64::alphabet::URL_SAFE).decode(&*data))
+            .map_err(|_| MigrationError::BadBase64)?,
+    );
     decode_payload(&bytes)
 }
 

@@ -90,13 +90,38 @@ impl std::fmt::Debug for RecoveryCode {
 
 impl Item {
     fn encode(&self) -> zeroize::Zeroizing<Vec<u8>> {
-        zeroize::Zeroizing::new(serde_json::to_vec(self).expect("items always serialise"))
+        let mut out = WipingBuffer::default();
+        serde_json::to_writer(&mut out, self).expect("items always serialise");
+        out.0
     }
 
     fn decode(bytes: &[u8]) -> Option<Item> {
         serde_json::from_slice(bytes)
             .ok()
             .filter(|i: &Item| i.v == 1)
+    }
+}
+
+/// A byte buffer that wipes its old storage when it grows (a plain `Vec` frees
+/// it as it is), so serialising a secret leaves no copy behind.
+#[derive(Default)]
+struct WipingBuffer(zeroize::Zeroizing<Vec<u8>>);
+
+impl std::io::Write for WipingBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let needed = self.0.len() + bytes.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Vec::with_capacity(needed.max(256).next_power_of_two());
+            bigger.extend_from_slice(&self.0);
+            // The old buffer is wiped as the `Zeroizing` that held it drops.
+            self.0 = zeroize::Zeroizing::new(bigger);
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
