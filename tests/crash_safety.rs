@@ -1,6 +1,7 @@
-//! Protects: SIGKILL at any instant of an import, an edit, a HOTP "next code" or
-//! a removal loses nothing the CLI reported done, and once the next start has
-//! repaired, no account lacks its secret and no keyring item lacks its account.
+//! Protects: SIGKILL at any instant of an import, an edit, a HOTP "next code", a
+//! removal or the start-up repair after one loses nothing the CLI reported done,
+//! and once a start has repaired, no account lacks its secret and no keyring
+//! item lacks its account.
 //!
 //! Real gnome-keyring, the real binary (the release build when `.ci/test` made
 //! one), kill times from a seeded RNG: the seed is printed, and
@@ -144,6 +145,18 @@ fn restart_and_audit(
     originals: &[OtpAccount],
     ids: &mut HashMap<Uuid, usize>,
 ) -> (Vec<Entry>, Vec<String>) {
+    audit(env, bin, originals, ids, None)
+}
+
+/// [`restart_and_audit`], reading only `only`'s secret from the keyring (edits
+/// never write there; the phase ends with a full audit).
+fn audit(
+    env: &Env,
+    bin: &str,
+    originals: &[OtpAccount],
+    ids: &mut HashMap<Uuid, usize>,
+    only: Option<Uuid>,
+) -> (Vec<Entry>, Vec<String>) {
     let out = run(env.cmd_with(bin).args(["list", "--json"]), None);
     let notes: Vec<String> = out.stderr.into_iter().map(|(_, l)| l).collect();
     for n in &notes {
@@ -193,6 +206,9 @@ fn restart_and_audit(
             "{} is in the vault twice",
             originals[i].display_name()
         );
+        if only.is_some_and(|id| id != e.id) {
+            continue;
+        }
         let stored = vault
             .account(e)
             .unwrap_or_else(|err| panic!("{}: {err}", e.display_name()));
@@ -215,6 +231,22 @@ fn restart_and_audit(
         );
     }
     (entries, notes)
+}
+
+/// Half the time when a write was left pending, the start-up that repairs it
+/// is killed too, at a random instant; the audit's own start-up then has to
+/// finish the job. Returns what happened, for the trial's line.
+fn maybe_kill_the_repair(env: &Env, bin: &str, pending: usize, rng: &mut StdRng) -> &'static str {
+    if pending == 0 || rng.random_bool(0.5) {
+        return "";
+    }
+    let delay = rng.random_range(0.0..0.8);
+    let r = run(env.cmd_with(bin).args(["list", "--json"]), Some(delay));
+    match (r.killed, pending_writes(env)) {
+        (false, _) => "; repair ran uninterrupted",
+        (true, 0) => "; repair killed after it finished",
+        (true, _) => "; repair killed before it finished",
+    }
 }
 
 fn summarise(notes: &[String]) -> String {
@@ -355,6 +387,7 @@ fn import_phase(
             // vault) takes longer than we thought.
             startup = startup.max(delay * 1.25);
         }
+        let repair = maybe_kill_the_repair(env, bin, pending, rng);
 
         let (entries, notes) = restart_and_audit(env, bin, originals, ids);
         present = entries.iter().map(|e| ids[&e.id]).collect();
@@ -369,7 +402,7 @@ fn import_phase(
             assert_eq!(present.len(), ACCOUNTS);
         }
         eprintln!(
-            "import {trial:2}: {} at {delay:.2} s of {window:.2}; {reported} of {} reported saved; {pending} pending; {} accounts now; {}",
+            "import {trial:2}: {} at {delay:.2} s of {window:.2}; {reported} of {} reported saved; {pending} pending{repair}; {} accounts now; {}",
             if r.killed { "killed" } else { "finished" },
             fresh.len(),
             present.len(),
@@ -481,7 +514,7 @@ fn edit_phase(
             (r, new)
         };
         kills += usize::from(r.killed);
-        let (entries, _) = restart_and_audit(env, bin, originals, ids);
+        let (entries, _) = audit(env, bin, originals, ids, Some(id));
         let now = entries
             .iter()
             .find(|e| e.id == id)
@@ -517,6 +550,7 @@ fn edit_phase(
         model.insert(id, now);
     }
     eprintln!("edits: {kills} killed, {applied} applied");
+    restart_and_audit(env, bin, originals, ids);
 }
 
 /// Removes batches of accounts, each run killed at a random instant.
@@ -578,6 +612,7 @@ fn remove_phase(
         let pending = pending_writes(env);
         interrupted += usize::from(pending > 0);
         kills += usize::from(r.killed);
+        let repair = maybe_kill_the_repair(env, bin, pending, rng);
         let (entries, notes) = restart_and_audit(env, bin, originals, ids);
         let now: HashSet<Uuid> = entries.iter().map(|e| e.id).collect();
         for id in present.keys() {
@@ -590,7 +625,7 @@ fn remove_phase(
         let gone = present.len() - now.len();
         present.retain(|id, _| now.contains(id));
         eprintln!(
-            "remove {trial:2}: {} at {delay:.2} s; {} reported, {gone} gone; {pending} pending; {}",
+            "remove {trial:2}: {} at {delay:.2} s; {} reported, {gone} gone; {pending} pending{repair}; {}",
             if r.killed { "killed" } else { "finished" },
             reported.len(),
             summarise(&notes)
