@@ -6,6 +6,7 @@
 //! Real gnome-keyring, the real binary (the release build when `.ci/test` made
 //! one), kill times from a seeded RNG: the seed is printed, and
 //! `NINSHO_CRASH_SEED=N` replays the same choices (timings still vary).
+#![cfg(unix)]
 
 mod common;
 

@@ -8,6 +8,8 @@
 //! stderr is searched for each secret as upper- and lower-case base32, hex and
 //! raw bytes, and for each password. The session is a list of steps: add more
 //! to `STEPS` as features arrive.
+// Linux and the BSDs: X11 for the window step, Unix modes for the file checks.
+#![cfg(all(unix, not(target_os = "macos")))]
 
 mod common;
 #[path = "support/corpus.rs"]
