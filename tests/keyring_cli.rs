@@ -209,3 +209,66 @@ fn imported_groups_are_kept() {
     assert_eq!(group_of("Issuu"), "group2");
     assert_eq!(group_of("SPDX"), "");
 }
+
+#[test]
+fn edit_renames_and_regroups_keeping_the_secret() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", GITHUB]);
+    let at = ["--at", "1700000000"];
+    let before = env.ok(&["code", "github", at[0], at[1]]);
+    assert_eq!(
+        env.ok(&["edit", "github", "--account", "work", "--group", "Job"]),
+        "renamed GitHub (alice@example.com) to GitHub (work), group Job\n"
+    );
+    assert_eq!(
+        env.ok(&["edit", "work", "--name", "alice"]),
+        "renamed GitHub (work) to GitHub (alice)\n"
+    );
+    let list: Vec<serde_json::Value> = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    assert_eq!(
+        (&list[0]["issuer"], &list[0]["account"], &list[0]["group"]),
+        (&"GitHub".into(), &"alice".into(), &"Job".into())
+    );
+    assert_eq!(env.ok(&["code", "alice", at[0], at[1]]), before);
+    assert_eq!(env.keyring_items().len(), 1);
+
+    let msg = assert_clean_error(
+        &env.run(&["edit", "github", "--issuer", "", "--account", " "]),
+        "edit clearing both names",
+    );
+    assert!(msg.contains("needs an issuer or a name"), "{msg}");
+    // Nothing to change is a usage error.
+    assert_eq!(env.run(&["edit", "github"]).status.code(), Some(2));
+}
+
+#[test]
+fn remove_takes_several_accounts_and_checks_them_all_first() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", "otpauth://totp/GitHub:a?secret=JBSWY3DPEHPK3PXP"]);
+    env.ok(&["add", "otpauth://totp/GitLab:b?secret=GEZDGNBVGY3TQOJQ"]);
+    env.ok(&["add", "otpauth://totp/Bank:c?secret=MFRGGZDFMZTWQ2LK"]);
+    // One query matches nothing: nothing is removed.
+    let msg = assert_clean_error(
+        &env.run(&["remove", "github", "nowhere", "--yes"]),
+        "remove with a bad query",
+    );
+    assert!(msg.contains("no account matches \"nowhere\""), "{msg}");
+    assert_eq!(env.keyring_items().len(), 3);
+    let msg = assert_clean_error(&env.run(&["remove", "github", "gitlab"]), "no --yes");
+    assert!(
+        msg.contains("GitHub (a), GitLab (b)") && msg.contains("--yes"),
+        "{msg}"
+    );
+    assert_eq!(
+        env.ok(&["remove", "github", "gitlab", "github", "--yes"]),
+        "removed GitHub (a)\nremoved GitLab (b)\n"
+    );
+    assert_eq!(env.keyring_items().len(), 1);
+    assert!(env.ok(&["list"]).contains("Bank"));
+}

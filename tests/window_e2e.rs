@@ -8,14 +8,6 @@ use std::time::{Duration, Instant};
 
 use common::Env;
 
-/// The binary under test: the release build when `.ci/test` built one.
-fn binary() -> String {
-    match std::env::var("NINSHO_RELEASE_BIN") {
-        Ok(b) if std::path::Path::new(&b).exists() => b,
-        _ => env!("CARGO_BIN_EXE_ninsho").to_string(),
-    }
-}
-
 fn find_window(title: &str, deadline: Instant) -> Option<String> {
     while Instant::now() < deadline {
         let out = Command::new("xdotool")
@@ -69,7 +61,7 @@ fn release_binary_opens_a_window_showing_the_accounts() {
         "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
     ]);
     env.ok(&["add", "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC:%E5%B1%B1%E7%94%B0?secret=GEZDGNBVGY3TQOJQ"]);
-    let bin = binary();
+    let bin = common::binary();
     eprintln!("window test uses {bin}");
     let home = tempfile::tempdir().unwrap();
     let mut app = Command::new(&bin)

@@ -49,6 +49,26 @@ pub enum FormatError {
     Export(String),
 }
 
+/// An export file's password on its way to a reader or writer: zeroized on drop,
+/// never printed (`Debug` shows `[redacted]`).
+pub struct Password(zeroize::Zeroizing<String>);
+
+impl Password {
+    pub fn new(text: String) -> Self {
+        Password(zeroize::Zeroizing::new(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password([redacted])")
+    }
+}
+
 /// What an importer read from one file.
 #[derive(Debug, Default)]
 pub struct Import {
@@ -182,4 +202,14 @@ pub(crate) fn otp_field(
         account(fallback_issuer, fallback_name, secret, params)?,
         Vec::new(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_print() {
+        let p = super::Password::new("hunter2-correct-horse".into());
+        assert_eq!(p.as_str(), "hunter2-correct-horse");
+        assert_eq!(format!("{p:?}"), "Password([redacted])");
+    }
 }

@@ -28,7 +28,9 @@ pub struct MigrationPayload {
     pub batch_id: i32,
 }
 
+/// `Debug` is written by hand below so the secret never prints.
 #[derive(Clone, PartialEq, prost::Message)]
+#[prost(skip_debug)]
 pub struct OtpParameters {
     #[prost(bytes = "vec", tag = "1")]
     pub secret: Vec<u8>,
@@ -47,6 +49,20 @@ pub struct OtpParameters {
     pub r#type: i32,
     #[prost(int64, tag = "7")]
     pub counter: i64,
+}
+
+impl std::fmt::Debug for OtpParameters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtpParameters")
+            .field("secret", &"[redacted]")
+            .field("name", &self.name)
+            .field("issuer", &self.issuer)
+            .field("algorithm", &self.algorithm)
+            .field("digits", &self.digits)
+            .field("type", &self.r#type)
+            .field("counter", &self.counter)
+            .finish()
+    }
 }
 
 impl Drop for OtpParameters {
@@ -112,15 +128,15 @@ pub fn parse_migration_uri(text: &str) -> Result<Decoded, MigrationError> {
         .map(|(_, v)| v)
         .ok_or(MigrationError::MissingData)?;
     // '+' is a base64 character here, not a space: Google writes it unescaped.
-    let data = percent_decode_str(raw).collect::<Vec<u8>>();
-    let data: Vec<u8> = data
-        .into_iter()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let bytes = base64_engine(&base64::alphabet::STANDARD)
-        .decode(&data)
-        .or_else(|_| base64_engine(&base64::alphabet::URL_SAFE).decode(&data))
-        .map_err(|_| MigrationError::BadBase64)?;
+    // Both buffers hold every secret of the batch: wiped when dropped.
+    let mut data = zeroize::Zeroizing::new(Vec::with_capacity(raw.len()));
+    data.extend(percent_decode_str(raw).filter(|b| !b.is_ascii_whitespace()));
+    let bytes = zeroize::Zeroizing::new(
+        base64_engine(&base64::alphabet::STANDARD)
+            .decode(&*data)
+            .or_else(|_| base64_engine(&base64::alphabet::URL_SAFE).decode(&*data))
+            .map_err(|_| MigrationError::BadBase64)?,
+    );
     decode_payload(&bytes)
 }
 
@@ -282,6 +298,28 @@ mod tests {
     use super::*;
 
     const FIRST: &str = "otpauth-migration://offline?data=CjUKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpGgtyYXNwYmVycnlwaSABKAEwAhABGAEgACjr4JKK%2B%2F%2F%2F%2F%2F8B";
+
+    #[test]
+    fn parameters_never_print_their_secret() {
+        let p = OtpParameters {
+            secret: b"Hello!\xde\xad\xbe\xef".to_vec(),
+            name: "alice".into(),
+            issuer: String::new(),
+            algorithm: 1,
+            digits: 1,
+            r#type: 2,
+            counter: 0,
+        };
+        let shown = format!("{p:?}");
+        assert!(
+            shown.contains("redacted") && shown.contains("alice"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("72, 101") && !shown.contains("222"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn decodes_a_single_totp_account() {

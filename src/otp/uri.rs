@@ -167,34 +167,43 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
 pub fn format_uri(account: &OtpAccount) -> zeroize::Zeroizing<String> {
     let enc = |s: &str| utf8_percent_encode(s, COMPONENT).to_string();
     let p = &account.params;
-    let mut uri = format!("otpauth://{}/", p.kind.as_str());
+    let mut head = format!("otpauth://{}/", p.kind.as_str());
     if !account.issuer.is_empty() {
-        uri.push_str(&enc(&account.issuer));
-        uri.push(':');
+        head.push_str(&enc(&account.issuer));
+        head.push(':');
     }
-    uri.push_str(&enc(&account.name));
-    uri.push_str("?secret=");
-    uri.push_str(&account.secret.to_base32());
+    head.push_str(&enc(&account.name));
+    head.push_str("?secret=");
+    let secret = account.secret.to_base32();
+    let mut tail = String::new();
     if !account.issuer.is_empty() {
-        uri.push_str("&issuer=");
-        uri.push_str(&enc(&account.issuer));
+        tail.push_str("&issuer=");
+        tail.push_str(&enc(&account.issuer));
     }
-    uri.push_str(&format!(
+    tail.push_str(&format!(
         "&algorithm={}&digits={}",
         p.algorithm.as_str(),
         p.digits
     ));
     match p.kind {
-        Kind::Hotp => uri.push_str(&format!("&counter={}", p.counter)),
-        _ => uri.push_str(&format!("&period={}", p.period)),
+        Kind::Hotp => tail.push_str(&format!("&counter={}", p.counter)),
+        _ => tail.push_str(&format!("&period={}", p.period)),
     }
     for (k, v) in &account.extra {
-        uri.push('&');
-        uri.push_str(&enc(k));
-        uri.push('=');
-        uri.push_str(&enc(v));
+        tail.push('&');
+        tail.push_str(&enc(k));
+        tail.push('=');
+        tail.push_str(&enc(v));
     }
-    zeroize::Zeroizing::new(uri)
+    // Sized once: a String that grows frees its old buffer, secret and all,
+    // without wiping it.
+    let mut uri = zeroize::Zeroizing::new(String::with_capacity(
+        head.len() + secret.len() + tail.len(),
+    ));
+    for part in [head.as_str(), secret.as_str(), tail.as_str()] {
+        uri.push_str(part);
+    }
+    uri
 }
 
 #[cfg(test)]

@@ -1204,7 +1204,7 @@ impl App {
                     self.opening = Some(name.clone());
                     self.worker.send(Command::OpenFile {
                         path: path.to_path_buf(),
-                        password: Some(Zeroizing::new(password.to_string())),
+                        password: Some(crate::formats::Password::new(password.to_string())),
                     });
                     done = true;
                 }

@@ -147,6 +147,31 @@ impl Default for Settings {
 
 pub const SETTINGS_KEY: &str = "ninsho-settings";
 
+/// eframe's name for the app: its saved state goes to `storage_dir(APP_ID)/app.ron`
+/// (`~/.local/share/ninsho/app.ron` on Linux, beside `accounts.json`).
+const APP_ID: &str = "ninsho";
+
+/// eframe creates its folder and `app.ron` with the process umask (0755/0644).
+/// They hold only settings and window geometry, but Ninsho's files are private:
+/// make both 0700/0600 before eframe writes (it truncates, keeping the mode).
+fn private_storage(dir: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let _ = crate::vault::meta::ensure_dir(dir);
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        let file = dir.join("app.ron");
+        let _ = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(&file);
+        let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
 /// Opens the window; returns when it is closed.
 pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
     // Start loading before the window exists: the keyring and the GPU set up in parallel.
@@ -156,12 +181,15 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             .map(|s| Box::new(s) as Box<dyn crate::vault::SecretStore>)
     });
     let handle = worker::spawn(data_dir, connect);
+    if let Some(dir) = eframe::storage_dir(APP_ID) {
+        private_storage(&dir);
+    }
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/ninsho.png"))
         .unwrap_or_default();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Ninsho")
-            .with_app_id("ninsho")
+            .with_app_id(APP_ID)
             .with_inner_size([440.0, 640.0])
             .with_min_inner_size([320.0, 360.0])
             .with_icon(icon),
@@ -172,7 +200,7 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
         ..Default::default()
     };
     eframe::run_native(
-        "ninsho",
+        APP_ID,
         options,
         Box::new(move |cc| {
             let settings = cc

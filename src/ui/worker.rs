@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 
 use eframe::egui;
 use uuid::Uuid;
-use zeroize::Zeroizing;
 
 use crate::otp::{OtpAccount, Secret};
 use crate::vault::{Entry, SecretStore, StoreError, Vault, meta};
@@ -28,7 +27,7 @@ pub enum Command {
     /// A dropped or opened file: an image to scan or an export to import.
     OpenFile {
         path: PathBuf,
-        password: Option<Zeroizing<String>>,
+        password: Option<crate::formats::Password>,
     },
     Remove(Uuid),
     Edit {

@@ -16,6 +16,8 @@ use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
 pub const VERSION: u32 = 1;
 pub const FILE_NAME: &str = "accounts.json";
 pub const LOCK_NAME: &str = "accounts.lock";
+const TEMP_PREFIX: &str = ".accounts.";
+const TEMP_SUFFIX: &str = ".tmp";
 
 /// Where an entry is in its life. Anything but `Saved` is a write in progress that
 /// a crash may have interrupted; start-up repair finishes or undoes it.
@@ -205,8 +207,8 @@ pub fn load(path: &Path) -> Result<MetaFile, MetaError> {
 pub fn save(path: &Path, meta: &MetaFile) -> Result<(), MetaError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".accounts.")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io_err("create a temporary file in", dir))?;
     let json = serde_json::to_vec_pretty(meta).expect("metadata always serialises");
@@ -227,6 +229,23 @@ pub fn save(path: &Path, meta: &MetaFile) -> Result<(), MetaError> {
         .and_then(|d| d.sync_all())
         .map_err(io_err("sync folder", dir))?;
     Ok(())
+}
+
+/// Removes temporary files a writer killed mid-save left behind (they hold only
+/// metadata, but they would pile up). The caller holds the lock, so no save is
+/// in progress.
+pub fn remove_stale_temps(dir: &Path, _lock: &Lock) -> Result<usize, MetaError> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir).map_err(io_err("read folder", dir))? {
+        let entry = entry.map_err(io_err("read folder", dir))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+            fs::remove_file(entry.path()).map_err(io_err("remove", &entry.path()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Holds the exclusive advisory lock on the vault until dropped.

@@ -11,7 +11,8 @@
 //! saved); a `deleting` entry is deleted. Each keyring item also carries a copy of
 //! its entry, so an item with no entry at all (a lost or older metadata file) is
 //! restored rather than forgotten. An entry whose item has vanished outside
-//! Ninsho is kept and reported, never silently dropped.
+//! Ninsho is kept and reported, never silently dropped. Temporary metadata files
+//! a killed writer left behind are removed.
 
 pub mod keyring;
 pub mod meta;
@@ -70,23 +71,57 @@ impl Drop for Item {
     }
 }
 
-/// A one-time backup code a service issued for an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A one-time backup code a service issued for an account. `Debug` hides the code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCode {
     pub code: String,
     #[serde(default)]
     pub used: bool,
 }
 
+impl std::fmt::Debug for RecoveryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryCode")
+            .field("code", &"[redacted]")
+            .field("used", &self.used)
+            .finish()
+    }
+}
+
 impl Item {
     fn encode(&self) -> zeroize::Zeroizing<Vec<u8>> {
-        zeroize::Zeroizing::new(serde_json::to_vec(self).expect("items always serialise"))
+        let mut out = WipingBuffer::default();
+        serde_json::to_writer(&mut out, self).expect("items always serialise");
+        out.0
     }
 
     fn decode(bytes: &[u8]) -> Option<Item> {
         serde_json::from_slice(bytes)
             .ok()
             .filter(|i: &Item| i.v == 1)
+    }
+}
+
+/// A byte buffer that wipes its old storage when it grows (a plain `Vec` frees
+/// it as it is), so serialising a secret leaves no copy behind.
+#[derive(Default)]
+struct WipingBuffer(zeroize::Zeroizing<Vec<u8>>);
+
+impl std::io::Write for WipingBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let needed = self.0.len() + bytes.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Vec::with_capacity(needed.max(256).next_power_of_two());
+            bigger.extend_from_slice(&self.0);
+            // The old buffer is wiped as the `Zeroizing` that held it drops.
+            self.0 = zeroize::Zeroizing::new(bigger);
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -428,6 +463,10 @@ impl<S: SecretStore> Vault<S> {
     /// Finishes or undoes interrupted writes and reconciles metadata with the
     /// keyring. Returns one line per thing it did or found, for the user.
     pub fn repair(&mut self) -> Result<Vec<String>, VaultError> {
+        {
+            let lock = meta::lock(&self.dir)?;
+            meta::remove_stale_temps(&self.dir, &lock)?;
+        }
         let needs_write = self.entries.iter().any(|e| e.state != State::Saved);
         let in_keyring: HashSet<String> = self.store.ids()?.into_iter().collect();
         let known: HashSet<String> = self.entries.iter().map(|e| e.id.to_string()).collect();

@@ -182,6 +182,36 @@ fn interrupted_remove_is_finished_by_repair() {
 }
 
 #[test]
+fn temp_files_of_a_killed_writer_are_removed_by_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    v.add(
+        vec![account("Kept", "k", "JBSWY3DPEHPK3PXP")],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    // What `meta::save` leaves when SIGKILL lands between write and rename.
+    let stale = dir.path().join(".accounts.Ab12Cd.tmp");
+    std::fs::write(&stale, b"{\"version\":1,\"accounts\":[]}").unwrap();
+    let other = dir.path().join("notes.tmp");
+    std::fs::write(&other, b"not ours").unwrap();
+    v.repair().unwrap();
+    assert!(!stale.exists());
+    assert!(other.exists(), "only Ninsho's own temp files are touched");
+    assert_eq!(v.entries().count(), 1);
+}
+
+#[test]
+fn recovery_codes_never_print() {
+    let c = RecoveryCode {
+        code: "8f3k-22qx".into(),
+        used: true,
+    };
+    let shown = format!("{c:?}");
+    assert!(!shown.contains("8f3k") && shown.contains("redacted") && shown.contains("used: true"));
+}
+
+#[test]
 fn orphaned_keyring_items_are_restored() {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(MemoryStore::new());

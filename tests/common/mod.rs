@@ -36,6 +36,15 @@ pub fn real_keyring() -> bool {
     in_harness()
 }
 
+/// The binary under test for whole-process tests: the release build when
+/// `.ci/test` built one, else the debug build Cargo made for this test.
+pub fn binary() -> String {
+    match std::env::var("NINSHO_RELEASE_BIN") {
+        Ok(b) if Path::new(&b).exists() => b,
+        _ => env!("CARGO_BIN_EXE_ninsho").to_string(),
+    }
+}
+
 pub fn fixtures() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/external");
     if dir.is_dir() {
@@ -63,7 +72,12 @@ impl Env {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_ninsho"));
+        self.cmd_with(env!("CARGO_BIN_EXE_ninsho"))
+    }
+
+    /// Like [`Env::cmd`], for another build of the binary (see [`binary`]).
+    pub fn cmd_with(&self, bin: &str) -> Command {
+        let mut c = Command::new(bin);
         c.env("NINSHO_DATA_DIR", self.data.path())
             .env("NINSHO_KEYRING_SERVICE", &self.service)
             .env_remove("RUST_BACKTRACE");
