@@ -76,5 +76,8 @@ fn screen_scan_without_a_display_is_a_clear_error() {
         .output()
         .unwrap();
     let msg = common::assert_clean_error(&out, "no display");
-    assert!(msg.contains("DISPLAY is not set"), "{msg}");
+    assert!(
+        msg.contains("neither DISPLAY nor WAYLAND_DISPLAY is set"),
+        "{msg}"
+    );
 }

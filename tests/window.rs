@@ -1,17 +1,22 @@
 //! Protects: the window as a person uses it — adding, searching, copying with
-//! clipboard clearing, deleting with confirmation, the keyring-error screen, and
-//! Japanese names — driven through AccessKit labels with an in-memory keyring,
-//! an in-memory clipboard and a fixed clock.
+//! clipboard clearing, deleting with confirmation, the keyring-error screen,
+//! Japanese names, and adding from QR codes (drop, scan screen, paste image,
+//! open image) — driven through AccessKit labels with an in-memory keyring, an
+//! in-memory clipboard, a canned screen, a canned file dialog and a fixed clock.
 
-use std::sync::Arc;
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use ninsho::otp::{self, parse_uri};
 use ninsho::ui::worker::{self, Connect};
-use ninsho::ui::{App, MemoryClipboard, Services, Settings};
+use ninsho::ui::{App, MemoryClipboard, ScreenSource, Services, Settings};
 use ninsho::vault::{MemoryStore, SecretStore, StoreError, Vault};
 
 /// The start of a 30 s period (1_700_000_010 is a multiple of 30).
@@ -24,6 +29,36 @@ struct Rig {
     clock: Arc<AtomicU64>,
     keyring_up: Arc<AtomicBool>,
     data: tempfile::TempDir,
+    screen: Arc<CannedScreen>,
+    /// What the file dialog answers next (None: the user cancels).
+    picks: Arc<Mutex<Option<Vec<PathBuf>>>>,
+}
+
+/// A screen of canned monitor pictures, or a capture error.
+struct CannedScreen(Mutex<Result<Vec<image::RgbaImage>, String>>);
+
+impl Default for CannedScreen {
+    fn default() -> Self {
+        CannedScreen(Mutex::new(Ok(Vec::new())))
+    }
+}
+
+impl CannedScreen {
+    fn show(&self, monitors: Vec<image::RgbaImage>) {
+        *self.0.lock().unwrap() = Ok(monitors);
+    }
+    fn fail(&self, why: &str) {
+        *self.0.lock().unwrap() = Err(why.to_string());
+    }
+}
+
+impl ScreenSource for CannedScreen {
+    fn hides_window(&self) -> bool {
+        true
+    }
+    fn capture(&self) -> Result<Vec<image::RgbaImage>, String> {
+        self.0.lock().unwrap().clone()
+    }
 }
 
 fn rig(accounts: &[&str]) -> Rig {
@@ -58,12 +93,19 @@ fn rig_with(accounts: &[&str], keyring_up: bool) -> Rig {
     };
     let clock = Arc::new(AtomicU64::new(T0.to_bits()));
     let clipboard = MemoryClipboard::default();
-    let services = Services {
-        clock: {
+    let mut services = Services::new(
+        {
             let clock = clock.clone();
             Arc::new(move || f64::from_bits(clock.load(Ordering::SeqCst)))
         },
-        clipboard: Box::new(clipboard.clone()),
+        Box::new(clipboard.clone()),
+    );
+    let screen = Arc::new(CannedScreen::default());
+    services.screen = screen.clone();
+    let picks: Arc<Mutex<Option<Vec<PathBuf>>>> = Arc::default();
+    services.pick_files = {
+        let picks = picks.clone();
+        Arc::new(move || picks.lock().unwrap().take())
     };
     let app = App::new(
         worker::spawn(data.path().to_path_buf(), connect),
@@ -86,6 +128,8 @@ fn rig_with(accounts: &[&str], keyring_up: bool) -> Rig {
         clock,
         keyring_up: up,
         data,
+        screen,
+        picks,
     }
 }
 
@@ -481,4 +525,233 @@ fn dropped_file_without_accounts_says_why() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     panic!("no message about the non-OTP QR code");
+}
+
+/// A desktop-grey "monitor" showing a white page with `texts` as QR codes.
+fn qr_screen(texts: &[&str]) -> image::RgbaImage {
+    let page = image::load_from_memory(&corpus::code_page(texts, 4))
+        .unwrap()
+        .to_rgba8();
+    let mut screen = image::RgbaImage::from_pixel(
+        page.width() + 240,
+        page.height() + 160,
+        image::Rgba([60, 63, 70, 255]),
+    );
+    image::imageops::replace(&mut screen, &page, 120, 80);
+    screen
+}
+
+/// A Google Authenticator transfer of `accounts` split one account per code.
+fn transfer_codes(accounts: &[&str]) -> Vec<String> {
+    use base64::Engine;
+    let accounts: Vec<_> = accounts
+        .iter()
+        .map(|u| parse_uri(u).unwrap().account)
+        .collect();
+    let (payloads, skipped) = ninsho::otp::migration::encode_payloads(&accounts, 1, 4242);
+    assert!(skipped.is_empty());
+    payloads
+        .iter()
+        .map(|p| {
+            let data = base64::engine::general_purpose::STANDARD.encode(p);
+            let data =
+                percent_encoding::utf8_percent_encode(&data, percent_encoding::NON_ALPHANUMERIC);
+            format!("otpauth-migration://offline?data={data}")
+        })
+        .collect()
+}
+
+impl Rig {
+    /// Steps frames until some node's label contains `text`.
+    fn wait_for_text(&mut self, text: &str) {
+        for _ in 0..1000 {
+            self.harness.step();
+            if self.has_text(text) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("no text containing \"{text}\" appeared");
+    }
+
+    fn shortcut(&mut self, modifiers: egui::Modifiers, key: egui::Key) {
+        self.harness.key_press_modifiers(modifiers, key);
+        self.harness.run_steps(2);
+    }
+
+    fn wait_for_store(&self, n: usize) {
+        for _ in 0..1000 {
+            if self.store.len() == n {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("the store holds {} accounts, not {n}", self.store.len());
+    }
+}
+
+const SCAN_SCREEN: (egui::Modifiers, egui::Key) = (
+    egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+    egui::Key::S,
+);
+
+#[test]
+fn scan_screen_reads_every_monitor_and_flags_duplicates() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    // Two monitors: a new account on one, an account Ninsho has on the other.
+    r.screen
+        .show(vec![qr_screen(&[GITLAB]), qr_screen(&[GITHUB])]);
+    r.shortcut(SCAN_SCREEN.0, SCAN_SCREEN.1);
+    r.wait_for("Review");
+    assert!(r.has_text("From screen capture:"));
+    assert!(r.has_text("GitLab (bob) — 6 digits, 30 s, SHA1"));
+    assert!(r.has_text("GitHub (alice) — 6 digits, 30 s, SHA1 (already in Ninsho)"));
+    assert_eq!(r.store.len(), 1, "nothing saved before Save");
+    // Only the new account is checked.
+    r.click("Save");
+    r.wait_for("Copy code for GitLab (bob)");
+    r.wait_for_store(2);
+}
+
+#[test]
+fn scan_screen_from_the_menu_says_when_there_is_no_code_or_no_screen() {
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.screen.show(vec![qr_screen(&[])]);
+    r.click("Scan QR code");
+    r.click("Scan screen");
+    r.wait_for_text("screen capture: no authenticator QR code found");
+    r.screen
+        .show(vec![qr_screen(&["https://example.com/setup"])]);
+    r.click("Scan QR code");
+    r.click("Scan screen");
+    r.wait_for_text("its QR code holds a web address (\"https://example.com/setup\")");
+    r.screen.fail("cannot connect to the X display: refused");
+    r.shortcut(SCAN_SCREEN.0, SCAN_SCREEN.1);
+    r.wait_for_text("cannot connect to the X display: refused");
+    assert!(r.has("No accounts yet"));
+}
+
+#[test]
+fn paste_image_scans_the_clipboard_picture() {
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    let picture = qr_screen(&[GITLAB]);
+    r.clipboard.set_image(picture.clone());
+    // Ctrl+V where no text field has focus.
+    r.shortcut(egui::Modifiers::COMMAND, egui::Key::V);
+    r.wait_for_text("From clipboard image:");
+    assert!(r.has_text("GitLab (bob) — 6 digits, 30 s, SHA1"));
+    r.click("Cancel");
+    assert!(r.store.is_empty());
+
+    // eframe reads the clipboard itself on Ctrl+V and hands over a paste event.
+    let pixels = picture
+        .pixels()
+        .map(|p| egui::Color32::from_rgba_unmultiplied(p[0], p[1], p[2], p[3]))
+        .collect();
+    let size = [picture.width() as usize, picture.height() as usize];
+    r.harness
+        .event(egui::Event::PasteImage(Arc::new(egui::ColorImage::new(
+            size, pixels,
+        ))));
+    r.wait_for_text("From clipboard image:");
+    r.click("Save");
+    r.wait_for("Copy code for GitLab (bob)");
+    r.wait_for_store(1);
+}
+
+#[test]
+fn paste_otpauth_text_reviews_it_and_other_text_is_explained() {
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    let mut clipboard = r.clipboard.clone();
+    ninsho::ui::Clipboard::set_text(&mut clipboard, "hello, not a code").unwrap();
+    r.open_add_form("Paste URI");
+    r.click("Paste image");
+    r.wait_for_text("The clipboard holds text, not a QR code image or an otpauth:// link");
+    assert!(!r.has_text("hello"), "clipboard text is never shown");
+
+    ninsho::ui::Clipboard::clear(&mut clipboard);
+    r.click("Scan QR code");
+    r.click("Paste image");
+    r.wait_for_text("The clipboard is empty");
+
+    ninsho::ui::Clipboard::set_text(&mut clipboard, &format!("  {GITLAB}\n")).unwrap();
+    r.click("Scan QR code");
+    r.click("Paste image");
+    r.wait_for_text("From the clipboard:");
+    assert!(r.has_text("GitLab (bob) — 6 digits, 30 s, SHA1"));
+    r.click("Save");
+    r.wait_for_store(1);
+}
+
+#[test]
+fn open_image_reads_the_chosen_file_and_cancel_does_nothing() {
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.click("Open image…");
+    for _ in 0..20 {
+        r.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(
+        r.has("No accounts yet"),
+        "a cancelled dialog changes nothing"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("setup.png");
+    std::fs::write(&file, corpus::code_page(&[GITLAB], 4)).unwrap();
+    *r.picks.lock().unwrap() = Some(vec![file]);
+    r.shortcut(egui::Modifiers::COMMAND, egui::Key::O);
+    r.wait_for_text("From setup.png:");
+    r.click("Save");
+    r.wait_for_store(1);
+}
+
+#[test]
+fn a_transfer_in_three_codes_adds_up_across_screen_clipboard_and_file() {
+    let uris = transfer_codes(&[GITHUB, GITLAB, TWITTER_JA]);
+    assert_eq!(uris.len(), 3);
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+
+    r.screen.show(vec![qr_screen(&[&uris[0]])]);
+    r.shortcut(SCAN_SCREEN.0, SCAN_SCREEN.1);
+    r.wait_for_text("1 of 3 transfer codes read");
+    assert!(r.has("Save"));
+
+    // The review offers the sources again for the rest.
+    r.clipboard.set_image(qr_screen(&[&uris[1]]));
+    r.click("Paste image");
+    r.wait_for_text("2 of 3 transfer codes read");
+    assert!(r.has("Save 2 accounts"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("third.png");
+    std::fs::write(&file, corpus::code_page(&[&uris[2]], 4)).unwrap();
+    *r.picks.lock().unwrap() = Some(vec![file]);
+    r.click("Open image…");
+    r.wait_for("Save 3 accounts");
+    assert!(!r.has_text("transfer codes read"), "the batch is complete");
+    // The same code scanned twice is not listed twice.
+    r.shortcut(SCAN_SCREEN.0, SCAN_SCREEN.1);
+    for _ in 0..1000 {
+        r.harness.step();
+        if r.harness.query_all_by_label("From screen capture:").count() == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(
+        r.harness.query_all_by_label("From screen capture:").count(),
+        2
+    );
+    assert!(r.has("Save 3 accounts"));
+
+    r.click("Save 3 accounts");
+    r.wait_for("Copy code for ツイッター (山田太郎)");
+    r.wait_for_store(3);
 }

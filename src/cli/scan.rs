@@ -85,7 +85,7 @@ pub(super) fn scan(
 
 #[cfg(all(unix, not(target_os = "macos")))]
 fn scan_screen() -> Result<ScanReport> {
-    let captures = scan::screen::capture_monitors()?;
+    let captures = scan::screen::capture()?;
     let mut report = ScanReport::default();
     for c in &captures {
         report.merge(scan::scan_rgba(c.width, c.height, &c.rgba));

@@ -12,6 +12,8 @@
 //! report: it can carry secrets.
 
 #[cfg(all(unix, not(target_os = "macos")))]
+mod portal;
+#[cfg(all(unix, not(target_os = "macos")))]
 pub mod screen;
 
 use std::io::Cursor;

@@ -3,9 +3,10 @@
 //! Why x11rb and not `xcap`: xcap 0.9 links PipeWire (bindgen at build time,
 //! libpipewire/libgbm/libxcb -dev packages, and those libraries at run time even
 //! for a CLI that never captures). x11rb speaks the X protocol in pure Rust, so
-//! the binary builds and starts with no extra system packages. Native Wayland
-//! capture (the desktop portal) is not done here yet: under Wayland-only
-//! sessions this reports that clearly instead of returning a black picture.
+//! the binary builds and starts with no extra system packages. In a Wayland
+//! session [`capture`] goes through the desktop portal instead (`portal.rs`):
+//! XWayland's root window shows only X clients, so reading it would look like
+//! "no code found" rather than an honest error.
 //!
 //! Captured pixels stay in memory; nothing is written to disk.
 
@@ -16,10 +17,11 @@ use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder, Scree
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScreenError {
     #[error(
-        "screen capture needs an X11 display and DISPLAY is not set{}; take a screenshot and run `ninsho scan FILE`",
-        if std::env::var_os("WAYLAND_DISPLAY").is_some() { " (Wayland-only sessions are not supported yet)" } else { "" }
+        "screen capture needs a graphical session and neither DISPLAY nor WAYLAND_DISPLAY is set; take a screenshot and run `ninsho scan FILE`"
     )]
     NoDisplay,
+    #[error("cannot capture the screen through the desktop portal: {0}")]
+    Portal(String),
     #[error("cannot connect to the X display: {0}")]
     Connect(String),
     #[error("cannot capture the screen: {0}")]
@@ -44,7 +46,21 @@ impl std::fmt::Debug for Capture {
     }
 }
 
-/// Captures every monitor of the display named by `DISPLAY`.
+/// Captures every monitor: through the desktop portal in a Wayland session,
+/// from the X server otherwise.
+pub fn capture() -> Result<Vec<Capture>, ScreenError> {
+    if is_wayland() {
+        return super::portal::capture();
+    }
+    capture_monitors()
+}
+
+/// True in a Wayland session, where only the portal can see other windows.
+pub fn is_wayland() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+}
+
+/// Captures every monitor of the X display named by `DISPLAY`.
 pub fn capture_monitors() -> Result<Vec<Capture>, ScreenError> {
     if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
         return Err(ScreenError::NoDisplay);

@@ -15,6 +15,8 @@ use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+mod scan;
+
 use super::worker::{Command, Event, WorkerHandle};
 use super::{Services, Settings, Theme};
 use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
@@ -34,6 +36,9 @@ pub enum Action {
     MoveDown,
     NextCode,
     Settings,
+    ScanScreen,
+    PasteImage,
+    OpenImage,
 }
 
 impl Action {
@@ -48,6 +53,9 @@ impl Action {
             Action::MoveDown => "Move down",
             Action::NextCode => "Next code",
             Action::Settings => "Settings",
+            Action::ScanScreen => "Scan screen",
+            Action::PasteImage => "Paste image",
+            Action::OpenImage => "Open image…",
         }
     }
 
@@ -62,6 +70,9 @@ impl Action {
             Action::MoveDown => (Modifiers::ALT, Key::ArrowDown),
             Action::NextCode => (Modifiers::COMMAND, Key::Enter),
             Action::Settings => (Modifiers::COMMAND, Key::Comma),
+            Action::ScanScreen => (Modifiers::COMMAND | Modifiers::SHIFT, Key::S),
+            Action::PasteImage => (Modifiers::COMMAND, Key::V),
+            Action::OpenImage => (Modifiers::COMMAND, Key::O),
         };
         Some(KeyboardShortcut::new(m, k))
     }
@@ -162,7 +173,7 @@ struct Candidate {
 enum View {
     List,
     Add(Box<AddForm>),
-    Review(Vec<Candidate>, Vec<String>),
+    Review(Box<scan::Review>),
     Edit {
         id: Uuid,
         issuer: String,
@@ -210,6 +221,7 @@ pub struct App {
     cjk_notice_shown: bool,
     applied_theme: Option<Theme>,
     started: bool,
+    scan: scan::ScanState,
 }
 
 impl App {
@@ -239,6 +251,7 @@ impl App {
             cjk_notice_shown: false,
             applied_theme: None,
             started: false,
+            scan: scan::ScanState::default(),
         }
     }
 
@@ -254,6 +267,7 @@ impl App {
     /// Applies worker events. Called at the start of every frame.
     fn drain_events(&mut self) {
         while let Ok(event) = self.worker.events.try_recv() {
+            self.scan_event_seen(&event);
             match event {
                 Event::Entries(entries) => {
                     self.entries = entries;
@@ -296,16 +310,9 @@ impl App {
                     source,
                     accounts,
                     notes,
-                } => {
-                    self.opening = None;
-                    let mut warnings = vec![format!("From {source}:")];
-                    warnings.extend(notes);
-                    let candidates = accounts
-                        .into_iter()
-                        .map(|(a, g)| self.candidate(a, g))
-                        .collect();
-                    self.view = View::Review(candidates, warnings);
-                }
+                    batches,
+                } => self.found(source, accounts, notes, batches),
+                Event::Captured => {}
                 Event::NeedPassword {
                     path,
                     format,
@@ -545,6 +552,7 @@ impl App {
         }
         self.drain_events();
         self.take_dropped_files(ctx);
+        self.scan_tick(ctx);
         self.apply_theme(ctx);
         self.clear_clipboard_if_due();
         let now = self.now();
@@ -563,8 +571,12 @@ impl App {
     /// Dropped files go to the worker: images are scanned, exports imported.
     fn take_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        for file in dropped {
-            let path = file.path().to_path_buf();
+        self.open_paths(dropped.iter().map(|f| f.path().to_path_buf()).collect());
+    }
+
+    /// Dropped or chosen files: each is read by the worker; findings add up in one review.
+    fn open_paths(&mut self, paths: Vec<std::path::PathBuf>) {
+        for path in paths {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             self.opening = Some(name.unwrap_or_default());
             self.worker.send(Command::OpenFile {
@@ -608,6 +620,9 @@ impl App {
             self.keyring_screen(ui, &msg);
             return;
         }
+        if matches!(self.view, View::List | View::Review(_)) {
+            self.source_keys(&ctx);
+        }
         match std::mem::replace(&mut self.view, View::List) {
             View::List => {
                 self.list_keys(&ctx);
@@ -620,9 +635,9 @@ impl App {
                     self.view = View::Add(form);
                 }
             }
-            View::Review(mut candidates, warnings) => {
-                if !self.review_view(ui, &mut candidates, &warnings) {
-                    self.view = View::Review(candidates, warnings);
+            View::Review(mut review) => {
+                if !self.review_view(ui, &mut review) && matches!(self.view, View::List) {
+                    self.view = View::Review(review);
                 }
             }
             View::Edit {
@@ -710,6 +725,7 @@ impl App {
                 {
                     self.view = View::Add(Box::default());
                 }
+                self.scan_menu(ui);
                 if ui
                     .button(Action::Settings.label())
                     .on_hover_text(Action::Settings.tooltip(&ctx))
@@ -751,6 +767,7 @@ impl App {
 
     fn status_bar(&mut self, ui: &mut egui::Ui) {
         let show = self.progress.is_some()
+            || self.opening.is_some()
             || self.toast.is_some()
             || (!self.secrets_done && !self.entries.is_empty());
         if !show {
@@ -796,6 +813,8 @@ impl App {
                     if ui.button("Add your first account").clicked() {
                         self.view = View::Add(Box::default());
                     }
+                    ui.label("or add it from a QR code:");
+                    self.source_buttons(ui);
                 });
                 return;
             }
@@ -944,6 +963,10 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.heading("Add account");
             ui.horizontal(|ui| {
+                ui.label("From a QR code:");
+                done |= self.source_buttons(ui);
+            });
+            ui.horizontal(|ui| {
                 ui.selectable_value(&mut form.tab, AddTab::Uri, "Paste URI");
                 ui.selectable_value(&mut form.tab, AddTab::Manual, "Enter manually");
             });
@@ -1045,7 +1068,7 @@ impl App {
                     && let Ok((account, warnings)) = parsed
                 {
                     let candidates = vec![self.candidate(account, String::new())];
-                    self.view = View::Review(candidates, warnings);
+                    self.view = View::Review(Box::new(scan::Review::new(candidates, warnings)));
                     done = true;
                 }
                 if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
@@ -1071,19 +1094,25 @@ impl App {
         }
     }
 
-    fn review_view(
-        &mut self,
-        ui: &mut egui::Ui,
-        candidates: &mut [Candidate],
-        warnings: &[String],
-    ) -> bool {
+    fn review_view(&mut self, ui: &mut egui::Ui, review: &mut scan::Review) -> bool {
         let mut done = false;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.heading("Review");
             ui.label("Check what will be added. Nothing is saved until you press Save.");
-            for w in warnings {
+            for w in review.lines() {
                 ui.label(RichText::new(w).color(ui.visuals().warn_fg_color));
             }
+            if review.incomplete() {
+                ui.label("Show the next code, then:");
+                self.source_buttons(ui);
+            }
+            if let Some(name) = &self.opening {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Reading {name}…"));
+                });
+            }
+            let candidates = &mut review.candidates;
             ui.separator();
             egui::ScrollArea::vertical()
                 .max_height(ui.available_height() - 48.0)
@@ -1107,9 +1136,14 @@ impl App {
                     0 | 1 => "Save".to_string(),
                     n => format!("Save {n} accounts"),
                 };
+                // Enter saves unless a checkbox has focus (there it toggles).
+                let enter = ui.memory(|m| m.focused().is_none())
+                    && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
                 if ui
                     .add_enabled(chosen > 0, egui::Button::new(label))
+                    .on_hover_text("Save the checked accounts (Enter)")
                     .clicked()
+                    || (enter && chosen > 0)
                 {
                     let accounts: Vec<(OtpAccount, String)> = candidates
                         .iter()

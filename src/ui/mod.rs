@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod fonts;
+pub mod sources;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -15,12 +16,16 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 pub use app::App;
+pub use sources::{ClipboardContent, ClipboardReader, FilePicker, ScreenSource};
 
 /// The system clipboard, behind a trait so tests can watch it.
 pub trait Clipboard {
     fn set_text(&mut self, text: &str) -> Result<(), String>;
     fn get_text(&mut self) -> Option<String>;
     fn clear(&mut self);
+    /// Reads what the clipboard holds (an image first, else text) when called on
+    /// another thread: on X11 a read waits for the owning application to answer.
+    fn reader(&self) -> ClipboardReader;
 }
 
 /// The real clipboard via `arboard`, created on first use (no display, no clipboard).
@@ -50,28 +55,67 @@ impl Clipboard for SystemClipboard {
             let _ = c.clear();
         }
     }
+    fn reader(&self) -> ClipboardReader {
+        // A connection of its own: `arboard::Clipboard` stays on the UI thread.
+        ClipboardReader::new(|| {
+            let mut clipboard = arboard::Clipboard::new().map_err(|e| e.to_string())?;
+            if let Ok(image) = clipboard.get_image() {
+                let (w, h) = (image.width as u32, image.height as u32);
+                return image::RgbaImage::from_raw(w, h, image.bytes.into_owned())
+                    .map(ClipboardContent::Image)
+                    .ok_or_else(|| format!("the clipboard image ({w}x{h}) is malformed"));
+            }
+            Ok(match clipboard.get_text() {
+                Ok(text) => ClipboardContent::Text(zeroize::Zeroizing::new(text)),
+                Err(_) => ClipboardContent::Empty,
+            })
+        })
+    }
 }
 
-/// An in-memory clipboard for tests; clones share the same contents.
+/// An in-memory clipboard for tests; clones share the same contents. Like a
+/// real one it holds one thing at a time: setting text drops an image and back.
 #[derive(Clone, Default)]
-pub struct MemoryClipboard(pub Arc<Mutex<Option<String>>>);
+pub struct MemoryClipboard {
+    text: Arc<Mutex<Option<String>>>,
+    image: Arc<Mutex<Option<image::RgbaImage>>>,
+}
 
 impl MemoryClipboard {
     pub fn contents(&self) -> Option<String> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.text.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set_image(&self, image: image::RgbaImage) {
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.image.lock().unwrap_or_else(|e| e.into_inner()) = Some(image);
     }
 }
 
 impl Clipboard for MemoryClipboard {
     fn set_text(&mut self, text: &str) -> Result<(), String> {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(text.to_string());
+        *self.image.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = Some(text.to_string());
         Ok(())
     }
     fn get_text(&mut self) -> Option<String> {
         self.contents()
     }
     fn clear(&mut self) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.image.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+    fn reader(&self) -> ClipboardReader {
+        let this = self.clone();
+        ClipboardReader::new(move || {
+            if let Some(image) = this.image.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+                return Ok(ClipboardContent::Image(image));
+            }
+            Ok(match this.contents() {
+                Some(text) => ClipboardContent::Text(zeroize::Zeroizing::new(text)),
+                None => ClipboardContent::Empty,
+            })
+        })
     }
 }
 
@@ -114,6 +158,22 @@ pub fn system_clock() -> Clock {
 pub struct Services {
     pub clock: Clock,
     pub clipboard: Box<dyn Clipboard>,
+    /// "Scan screen" reads the monitors through this.
+    pub screen: Arc<dyn ScreenSource>,
+    /// "Open image…" asks which files through this (a native dialog).
+    pub pick_files: FilePicker,
+}
+
+impl Services {
+    /// The real screen and file dialog with the given clock and clipboard.
+    pub fn new(clock: Clock, clipboard: Box<dyn Clipboard>) -> Self {
+        Services {
+            clock,
+            clipboard,
+            screen: Arc::new(sources::SystemScreen),
+            pick_files: sources::system_file_picker(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -207,10 +267,7 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
                 .storage
                 .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
                 .unwrap_or_default();
-            let services = Services {
-                clock: system_clock(),
-                clipboard: Box::new(SystemClipboard::default()),
-            };
+            let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
             Ok(Box::new(App::new(handle, services, settings)))
         }),
     )

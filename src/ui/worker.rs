@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use eframe::egui;
 use uuid::Uuid;
 
+use super::sources::{self, ScreenSource};
+use crate::otp::migration::Batch;
 use crate::otp::{OtpAccount, Secret};
 use crate::vault::{Entry, SecretStore, StoreError, Vault, meta};
 
@@ -29,6 +31,13 @@ pub enum Command {
         path: PathBuf,
         password: Option<crate::formats::Password>,
     },
+    /// Capture every monitor after `settle` (the window hides meanwhile) and scan.
+    ScanScreen {
+        screen: Arc<dyn ScreenSource>,
+        settle: std::time::Duration,
+    },
+    /// Scan a clipboard image, or review a pasted otpauth link.
+    Paste(sources::Clipboard),
     Remove(Uuid),
     Edit {
         id: Uuid,
@@ -76,7 +85,11 @@ pub enum Event {
         source: String,
         accounts: Vec<(OtpAccount, String)>,
         notes: Vec<String>,
+        /// Transfer-batch positions, so the review can say which codes are missing.
+        batches: Vec<Batch>,
     },
+    /// The screen has been captured (decoding goes on): the window may come back.
+    Captured,
     /// The file is encrypted: ask for its password (again, after a wrong one).
     NeedPassword {
         path: PathBuf,
@@ -172,6 +185,14 @@ impl Worker {
             Command::OpenFile { path, password } => {
                 return self.emit(open_file(&path, password.as_ref().map(|p| p.as_str())));
             }
+            Command::ScanScreen { screen, settle } => {
+                return self.spawn_job("ninsho-screen", move |emit| {
+                    sources::scan_screen(&*screen, settle, || emit(Event::Captured))
+                });
+            }
+            Command::Paste(clipboard) => {
+                return self.spawn_job("ninsho-paste", move |_| sources::scan_clipboard(clipboard));
+            }
             other => other,
         };
         let Some(vault) = self.vault.as_mut() else {
@@ -180,7 +201,10 @@ impl Worker {
             ));
         };
         let result = match command {
-            Command::Load | Command::OpenFile { .. } => unreachable!("handled above"),
+            Command::Load
+            | Command::OpenFile { .. }
+            | Command::ScanScreen { .. }
+            | Command::Paste(_) => unreachable!("handled above"),
             Command::Add(accounts) => {
                 let events = self.events.clone();
                 let waker = self.waker.clone();
@@ -233,6 +257,26 @@ impl Worker {
                 self.emit(Event::Entries(entries));
                 self.emit(Event::Failed(e.to_string()));
             }
+        }
+    }
+
+    /// Runs a job that waits on the outside world (the X server, the clipboard's
+    /// owner, a portal dialog) on its own thread, so vault commands go on.
+    fn spawn_job(&self, name: &str, job: impl FnOnce(&dyn Fn(Event)) -> Event + Send + 'static) {
+        let (events, waker) = (self.events.clone(), self.waker.clone());
+        let emit = move |e: Event| {
+            let _ = events.send(e);
+            waker.wake();
+        };
+        let spawned = std::thread::Builder::new().name(name.to_string()).spawn({
+            let emit = emit.clone();
+            move || {
+                let event = job(&emit);
+                emit(event);
+            }
+        });
+        if let Err(e) = spawned {
+            emit(Event::Failed(format!("cannot start a thread: {e}")));
         }
     }
 
@@ -338,43 +382,7 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
     }
     if image::guess_format(&bytes).is_ok() {
         return match crate::scan::scan_image_bytes(&bytes) {
-            Ok(report) if report.accounts.is_empty() => {
-                let what = report
-                    .others
-                    .first()
-                    .map(|o| {
-                        format!(
-                            "its QR code holds {}, not an authenticator code",
-                            o.description
-                        )
-                    })
-                    .unwrap_or_else(|| "no authenticator QR code found".to_string());
-                Event::Failed(format!("{name}: {what}"))
-            }
-            Ok(report) => {
-                let mut notes = crate::otp::migration::batch_notes(&report.batches);
-                notes.extend(report.warnings);
-                notes.extend(
-                    report.others.iter().map(|o| {
-                        format!("also found {}, not an authenticator code", o.description)
-                    }),
-                );
-                notes.extend(
-                    report
-                        .skipped
-                        .iter()
-                        .map(|(what, why)| format!("skipped {what}: {why}")),
-                );
-                Event::Found {
-                    source: name,
-                    accounts: report
-                        .accounts
-                        .into_iter()
-                        .map(|a| (a, String::new()))
-                        .collect(),
-                    notes,
-                }
-            }
+            Ok(report) => sources::found_in_image(&name, report),
             Err(e) => Event::Failed(format!("{name}: {e}")),
         };
     }
@@ -385,8 +393,7 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
     use crate::formats::FormatError;
     match (format.import)(&bytes, password) {
         Ok(found) => {
-            let mut notes = crate::otp::migration::batch_notes(&found.batches);
-            notes.extend(found.warnings);
+            let mut notes = found.warnings;
             notes.extend(
                 found
                     .skipped
@@ -402,6 +409,7 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
                     .map(|a| (a, groups.next().flatten().unwrap_or_default()))
                     .collect(),
                 notes,
+                batches: found.batches,
             }
         }
         Err(FormatError::PasswordNeeded(what)) => Event::NeedPassword {

@@ -1,0 +1,268 @@
+//! The window's side of adding accounts from QR codes: the Scan screen, Paste
+//! image and Open image… actions (buttons, menu, shortcuts), getting the window
+//! out of the way while the screen is captured, and the review that collects
+//! what every source found. Findings add up in one open review, so a Google
+//! Authenticator transfer shown as three codes is scanned one code at a time.
+//!
+//! Nothing here waits: captures, clipboard reads and decoding go to the worker,
+//! the file dialog runs on a thread of its own.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::Duration;
+
+use eframe::egui;
+use zeroize::Zeroizing;
+
+use super::{Action, App, Candidate, View};
+use crate::otp::OtpAccount;
+use crate::otp::migration::{Batch, batch_notes};
+use crate::ui::sources::{Clipboard, ClipboardContent, is_otpauth};
+use crate::ui::worker::{Command, Event};
+
+/// How long the window manager gets to take the hidden window off the screen.
+const SETTLE: Duration = Duration::from_millis(400);
+
+/// The actions that bring QR codes in, in the order they are offered.
+pub(super) const SOURCES: [Action; 3] = [Action::ScanScreen, Action::PasteImage, Action::OpenImage];
+
+#[derive(Default)]
+pub(super) struct ScanState {
+    /// The window hid itself for a screen capture.
+    hidden: bool,
+    /// The worker answered (captured, or failed): show the window again.
+    restore: bool,
+    /// The file dialog's answer, while it is open.
+    picking: Option<Receiver<Option<Vec<PathBuf>>>>,
+}
+
+/// What a review shows: the candidates, each source's notes, and the transfer
+/// batches seen across all sources (to say which codes are still missing).
+pub(super) struct Review {
+    pub(super) candidates: Vec<Candidate>,
+    notes: Vec<String>,
+    batches: Vec<Batch>,
+}
+
+impl Review {
+    pub(super) fn new(candidates: Vec<Candidate>, notes: Vec<String>) -> Self {
+        Review {
+            candidates,
+            notes,
+            batches: Vec::new(),
+        }
+    }
+
+    /// Notes to show above the candidates, the batch count last.
+    pub(super) fn lines(&self) -> Vec<String> {
+        let mut lines = self.notes.clone();
+        lines.extend(batch_notes(&self.batches));
+        lines
+    }
+
+    /// Some transfer batch is missing codes.
+    pub(super) fn incomplete(&self) -> bool {
+        !batch_notes(&self.batches).is_empty()
+    }
+}
+
+impl App {
+    /// A source found accounts: open the review, or add to the one already open
+    /// (accounts it already lists are not repeated).
+    pub(super) fn found(
+        &mut self,
+        source: String,
+        accounts: Vec<(OtpAccount, String)>,
+        notes: Vec<String>,
+        batches: Vec<Batch>,
+    ) {
+        self.opening = None;
+        let mut review = match std::mem::replace(&mut self.view, View::List) {
+            View::Review(review) => review,
+            _ => Box::new(Review::new(Vec::new(), Vec::new())),
+        };
+        review.notes.push(format!("From {source}:"));
+        review.notes.extend(notes);
+        for b in batches {
+            if !review.batches.contains(&b) {
+                review.batches.push(b);
+            }
+        }
+        for (account, group) in accounts {
+            if !review
+                .candidates
+                .iter()
+                .any(|c| c.account.same_account(&account))
+            {
+                let candidate = self.candidate(account, group);
+                review.candidates.push(candidate);
+            }
+        }
+        self.view = View::Review(review);
+    }
+
+    /// Called for every worker event: an answer to a capture brings the window back.
+    pub(super) fn scan_event_seen(&mut self, event: &Event) {
+        if self.scan.hidden
+            && matches!(
+                event,
+                Event::Captured | Event::Found { .. } | Event::Failed(_)
+            )
+        {
+            self.scan.hidden = false;
+            self.scan.restore = true;
+        }
+    }
+
+    /// Once a frame, after the worker's events: restore the window, take the
+    /// file dialog's answer.
+    pub(super) fn scan_tick(&mut self, ctx: &egui::Context) {
+        if std::mem::take(&mut self.scan.restore) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+        }
+        let Some(answer) = self.scan.picking.as_ref().map(Receiver::try_recv) else {
+            return;
+        };
+        match answer {
+            Err(TryRecvError::Empty) => {}
+            Ok(paths) => {
+                self.scan.picking = None;
+                self.open_paths(paths.unwrap_or_default());
+            }
+            Err(TryRecvError::Disconnected) => {
+                self.scan.picking = None;
+                self.notices
+                    .push("The file dialog could not be shown".to_string());
+            }
+        }
+    }
+
+    /// Starts one of [`SOURCES`]; the result arrives as a worker event.
+    pub(super) fn start_source(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::ScanScreen => {
+                if self.scan.hidden {
+                    return;
+                }
+                let screen = self.services.screen.clone();
+                let settle = if screen.hides_window() {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+                    self.scan.hidden = true;
+                    SETTLE
+                } else {
+                    Duration::ZERO
+                };
+                self.opening = Some("the screen".to_string());
+                self.worker.send(Command::ScanScreen { screen, settle });
+            }
+            Action::PasteImage => self.paste(Clipboard::Read(self.services.clipboard.reader())),
+            Action::OpenImage => {
+                if self.scan.picking.is_some() {
+                    return;
+                }
+                let (tx, rx) = channel();
+                let pick = self.services.pick_files.clone();
+                let ctx = ctx.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("ninsho-file-dialog".into())
+                    .spawn(move || {
+                        let _ = tx.send(pick());
+                        ctx.request_repaint();
+                    });
+                match spawned {
+                    Ok(_) => self.scan.picking = Some(rx),
+                    Err(e) => self
+                        .notices
+                        .push(format!("cannot open the file dialog: {e}")),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn paste(&mut self, clipboard: Clipboard) {
+        self.opening = Some("the clipboard".to_string());
+        self.worker.send(Command::Paste(clipboard));
+    }
+
+    /// Shortcuts of [`SOURCES`], and eframe's paste events (it turns Ctrl+V into
+    /// those itself) while no text field would take them.
+    pub(super) fn source_keys(&mut self, ctx: &egui::Context) {
+        let focused = ctx.memory(|m| m.focused()).is_some();
+        for action in SOURCES {
+            if action == Action::PasteImage && focused {
+                continue;
+            }
+            if ctx.input_mut(|i| action.shortcut().is_some_and(|s| i.consume_shortcut(&s))) {
+                self.start_source(ctx, action);
+            }
+        }
+        if focused {
+            return;
+        }
+        let pasted = ctx.input(|i| {
+            i.events.iter().find_map(|e| match e {
+                egui::Event::PasteImage(image) => Some(Ok(image.clone())),
+                egui::Event::Paste(text) => Some(Err(Zeroizing::new(text.clone()))),
+                _ => None,
+            })
+        });
+        match pasted {
+            Some(Ok(image)) => {
+                let rgba = image
+                    .pixels
+                    .iter()
+                    .flat_map(|c| c.to_srgba_unmultiplied())
+                    .collect();
+                let [w, h] = image.size;
+                if let Some(image) = image::RgbaImage::from_raw(w as u32, h as u32, rgba) {
+                    self.paste(Clipboard::Given(ClipboardContent::Image(image)));
+                }
+            }
+            Some(Err(text)) if is_otpauth(&text) => {
+                self.paste(Clipboard::Given(ClipboardContent::Text(text)));
+            }
+            // Text that is no link: the clipboard may hold an image beside it.
+            Some(Err(_)) => self.paste(Clipboard::Read(self.services.clipboard.reader())),
+            None => {}
+        }
+    }
+
+    /// The three source buttons in a row; true when one was pressed.
+    pub(super) fn source_buttons(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut started = false;
+        ui.horizontal_wrapped(|ui| {
+            for action in SOURCES {
+                let tooltip = action.tooltip(ui.ctx());
+                if ui.button(action.label()).on_hover_text(tooltip).clicked() {
+                    self.start_source(ui.ctx(), action);
+                    started = true;
+                }
+            }
+        });
+        started
+    }
+
+    /// The top bar's menu of [`SOURCES`].
+    pub(super) fn scan_menu(&mut self, ui: &mut egui::Ui) {
+        ui.menu_button("Scan QR code", |ui| {
+            for action in SOURCES {
+                let ctx = ui.ctx().clone();
+                let shortcut = action
+                    .shortcut()
+                    .map(|s| ctx.format_shortcut(&s))
+                    .unwrap_or_default();
+                let button = egui::Button::new(action.label()).shortcut_text(shortcut);
+                if ui.add(button).on_hover_text(action.tooltip(&ctx)).clicked() {
+                    self.start_source(&ctx, action);
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text(
+            "Add accounts from a QR code on the screen, on the clipboard or in an image file",
+        );
+    }
+}
