@@ -1,5 +1,6 @@
 //! Protects: every QR code in screenshot-like images (clutter, dark themes,
-//! inverted codes, HiDPI scaling, JPEG, several codes, slight rotation) is found,
+//! inverted codes, HiDPI scaling, JPEG, several codes, slight rotation, a normal
+//! and an inverted code on one page) is found,
 //! nothing is invented, and Ninsho reads at least as much as zbarimg.
 
 mod common;
@@ -11,7 +12,7 @@ use std::sync::OnceLock;
 
 use corpus::{CATEGORIES, Category, Sample};
 
-/// Per category; 8 categories. Enough to catch a regression in any of them while
+/// Per category; 10 categories. Enough to catch a regression in any of them while
 /// keeping a debug-build run to well under a minute.
 const PER_CATEGORY: u64 = 5;
 

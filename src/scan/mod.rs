@@ -1,8 +1,9 @@
 //! Finds authenticator QR codes in images: files, screen captures, clipboard images.
 //!
 //! Owns everything between "some pixels" and "these accounts": decoding the image
-//! format within memory limits, reading every QR code in one pass, the retries that
-//! rescue dark-theme and oddly scaled codes, and sorting payloads into accounts,
+//! format within memory limits, reading every QR code in one pass (dark-on-light
+//! and light-on-dark codes alike), the retries that rescue oddly scaled codes,
+//! and sorting payloads into accounts,
 //! Google Authenticator transfer batches and QR codes that hold something else.
 //!
 //! Pure apart from the decoding itself: no files, no clock other than a time budget
@@ -212,20 +213,14 @@ fn luma_of(r: u8, g: u8, b: u8, a: u8) -> u8 {
 }
 
 /// The text of every QR code in the picture, deduplicated, in reading order of
-/// discovery. Retries (inverted, rescaled) run only when a pass found nothing.
+/// discovery. Retries (rescaled) run only when a pass found nothing.
 pub fn find_payloads(luma: &GrayImage) -> Vec<String> {
     let start = Instant::now();
     let mut found = decode_all(luma);
-    if found.is_empty() {
-        found = decode_all(&inverted(luma));
-    }
     let (w, h) = luma.dimensions();
     if found.is_empty() && w.min(h) >= DOWNSCALE_MIN_SIDE && start.elapsed() < RETRY_BUDGET {
         let half = image::imageops::resize(luma, w / 2, h / 2, image::imageops::Triangle);
         found = decode_all(&half);
-        if found.is_empty() && start.elapsed() < RETRY_BUDGET {
-            found = decode_all(&inverted(&half));
-        }
     }
     if found.is_empty() && w.max(h) <= UPSCALE_MAX_SIDE && start.elapsed() < RETRY_BUDGET {
         let double = image::imageops::resize(luma, w * 2, h * 2, image::imageops::Nearest);
@@ -240,12 +235,11 @@ pub fn find_payloads(luma: &GrayImage) -> Vec<String> {
     unique
 }
 
-fn inverted(luma: &GrayImage) -> GrayImage {
-    let mut out = luma.clone();
-    image::imageops::invert(&mut out);
-    out
-}
-
+/// Every code in one binarization: dark-on-light codes in the black/white matrix,
+/// light-on-dark ones (dark themes, a dark card on a light page) in its inverse.
+/// Flipping the bits costs a few milliseconds at 4K, where binarizing an inverted
+/// copy cost as much as the first pass; so both kinds are always looked for, and
+/// a page showing one of each loses neither (BENCHMARKS.md, "normal + inverted").
 fn decode_all(luma: &GrayImage) -> Vec<String> {
     let (w, h) = luma.dimensions();
     if w == 0 || h == 0 {
@@ -255,10 +249,19 @@ fn decode_all(luma: &GrayImage) -> Vec<String> {
         return Vec::new();
     };
     // rxing is a port of Java code with many index computations; a malformed
-    // symbol must cost us that one image, never the process.
+    // symbol must cost us that pass, never the process.
+    let guarded = |matrix: &BitMatrix| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_matrix(matrix)))
+            .unwrap_or_default()
+    };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-        decode_matrix(bitmap.get_black_matrix())
+        let matrix = bitmap.get_black_matrix();
+        let mut found = guarded(matrix);
+        let mut inverse = matrix.clone();
+        inverse.flip_self();
+        found.extend(guarded(&inverse));
+        found
     }))
     .unwrap_or_default()
 }

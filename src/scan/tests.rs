@@ -177,3 +177,35 @@ fn transparent_png_code_is_read() {
     assert_eq!(report.accounts.len(), 1);
     assert_eq!(report.accounts[0].issuer, "Example");
 }
+
+/// A grey image of `text` as a QR code, `module` pixels a module, 4-module quiet zone.
+fn code_luma(text: &str, module: u32, dark: u8, light: u8) -> GrayImage {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    let side = (n + 8) * module;
+    GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = ((x / module).wrapping_sub(4), (y / module).wrapping_sub(4));
+        let on = mx < n && my < n && colors[(my * n + mx) as usize] == qrcode::Color::Dark;
+        image::Luma([if on { dark } else { light }])
+    })
+}
+
+/// Regression: the light-on-dark pass ran only when the normal pass found
+/// nothing, so a page with one code of each kind lost the inverted one.
+#[test]
+fn normal_and_inverted_codes_on_one_page_are_both_read() {
+    let other = "otpauth://totp/Dark:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Dark";
+    let normal = code_luma(URI, 4, 0, 255);
+    let inverted = code_luma(other, 4, 225, 30);
+    let mut page = GrayImage::from_pixel(
+        normal.width() + inverted.width() + 120,
+        normal.height().max(inverted.height()) + 80,
+        image::Luma([245]),
+    );
+    image::imageops::replace(&mut page, &normal, 40, 40);
+    image::imageops::replace(&mut page, &inverted, i64::from(normal.width()) + 80, 40);
+    let mut found = find_payloads(&page);
+    found.sort();
+    assert_eq!(found, vec![other.to_string(), URI.to_string()]);
+}

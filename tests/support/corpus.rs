@@ -4,7 +4,8 @@
 //! Each category models one way real screenshots differ from a clean QR code:
 //! text clutter around it, dark themes, light-on-dark codes, fractional HiDPI
 //! scaling, JPEG artefacts, several codes at once, slight rotation (a photo of a
-//! screen), and pages with no code at all. Every secret is random and synthetic.
+//! screen), a dark-on-light and a light-on-dark code on one page, and pages with
+//! no code at all. Every secret is random and synthetic.
 #![allow(dead_code)]
 
 use std::io::Cursor;
@@ -23,10 +24,11 @@ pub enum Category {
     Jpeg,
     Rotated,
     Small,
+    Mixed,
     NoCode,
 }
 
-pub const CATEGORIES: [Category; 9] = [
+pub const CATEGORIES: [Category; 10] = [
     Category::Plain,
     Category::Multi,
     Category::Dark,
@@ -35,6 +37,7 @@ pub const CATEGORIES: [Category; 9] = [
     Category::Jpeg,
     Category::Rotated,
     Category::Small,
+    Category::Mixed,
     Category::NoCode,
 ];
 
@@ -49,6 +52,7 @@ impl Category {
             Category::Jpeg => "JPEG",
             Category::Rotated => "rotated 1-8 deg",
             Category::Small => "2 px modules, JPEG q40",
+            Category::Mixed => "normal + inverted code",
             Category::NoCode => "no code",
         }
     }
@@ -312,6 +316,7 @@ pub fn generate(category: Category, seed: u64, width: u32, height: u32) -> Sampl
     let scale = (width.min(height) as f64 / 1080.0).max(0.5);
     let count = match category {
         Category::Multi => rng.random_range(2..=4),
+        Category::Mixed => 2,
         Category::NoCode => 0,
         _ => 1,
     };
@@ -344,7 +349,8 @@ pub fn generate(category: Category, seed: u64, width: u32, height: u32) -> Sampl
     };
     let tiles: Vec<RgbImage> = payloads
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let module = if category == Category::Small {
                 2
             } else {
@@ -352,8 +358,13 @@ pub fn generate(category: Category, seed: u64, width: u32, height: u32) -> Sampl
                     .round()
                     .max(min_module as f64) as u32
             };
-            let tile = if category == Category::Inverted {
+            let inverted =
+                category == Category::Inverted || (category == Category::Mixed && i == 1);
+            let tile = if inverted && page.bg[0] < 128 {
                 qr_tile(p, module, [225, 225, 230], page.bg)
+            } else if inverted {
+                // A dark card on a light page (a dark-themed widget, a video frame).
+                qr_tile(p, module, [225, 225, 230], [28, 30, 36])
             } else {
                 qr_tile(p, module, [0, 0, 0], [255, 255, 255])
             };
