@@ -676,7 +676,7 @@ fn paste_otpauth_text_reviews_it_and_other_text_is_explained() {
     ninsho::ui::Clipboard::clear(&mut clipboard);
     r.click("Scan QR code");
     r.click("Paste image");
-    r.wait_for_text("The clipboard is empty");
+    r.wait_for_text("The clipboard holds no image or text");
 
     ninsho::ui::Clipboard::set_text(&mut clipboard, &format!("  {GITLAB}\n")).unwrap();
     r.click("Scan QR code");

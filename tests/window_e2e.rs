@@ -1,7 +1,10 @@
 //! Protects: the real binary opens a real window (Xvfb, OpenGL on Mesa) against the
-//! real gnome-keyring, shows the accounts, and stays up without a crash.
+//! real gnome-keyring, shows the accounts, and stays up without a crash; and its
+//! Scan-screen shortcut reads a QR code that the window itself was covering.
 
 mod common;
+#[path = "support/corpus.rs"]
+mod corpus;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -120,6 +123,100 @@ fn release_binary_opens_a_window_showing_the_accounts() {
         colours.len()
     );
     assert!(share > 0.01 && share < 0.9, "{share}");
+}
+
+/// Ends a child process even when an assertion fails.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn xdotool(args: &[&str]) {
+    let _ = Command::new("xdotool").args(args).status();
+}
+
+#[test]
+fn scan_screen_shortcut_adds_the_code_under_the_window() {
+    if !common::real_keyring() || !common::have_tool("xdotool") || !common::have_tool("feh") {
+        return;
+    }
+    if std::env::var_os("DISPLAY").is_none() {
+        assert!(!common::in_harness(), "the harness runs tests under Xvfb");
+        return;
+    }
+    let env = Env::new();
+    let home = tempfile::tempdir().unwrap();
+    let uri = "otpauth://totp/ScanE2E:carol?secret=KRSXG5CTMVRXEZLUKN2XAZLSOQ&issuer=ScanE2E";
+    let page = home.path().join("scan-e2e-page.png");
+    std::fs::write(&page, corpus::code_page(&[uri], 5)).unwrap();
+    // The code at the top left; the window, mapped later at (0, 0), covers it.
+    let _viewer = Child(
+        Command::new("feh")
+            .args(["--borderless", "--geometry", "+20+20"])
+            .arg(&page)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    assert!(
+        find_window(".*scan-e2e-page.*", deadline).is_some(),
+        "feh never showed the page"
+    );
+    let mut app = Child(
+        Command::new(common::binary())
+            .env("NINSHO_DATA_DIR", env.data.path())
+            .env("NINSHO_KEYRING_SERVICE", &env.service)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let wid = find_window("Ninsho", deadline).expect("no window titled Ninsho");
+    std::thread::sleep(Duration::from_secs(2));
+
+    // Ctrl+Shift+S hides the window, captures, comes back with the review;
+    // Enter saves. Retried: the first key press may arrive before focus does.
+    let meta = env.data.path().join("accounts.json");
+    let saved = || std::fs::read_to_string(&meta).is_ok_and(|m| m.contains("ScanE2E"));
+    while !saved() && Instant::now() < deadline {
+        xdotool(&["windowfocus", &wid]);
+        xdotool(&["key", "ctrl+shift+s"]);
+        std::thread::sleep(Duration::from_secs(3));
+        xdotool(&["windowfocus", &wid]);
+        xdotool(&["key", "Return"]);
+        for _ in 0..20 {
+            if saved() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+    assert!(saved(), "the scanned account was never saved");
+    assert!(app.0.try_wait().unwrap().is_none(), "the app exited");
+    let visible = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Ninsho$"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&visible.stdout).trim().is_empty(),
+        "the window did not come back after the capture"
+    );
+    drop(app);
+
+    let list: Vec<serde_json::Value> = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["issuer"], "ScanE2E");
+    assert_eq!(list[0]["account"], "carol");
+    assert_eq!(env.keyring_items().len(), 1);
 }
 
 #[test]

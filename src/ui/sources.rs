@@ -166,7 +166,7 @@ pub fn scan_clipboard(clipboard: Clipboard) -> Event {
             "The clipboard holds text, not a QR code image or an otpauth:// link".to_string(),
         ),
         Ok(ClipboardContent::Empty) => Event::Failed(
-            "The clipboard is empty: copy a QR code image (or an otpauth:// link) first"
+            "The clipboard holds no image or text Ninsho can read: copy a QR code image (or an otpauth:// link) first"
                 .to_string(),
         ),
     }

@@ -271,7 +271,11 @@ impl Worker {
         let spawned = std::thread::Builder::new().name(name.to_string()).spawn({
             let emit = emit.clone();
             move || {
-                let event = job(&emit);
+                // The window may be hidden for a capture: it must hear back.
+                let event = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&emit)))
+                    .unwrap_or_else(|_| {
+                        Event::Failed("reading the image failed unexpectedly".into())
+                    });
                 emit(event);
             }
         });
