@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 
 use common::Env;
 
+/// The window tests find their window by title, so they take turns on the display.
+static DISPLAY_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn find_window(title: &str, deadline: Instant) -> Option<String> {
     while Instant::now() < deadline {
         let out = Command::new("xdotool")
@@ -58,6 +61,7 @@ fn release_binary_opens_a_window_showing_the_accounts() {
         assert!(!common::in_harness(), "the harness runs tests under Xvfb");
         return;
     }
+    let _turn = DISPLAY_TURN.lock().unwrap_or_else(|e| e.into_inner());
     let env = Env::new();
     env.ok(&[
         "add",
@@ -148,6 +152,7 @@ fn scan_screen_shortcut_adds_the_code_under_the_window() {
         assert!(!common::in_harness(), "the harness runs tests under Xvfb");
         return;
     }
+    let _turn = DISPLAY_TURN.lock().unwrap_or_else(|e| e.into_inner());
     let env = Env::new();
     let home = tempfile::tempdir().unwrap();
     let uri = "otpauth://totp/ScanE2E:carol?secret=KRSXG5CTMVRXEZLUKN2XAZLSOQ&issuer=ScanE2E";
