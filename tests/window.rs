@@ -347,6 +347,19 @@ fn enter_copies_the_selected_account() {
 }
 
 #[test]
+fn ctrl_c_copies_the_selected_account() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITLAB, T0));
+    r.harness.key_press(egui::Key::ArrowDown);
+    r.harness.key_press(egui::Key::ArrowDown);
+    // What eframe delivers for Ctrl+C in a real window.
+    r.harness.event(egui::Event::Copy);
+    r.harness.run_steps(2);
+    let want = parse_uri(GITLAB).unwrap().account.code_at(T0 as u64);
+    assert_eq!(r.clipboard.contents().as_deref(), Some(want.as_str()));
+}
+
+#[test]
 fn the_next_code_shows_in_the_last_seconds() {
     let mut r = rig(&[GITHUB]);
     r.wait_for(&code(GITHUB, T0));

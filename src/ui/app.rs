@@ -489,7 +489,9 @@ impl App {
             self.selected = Some(self.entries[visible[0]].id);
         }
         let enter = ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
-        let copy = pressed(Action::Copy) && !self.search_has_selection(ctx);
+        // eframe turns Ctrl+C into a Copy event, not a key press (kittest sends keys).
+        let copy_event = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
+        let copy = (pressed(Action::Copy) || copy_event) && !self.search_has_selection(ctx);
         if (enter || copy)
             && let Some(id) = self.selected
         {
