@@ -1,4 +1,4 @@
-//! The command line: `ninsho list | code | add | remove | import | export | scan`.
+//! The command line: `ninsho list | code | add | remove | import | export | scan | recovery`.
 //!
 //! Exit status 0 on success, 1 with a one-line `ninsho: …` message on stderr on
 //! any error, 2 for usage errors (clap). Only this edge uses `anyhow`.
@@ -16,6 +16,7 @@ use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
 use crate::vault::keyring::{KeyringStore, service_name};
 use crate::vault::{self, SecretStore, StoreError, Vault};
 
+mod recovery;
 mod scan;
 
 /// Largest import file we read: real exports are kilobytes.
@@ -62,6 +63,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Find authenticator QR codes in images or on the screen.
     Scan(ScanArgs),
+    /// Recovery (backup) codes a service gave for an account, kept in the keyring.
+    Recovery {
+        #[command(subcommand)]
+        command: recovery::RecoveryCommand,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -223,6 +229,9 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         Some(Command::Import(args)) => import(data_dir, args, stdout, stderr),
         Some(Command::Export(args)) => export(data_dir, args, stdout, stderr),
         Some(Command::Scan(args)) => scan::scan(data_dir, args, stdout, stderr),
+        Some(Command::Recovery { command }) => {
+            recovery::recovery(data_dir, command, stdout, stderr)
+        }
     }
 }
 
