@@ -20,6 +20,9 @@ use super::{Services, Settings, Theme};
 use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
 use crate::vault::Entry;
 
+mod backup;
+pub use backup::{Opener, SaveDialog};
+
 /// Seconds before a TOTP code changes during which the next code is shown too.
 const NEXT_CODE_LEAD: u64 = 5;
 
@@ -170,6 +173,8 @@ enum View {
         group: String,
     },
     Settings,
+    /// Recovery codes, QR codes and the printable sheet (backup.rs).
+    Backup(backup::Panel),
     /// An encrypted export was dropped: ask for its password.
     Password {
         path: std::path::PathBuf,
@@ -210,6 +215,7 @@ pub struct App {
     cjk_notice_shown: bool,
     applied_theme: Option<Theme>,
     started: bool,
+    backup: backup::BackupState,
 }
 
 impl App {
@@ -239,6 +245,7 @@ impl App {
             cjk_notice_shown: false,
             applied_theme: None,
             started: false,
+            backup: Default::default(),
         }
     }
 
@@ -322,8 +329,10 @@ impl App {
                 Event::Failed(msg) => {
                     self.opening = None;
                     self.progress = None;
+                    self.backup.failed();
                     self.notices.push(msg);
                 }
+                Event::Backup(event) => self.backup_event(event),
             }
         }
     }
@@ -363,6 +372,12 @@ impl App {
         };
         self.selected = Some(id);
         self.revealed.insert(id);
+        self.copy_text(code, &entry.display_name());
+    }
+
+    /// Puts a code on the clipboard, to be cleared after the configured delay.
+    fn copy_text(&mut self, code: String, what: &str) {
+        let now = self.now();
         match self.services.clipboard.set_text(&code) {
             Ok(()) => {
                 let delay = self.settings.clipboard_clear_secs as f64;
@@ -371,8 +386,7 @@ impl App {
                     clear_at: now + delay,
                 });
                 self.toast(format!(
-                    "Copied {} — clipboard clears in {} s",
-                    entry.display_name(),
+                    "Copied {what} — clipboard clears in {} s",
                     self.settings.clipboard_clear_secs
                 ));
             }
@@ -645,6 +659,11 @@ impl App {
                     self.view = View::Settings;
                 }
             }
+            View::Backup(mut panel) => {
+                if !self.backup_view(ui, &mut panel) && matches!(self.view, View::List) {
+                    self.view = View::Backup(panel);
+                }
+            }
             View::Password {
                 path,
                 format,
@@ -717,6 +736,7 @@ impl App {
                 {
                     self.view = View::Settings;
                 }
+                self.backup_button(ui);
                 let search = egui::TextEdit::singleline(&mut self.search)
                     .id(Self::search_id())
                     .hint_text("Search")
@@ -869,6 +889,7 @@ impl App {
             if !entry.group.is_empty() {
                 ui.label(RichText::new(&entry.group).small().weak());
             }
+            self.recovery_badge(ui, entry.id);
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(period) = params.period_opt()
@@ -901,6 +922,7 @@ impl App {
                 });
             });
             if selected {
+                self.row_backup_buttons(ui, entry);
                 if ui
                     .small_button(Action::Delete.label())
                     .on_hover_text(Action::Delete.tooltip(ui.ctx()))
