@@ -485,7 +485,7 @@ fn print_recovery_sheet_saves_where_chosen_and_opens_it() {
     r.wait_for_text("Saved the recovery sheet to");
     let pdf = chosen.with_extension("pdf");
     assert!(r.has_text("no PDF viewer could open it"));
-    assert_eq!(*opened.lock().unwrap(), [pdf.clone()]);
+    assert_eq!(*opened.lock().unwrap(), std::slice::from_ref(&pdf));
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     // US Letter's media box.

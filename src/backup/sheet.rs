@@ -211,10 +211,12 @@ fn parameters(account: &OtpAccount) -> String {
     }
 }
 
+/// One account's block, at most `max_height` tall (a page's body).
 fn block(
     fonts: &mut Fonts,
     item: &SheetAccount,
     width: f32,
+    max_height: f32,
     printed: &str,
 ) -> Result<Block, SheetError> {
     let a = &item.account;
@@ -315,8 +317,30 @@ fn block(
         let widest = lines.iter().map(|l| l.width).fold(0.0, f32::max);
         let column = BOX + 6.0 + widest + 14.0;
         let columns = ((text_width / column) as usize).clamp(1, 4);
-        let rows = codes.len().div_ceil(columns);
+        // A block must fit on a page: past that, the last slot says how many
+        // codes did not fit (they stay in Ninsho).
+        let max_rows = (((max_height - y - 12.0) / CODE_ROW) as usize).max(1);
+        let mut rows = codes.len().div_ceil(columns);
+        let mut lines = lines;
+        if rows > max_rows {
+            rows = max_rows;
+            let shown = rows * columns - 1;
+            let more = format!("… and {} more in Ninsho", codes.len() - shown);
+            lines.truncate(shown);
+            lines.push(fonts.line(&more, 8.0, false)?);
+        }
+        let total = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
+            if i == total - 1 && total < codes.len() {
+                let (row, col) = (i % rows, i / rows);
+                marks.push(Mark::Text {
+                    line,
+                    x: x + col as f32 * column,
+                    y: y + row as f32 * CODE_ROW + 3.0 + BOX - 0.5,
+                    grey: true,
+                });
+                continue;
+            }
             let (row, col) = (i % rows, i / rows);
             let cx = x + col as f32 * column;
             let cy = y + row as f32 * CODE_ROW;
@@ -447,7 +471,7 @@ pub fn render_sheet(
     let mut pages: Vec<Vec<(Block, f32)>> = vec![Vec::new()];
     let mut y = 0.0;
     for item in accounts {
-        let b = block(&mut fonts, item, content_w, printed)?;
+        let b = block(&mut fonts, item, content_w, body_h, printed)?;
         if y > 0.0 && y + b.height > body_h {
             pages.push(Vec::new());
             y = 0.0;
@@ -510,6 +534,34 @@ mod tests {
     fn japanese_breaks_between_characters_and_words_at_spaces() {
         assert_eq!(tokens("山田 太郎"), ["山", "田", " ", "太", "郎"]);
         assert_eq!(tokens("Big Bank Ltd"), ["Big ", "Bank ", "Ltd"]);
+    }
+
+    #[test]
+    fn a_block_never_outgrows_a_page() {
+        let account = crate::otp::parse_uri("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP")
+            .unwrap()
+            .account;
+        let item = SheetAccount {
+            account,
+            recovery_codes: (0..100)
+                .map(|i| Zeroizing::new(format!("{i:03}-{}", "x".repeat(40))))
+                .collect(),
+        };
+        let mut fonts = Fonts::new();
+        let block = block(&mut fonts, &item, 500.0, 400.0, "2026-01-01").unwrap();
+        assert!(block.height <= 400.0 + 1.0, "{}", block.height);
+        let texts: Vec<String> = block
+            .marks
+            .iter()
+            .filter_map(|m| match m {
+                Mark::Text { line, .. } => Some(line.runs.iter().map(|r| r.text.clone()).collect()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            texts.iter().any(|t| t.contains("more in Ninsho")),
+            "{texts:?}"
+        );
     }
 
     #[test]

@@ -96,6 +96,12 @@ pub struct Fonts {
     for_char: HashMap<(char, bool), usize>,
 }
 
+impl Default for Fonts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Fonts {
     pub fn new() -> Self {
         Fonts {

@@ -26,9 +26,12 @@ use crate::vault::RecoveryCode;
 /// Asks where to save a file, given a suggested name; `None` when cancelled.
 pub type SaveDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
 
+/// Opens a file in the system's viewer, or says why it could not.
+pub type OpenFile = dyn Fn(&Path) -> Result<(), String> + Send + Sync;
+
 /// Opens a written file in the system's viewer.
 #[derive(Clone)]
-pub struct Opener(pub Arc<dyn Fn(&Path) -> Result<(), String> + Send + Sync>);
+pub struct Opener(pub Arc<OpenFile>);
 
 impl std::fmt::Debug for Opener {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
