@@ -905,6 +905,45 @@ impl App {
                     self.next_hotp(entry.id);
                 }
             }
+            if selected {
+                // One menu: the row has no room for a button per action.
+                ui.menu_button("More", |ui| {
+                    self.row_backup_buttons(ui, entry);
+                    if ui
+                        .small_button(Action::Delete.label())
+                        .on_hover_text(Action::Delete.tooltip(ui.ctx()))
+                        .clicked()
+                    {
+                        self.confirm_delete = Some(entry.id);
+                    }
+                    if ui
+                        .small_button(Action::Edit.label())
+                        .on_hover_text(Action::Edit.tooltip(ui.ctx()))
+                        .clicked()
+                    {
+                        self.view = View::Edit {
+                            id: entry.id,
+                            issuer: entry.issuer.clone(),
+                            name: entry.name.clone(),
+                            group: entry.group.clone(),
+                        };
+                    }
+                    if ui
+                        .small_button(Action::MoveDown.label())
+                        .on_hover_text(Action::MoveDown.tooltip(ui.ctx()))
+                        .clicked()
+                    {
+                        self.move_selected(1);
+                    }
+                    if ui
+                        .small_button(Action::MoveUp.label())
+                        .on_hover_text(Action::MoveUp.tooltip(ui.ctx()))
+                        .clicked()
+                    {
+                        self.move_selected(-1);
+                    }
+                });
+            }
             ui.vertical(|ui| {
                 ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
                     ui.label(RichText::new(&shown_code).monospace().size(22.0));
@@ -921,42 +960,6 @@ impl App {
                     }
                 });
             });
-            if selected {
-                self.row_backup_buttons(ui, entry);
-                if ui
-                    .small_button(Action::Delete.label())
-                    .on_hover_text(Action::Delete.tooltip(ui.ctx()))
-                    .clicked()
-                {
-                    self.confirm_delete = Some(entry.id);
-                }
-                if ui
-                    .small_button(Action::Edit.label())
-                    .on_hover_text(Action::Edit.tooltip(ui.ctx()))
-                    .clicked()
-                {
-                    self.view = View::Edit {
-                        id: entry.id,
-                        issuer: entry.issuer.clone(),
-                        name: entry.name.clone(),
-                        group: entry.group.clone(),
-                    };
-                }
-                if ui
-                    .small_button(Action::MoveDown.label())
-                    .on_hover_text(Action::MoveDown.tooltip(ui.ctx()))
-                    .clicked()
-                {
-                    self.move_selected(1);
-                }
-                if ui
-                    .small_button(Action::MoveUp.label())
-                    .on_hover_text(Action::MoveUp.tooltip(ui.ctx()))
-                    .clicked()
-                {
-                    self.move_selected(-1);
-                }
-            }
         });
     }
 

@@ -164,6 +164,7 @@ impl QrImage {
 }
 
 const SECRET_WARNING: &str = "This QR code holds the secret: anyone who photographs it can make your codes. Show it only to your own phone, away from cameras and screen sharing.";
+const SECRETS_WARNING: &str = "These QR codes hold your secrets: anyone who photographs them can make your codes. Show them only to your own phone, away from cameras and screen sharing.";
 
 impl App {
     /// Replaces the desktop save dialog and PDF viewer (for tests).
@@ -233,10 +234,13 @@ impl App {
         }
     }
 
-    /// The selected row's "Recovery codes" and "QR code" buttons.
+    /// "Recovery codes" and "QR code" at the top of the selected row's menu.
     pub(super) fn row_backup_buttons(&mut self, ui: &mut egui::Ui, entry: &crate::vault::Entry) {
+        if ui.button("Recovery codes").clicked() {
+            self.open_recovery(entry.id);
+        }
         if ui
-            .small_button("QR code")
+            .button("QR code")
             .on_hover_text("Show a QR code to move this account to a phone")
             .clicked()
         {
@@ -245,9 +249,7 @@ impl App {
                 image: None,
             });
         }
-        if ui.small_button("Recovery codes").clicked() {
-            self.open_recovery(entry.id);
-        }
+        ui.separator();
     }
 
     fn open_recovery(&mut self, id: Uuid) {
@@ -572,13 +574,7 @@ fn transfer_view(
     skipped: &[(String, String)],
 ) -> bool {
     ui.heading("Transfer to Google Authenticator");
-    ui.label(
-        RichText::new(SECRET_WARNING.replace(
-            "This QR code holds the secret",
-            "These QR codes hold your secrets",
-        ))
-        .color(ui.visuals().warn_fg_color),
-    );
+    ui.label(RichText::new(SECRETS_WARNING).color(ui.visuals().warn_fg_color));
     for (what, why) in skipped {
         ui.label(RichText::new(format!("Not included: {what} ({why})")).small());
     }
