@@ -1,4 +1,4 @@
-//! The command line: `ninsho list | code | add | edit | remove | import | export | scan`.
+//! The command line: `ninsho list | code | add | edit | remove | import | export | scan | recovery`.
 //!
 //! Exit status 0 on success, 1 with a one-line `ninsho: …` message on stderr on
 //! any error, 2 for usage errors (clap). Only this edge uses `anyhow`.
@@ -16,6 +16,7 @@ use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
 use crate::vault::keyring::{KeyringStore, service_name};
 use crate::vault::{self, SecretStore, StoreError, Vault};
 
+mod recovery;
 mod scan;
 
 /// Largest import file we read: real exports are kilobytes.
@@ -65,6 +66,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Find authenticator QR codes in images or on the screen.
     Scan(ScanArgs),
+    /// Recovery (backup) codes a service gave for an account, kept in the keyring.
+    Recovery {
+        #[command(subcommand)]
+        command: recovery::RecoveryCommand,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -145,9 +151,16 @@ pub struct ImportArgs {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// aegis-encrypted, aegis (unencrypted) or otpauth (URI list, unencrypted).
+    /// aegis-encrypted, aegis (unencrypted), otpauth (URI list, unencrypted) or
+    /// pdf (printable recovery sheet).
     #[arg(long, value_name = "FORMAT")]
     pub format: String,
+    /// Only these accounts (issuer, account name, or part of them); default: all.
+    #[arg(long, value_name = "QUERY", num_args = 1..)]
+    pub accounts: Vec<String>,
+    /// Paper size of the pdf sheet.
+    #[arg(long, value_name = "a4|letter")]
+    pub paper: Option<String>,
     /// File to write (replaced if it exists; created readable by you only).
     #[arg(long, value_name = "FILE")]
     pub output: PathBuf,
@@ -243,6 +256,9 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         Some(Command::Import(args)) => import(data_dir, args, stdout, stderr),
         Some(Command::Export(args)) => export(data_dir, args, stdout, stderr),
         Some(Command::Scan(args)) => scan::scan(data_dir, args, stdout, stderr),
+        Some(Command::Recovery { command }) => {
+            recovery::recovery(data_dir, command, stdout, stderr)
+        }
     }
 }
 
@@ -670,23 +686,54 @@ fn export(
         ),
         (None, false) => None,
     };
+    let paper = match (&args.paper, format.printable) {
+        (None, _) => Default::default(),
+        (Some(p), true) => crate::backup::Paper::parse(p).ok_or_else(|| {
+            anyhow!(
+                "unknown paper size \"{p}\" (known: {})",
+                crate::backup::Paper::NAMES.join(", ")
+            )
+        })?,
+        (Some(_), false) => bail!("--paper is for --format pdf"),
+    };
     let mut vault = open_vault(data_dir)?;
     repair(&mut vault, stderr)?;
-    let entries: Vec<vault::Entry> = vault.entries().cloned().collect();
+    let mut entries: Vec<vault::Entry> = vault.entries().cloned().collect();
+    if !args.accounts.is_empty() {
+        let mut chosen = std::collections::HashSet::new();
+        for q in &args.accounts {
+            chosen.insert(vault.find(q)?.id);
+        }
+        entries.retain(|e| chosen.contains(&e.id));
+    }
     if entries.is_empty() {
         bail!("there are no accounts to export");
     }
     let mut accounts = Vec::with_capacity(entries.len());
+    let mut recovery_codes = Vec::with_capacity(entries.len());
     for e in &entries {
         // An export that silently lacks an account would be found out too late.
-        accounts.push(
-            vault
-                .account(e)
-                .with_context(|| format!("cannot export {}", e.display_name()))?,
+        let (account, codes) = vault
+            .account_with_codes(e)
+            .with_context(|| format!("cannot export {}", e.display_name()))?;
+        accounts.push(account);
+        recovery_codes.push(
+            codes
+                .iter()
+                .filter(|c| !c.used)
+                .map(|c| Zeroizing::new(c.code.clone()))
+                .collect(),
         );
     }
     let groups: Vec<String> = entries.iter().map(|e| e.group.clone()).collect();
-    let bytes = (format.render)(&accounts, &groups, password.as_deref().map(|s| s.as_str()))?;
+    let bytes = (format.render)(&formats::export::ExportInput {
+        accounts: &accounts,
+        groups: &groups,
+        recovery_codes: &recovery_codes,
+        password: password.as_deref().map(|s| s.as_str()),
+        paper,
+        now: now(),
+    })?;
     formats::export::write_private_file(&args.output, &bytes)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     if !format.encrypted {

@@ -275,3 +275,33 @@ fn export_refuses_what_it_cannot_do_safely() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn plain_exports_warn_on_stderr_that_they_are_unencrypted() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP"]);
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["otpauth", "aegis"] {
+        let out = dir.path().join(format);
+        let run = export(&env, format, &out, None);
+        assert!(run.status.success());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains("warning:") && stderr.contains("is not encrypted"),
+            "{format}: {stderr}"
+        );
+        assert!(
+            std::fs::read_to_string(&out)
+                .unwrap()
+                .contains("JBSWY3DPEHPK3PXP")
+        );
+    }
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "correct horse").unwrap();
+    let run = export(&env, "aegis-encrypted", &dir.path().join("enc"), Some(&pw));
+    assert!(run.status.success());
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("not encrypted"));
+}

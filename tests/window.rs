@@ -210,6 +210,49 @@ impl Rig {
     fn has(&self, label: &str) -> bool {
         self.harness.query_by_label(label).is_some()
     }
+
+    /// Moves the pointer onto the widget, then clicks, as a mouse does. (A click
+    /// with no hover before it misses buttons that appear under a hovered row or
+    /// below a focused text field.)
+    fn point_and_click(&mut self, label: &str) {
+        self.harness.get_by_label(label).hover();
+        self.harness.run_steps(1);
+        self.click(label);
+    }
+
+    /// The selected row's More menu, then `item` in it.
+    fn row_menu(&mut self, item: &str) {
+        self.point_and_click("More");
+        self.point_and_click(item);
+    }
+
+    /// Points at and clicks the first of several widgets labelled `label`.
+    fn click_first(&mut self, label: &str) {
+        self.harness
+            .query_all_by_label(label)
+            .next()
+            .unwrap()
+            .hover();
+        self.harness.run_steps(1);
+        self.harness
+            .query_all_by_label(label)
+            .next()
+            .unwrap()
+            .click();
+        self.harness.run_steps(2);
+    }
+
+    /// Steps frames until some label contains `text`.
+    fn wait_for_text(&mut self, text: &str) {
+        for _ in 0..2000 {
+            self.harness.step();
+            if self.has_text(text) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("no text containing \"{text}\" appeared");
+    }
 }
 
 fn code(uri: &str, t: f64) -> String {
@@ -301,6 +344,195 @@ fn japanese_names_are_listed() {
     r.wait_for("Copy code for ツイッター (山田太郎)");
     assert!(r.has("ツイッター") && r.has("山田太郎"));
     r.wait_for(&code(TWITTER_JA, T0));
+}
+
+#[test]
+fn recovery_codes_panel_saves_counts_marks_and_copies() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.click("Copy code for GitHub (alice)");
+    r.row_menu("Recovery codes");
+    r.wait_for("No recovery codes saved yet");
+    r.type_into_field(0, "aaaa-1111 bbbb-2222\ncccc-3333\n\ndddd-4444 AAAA1111");
+    r.point_and_click("Save codes");
+    r.wait_for("4 of 4 unused");
+    assert!(r.has_text("Saved 4 recovery codes; 1 already saved"));
+
+    // In the account's keyring item, nowhere in the data folder.
+    let vault = Vault::open(r.data.path(), r.store.clone()).unwrap();
+    let id = vault.entries().next().unwrap().id;
+    let stored: Vec<String> = vault
+        .recovery_codes(id)
+        .unwrap()
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    assert_eq!(stored, ["aaaa-1111", "bbbb-2222", "cccc-3333", "dddd-4444"]);
+    for entry in std::fs::read_dir(r.data.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap_or_default();
+        assert!(!String::from_utf8_lossy(&bytes).contains("bbbb"));
+    }
+
+    r.harness
+        .query_all_by_label("Mark used")
+        .next()
+        .unwrap()
+        .click();
+    r.wait_for("3 of 4 unused");
+    assert!(vault.recovery_codes(id).unwrap()[0].used);
+
+    // Copy goes through the clipboard clearing like a code does.
+    r.click_first("Copy");
+    assert_eq!(r.clipboard.contents().as_deref(), Some("bbbb-2222"));
+    r.set_time(T0 + 31.0);
+    assert_eq!(r.clipboard.contents(), None, "cleared after 30 s");
+
+    r.harness
+        .query_all_by_label("Mark used")
+        .next()
+        .unwrap()
+        .click();
+    r.wait_for("2 of 4 unused");
+    assert!(r.has_text("Ask the service for new recovery codes"));
+    r.point_and_click("Back");
+    r.wait_for("! 2 recovery codes left");
+}
+
+#[test]
+fn recovery_code_failures_are_shown_in_the_panel() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.click("Copy code for GitHub (alice)");
+    r.row_menu("Recovery codes");
+    r.wait_for("No recovery codes saved yet");
+    r.type_into_field(0, &"x".repeat(80));
+    r.point_and_click("Save codes");
+    r.wait_for_text("longer than 64 characters");
+    let vault = Vault::open(r.data.path(), r.store.clone()).unwrap();
+    let id = vault.entries().next().unwrap().id;
+    assert!(vault.recovery_codes(id).unwrap().is_empty());
+}
+
+/// What Ninsho's scanner reads from the window as it is drawn.
+fn scan_window(r: &mut Rig) -> ninsho::scan::ScanReport {
+    r.harness.run_steps(2);
+    let image = r.harness.render().unwrap();
+    ninsho::scan::scan_rgba(image.width(), image.height(), image.as_raw())
+}
+
+#[test]
+fn transfer_codes_page_through_and_scan_back_to_the_accounts() {
+    let uris: Vec<String> = (0..12)
+        .map(|i| {
+            let secret =
+                data_encoding::BASE32_NOPAD.encode(format!("key-{i:02}-abcdef").as_bytes());
+            format!("otpauth://totp/Svc{i:02}:user{i}?secret={secret}&issuer=Svc{i:02}")
+        })
+        .chain([
+            "otpauth://totp/Odd:seven?secret=JBSWY3DPEHPK3PXP&digits=7".to_string(),
+            TWITTER_JA.to_string(),
+        ])
+        .collect();
+    let refs: Vec<&str> = uris.iter().map(String::as_str).collect();
+    let mut r = rig(&refs);
+    r.wait_for("Copy code for Svc00 (user0)");
+    // Rows below the fold are not drawn: wait until every secret is read.
+    for _ in 0..500 {
+        r.harness.step();
+        if !r.has_text("Reading secrets") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    r.point_and_click("Backup");
+    r.point_and_click("Transfer codes for Google Authenticator");
+    assert!(r.has_text("These QR codes hold your secrets"));
+    assert!(r.has_text("Not included: Odd (seven) (only 6 or 8 digits can be transferred)"));
+    assert!(r.has_text("Code 1 of 2 (10 accounts)"));
+    let first = scan_window(&mut r);
+    assert_eq!(first.accounts.len(), 10);
+    assert_eq!(first.batches[0].size, 2);
+
+    r.point_and_click("Next");
+    assert!(r.has_text("Code 2 of 2 (3 accounts)"));
+    let second = scan_window(&mut r);
+    let mut read: Vec<String> = first
+        .accounts
+        .iter()
+        .chain(&second.accounts)
+        .map(|a| otp::format_uri(a).to_string())
+        .collect();
+    read.sort();
+    let mut expected: Vec<String> = uris
+        .iter()
+        .filter(|u| !u.contains("Odd"))
+        .map(|u| otp::format_uri(&parse_uri(u).unwrap().account).to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(read, expected);
+    assert!(
+        second
+            .accounts
+            .iter()
+            .any(|a| a.issuer == "ツイッター" && a.name == "山田太郎")
+    );
+    r.point_and_click("Previous");
+    assert!(r.has_text("Code 1 of 2"));
+}
+
+#[test]
+fn account_qr_code_scans_back_to_the_account() {
+    let mut r = rig(&[GITHUB, TWITTER_JA]);
+    r.wait_for(&code(TWITTER_JA, T0));
+    r.click("Copy code for ツイッター (山田太郎)");
+    r.row_menu("QR code");
+    assert!(r.has_text("This QR code holds the secret"));
+    assert!(
+        r.harness
+            .query_all_by_label("QR code of ツイッター (山田太郎)")
+            .any(|n| n.accesskit_node().role() == egui::Role::Image)
+    );
+    let report = scan_window(&mut r);
+    assert_eq!(report.accounts.len(), 1);
+    assert!(
+        report.accounts[0].same_account(&parse_uri(TWITTER_JA).unwrap().account),
+        "{}",
+        report.accounts[0].display_name()
+    );
+}
+
+#[test]
+fn print_recovery_sheet_saves_where_chosen_and_opens_it() {
+    let mut r = rig(&[GITHUB, TWITTER_JA]);
+    r.wait_for(&code(TWITTER_JA, T0));
+    let out = tempfile::tempdir().unwrap();
+    let chosen = out.path().join("sheet");
+    let opened = Arc::new(std::sync::Mutex::new(Vec::new()));
+    {
+        let chosen = chosen.clone();
+        let opened = opened.clone();
+        r.harness.state_mut().set_backup_seams(
+            Arc::new(move |name| {
+                assert_eq!(name, "ninsho-recovery-sheet.pdf");
+                Some(chosen.clone())
+            }),
+            ninsho::ui::app::Opener(Arc::new(move |p| {
+                opened.lock().unwrap().push(p.to_path_buf());
+                Err("no viewer in tests".into())
+            })),
+        );
+    }
+    r.point_and_click("Backup");
+    r.point_and_click("US Letter");
+    r.point_and_click("Print recovery sheet…");
+    r.wait_for_text("Saved the recovery sheet to");
+    let pdf = chosen.with_extension("pdf");
+    assert!(r.has_text("no PDF viewer could open it"));
+    assert_eq!(*opened.lock().unwrap(), std::slice::from_ref(&pdf));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    // US Letter's media box.
+    assert!(String::from_utf8_lossy(&bytes).contains("612 792"));
 }
 
 #[test]
@@ -575,18 +807,6 @@ fn transfer_codes(accounts: &[&str]) -> Vec<String> {
 }
 
 impl Rig {
-    /// Steps frames until some node's label contains `text`.
-    fn wait_for_text(&mut self, text: &str) {
-        for _ in 0..1000 {
-            self.harness.step();
-            if self.has_text(text) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        panic!("no text containing \"{text}\" appeared");
-    }
-
     fn shortcut(&mut self, modifiers: egui::Modifiers, key: egui::Key) {
         self.harness.key_press_modifiers(modifiers, key);
         self.harness.run_steps(2);

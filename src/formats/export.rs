@@ -2,7 +2,7 @@
 //!
 //! [`EXPORTS`] is the export counterpart of `REGISTRY`: it builds the CLI's
 //! `export --format` values and, later, the window's Export menu. The printable
-//! PDF sheet lives in `backup` and joins this list from there.
+//! PDF sheet lives in `backup` and joins this list as `pdf`.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,12 +10,25 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 use super::FormatError;
+use crate::backup::{Paper, SheetAccount};
 use crate::otp::OtpAccount;
 
-/// Accounts, their groups (`groups[i]` for account i, "" for none) and an
-/// optional password in; the file's bytes out.
-pub type Render =
-    fn(&[OtpAccount], &[String], Option<&str>) -> Result<Zeroizing<Vec<u8>>, FormatError>;
+/// What an export is made from. Each format takes what it can carry.
+#[derive(Default)]
+pub struct ExportInput<'a> {
+    pub accounts: &'a [OtpAccount],
+    /// `groups[i]` is the group of account i ("" for none).
+    pub groups: &'a [String],
+    /// `recovery_codes[i]`: the unused recovery codes of account i (may be empty).
+    pub recovery_codes: &'a [Vec<Zeroizing<String>>],
+    pub password: Option<&'a str>,
+    pub paper: Paper,
+    /// Unix time of the export (printed on the sheet).
+    pub now: u64,
+}
+
+/// The file's bytes from an [`ExportInput`].
+pub type Render = fn(&ExportInput) -> Result<Zeroizing<Vec<u8>>, FormatError>;
 
 /// One export format.
 pub struct ExportFormat {
@@ -24,7 +37,8 @@ pub struct ExportFormat {
     pub description: &'static str,
     /// Whether the output is encrypted (and so needs a password).
     pub encrypted: bool,
-    /// Renders accounts, with `groups[i]` the group of account i ("" for none).
+    /// A document to print (takes a paper size; carries recovery codes).
+    pub printable: bool,
     pub render: Render,
 }
 
@@ -33,26 +47,50 @@ pub static EXPORTS: &[ExportFormat] = &[
         name: "aegis-encrypted",
         description: "Aegis vault, encrypted with a password (Aegis can import it)",
         encrypted: true,
-        render: |accounts, groups, password| {
-            let password = password.filter(|p| !p.is_empty()).ok_or_else(|| {
+        printable: false,
+        render: |input| {
+            let password = input.password.filter(|p| !p.is_empty()).ok_or_else(|| {
                 FormatError::Export("an encrypted vault needs a non-empty password".into())
             })?;
-            super::aegis::export(accounts, groups, Some(password))
+            super::aegis::export(input.accounts, input.groups, Some(password))
         },
     },
     ExportFormat {
         name: "aegis",
         description: "Aegis vault, unencrypted (every secret readable)",
         encrypted: false,
-        render: |accounts, groups, _| super::aegis::export(accounts, groups, None),
+        printable: false,
+        render: |input| super::aegis::export(input.accounts, input.groups, None),
     },
     ExportFormat {
         name: "otpauth",
         description: "Text file of otpauth:// URIs, one per line, unencrypted",
         encrypted: false,
-        render: |accounts, _, _| Ok(super::otpauth_list::export(accounts)),
+        printable: false,
+        render: |input| Ok(super::otpauth_list::export(input.accounts)),
+    },
+    ExportFormat {
+        name: "pdf",
+        description: "Printable recovery sheet (PDF): QR codes, secrets and recovery codes, unencrypted",
+        encrypted: false,
+        printable: true,
+        render: render_sheet,
     },
 ];
+
+fn render_sheet(input: &ExportInput) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+    let accounts: Vec<SheetAccount> = input
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| SheetAccount {
+            account: a.clone(),
+            recovery_codes: input.recovery_codes.get(i).cloned().unwrap_or_default(),
+        })
+        .collect();
+    crate::backup::render_sheet(&accounts, input.paper, &crate::backup::date(input.now))
+        .map_err(|e| FormatError::Export(e.to_string()))
+}
 
 pub fn export_names() -> Vec<&'static str> {
     EXPORTS.iter().map(|f| f.name).collect()
@@ -115,7 +153,11 @@ mod tests {
     #[test]
     fn encrypted_export_refuses_an_empty_password() {
         let f = export_by_name("aegis-encrypted").unwrap();
-        assert!((f.render)(&[], &[], Some("")).is_err());
-        assert!((f.render)(&[], &[], None).is_err());
+        let input = |password| ExportInput {
+            password,
+            ..Default::default()
+        };
+        assert!((f.render)(&input(Some(""))).is_err());
+        assert!((f.render)(&input(None)).is_err());
     }
 }

@@ -267,6 +267,14 @@ pub fn encode_payloads(
     (payloads, skipped)
 }
 
+/// The `otpauth-migration://offline?data=…` URI of one payload, as Google
+/// Authenticator writes it (standard base64, percent-encoded).
+pub fn migration_uri(payload: &[u8]) -> zeroize::Zeroizing<String> {
+    let data = zeroize::Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(payload));
+    let data = percent_encoding::utf8_percent_encode(&data, percent_encoding::NON_ALPHANUMERIC);
+    zeroize::Zeroizing::new(format!("otpauth-migration://offline?data={data}"))
+}
+
 /// "2 of 3 transfer codes read — the remaining one is missing" for each
 /// incomplete Google Authenticator batch.
 pub fn batch_notes(batches: &[Batch]) -> Vec<String> {

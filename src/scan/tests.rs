@@ -146,10 +146,7 @@ fn describe_is_short_and_single_line() {
 }
 
 fn migration_uri(payload: &[u8]) -> String {
-    use base64::Engine;
-    let data = base64::engine::general_purpose::STANDARD.encode(payload);
-    let data = percent_encoding::utf8_percent_encode(&data, percent_encoding::NON_ALPHANUMERIC);
-    format!("otpauth-migration://offline?data={data}")
+    crate::otp::migration::migration_uri(payload).to_string()
 }
 
 /// Sites often serve QR codes as PNGs with transparent light modules; read as

@@ -22,6 +22,9 @@ use super::{Services, Settings, Theme};
 use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
 use crate::vault::Entry;
 
+mod backup;
+pub use backup::{Opener, SaveDialog};
+
 /// Seconds before a TOTP code changes during which the next code is shown too.
 const NEXT_CODE_LEAD: u64 = 5;
 
@@ -181,6 +184,8 @@ enum View {
         group: String,
     },
     Settings,
+    /// Recovery codes, QR codes and the printable sheet (backup.rs).
+    Backup(backup::Panel),
     /// An encrypted export was dropped: ask for its password.
     Password {
         path: std::path::PathBuf,
@@ -222,6 +227,7 @@ pub struct App {
     applied_theme: Option<Theme>,
     started: bool,
     scan: scan::ScanState,
+    backup: backup::BackupState,
 }
 
 impl App {
@@ -252,6 +258,7 @@ impl App {
             applied_theme: None,
             started: false,
             scan: scan::ScanState::default(),
+            backup: Default::default(),
         }
     }
 
@@ -329,8 +336,10 @@ impl App {
                 Event::Failed(msg) => {
                     self.opening = None;
                     self.progress = None;
+                    self.backup.failed();
                     self.notices.push(msg);
                 }
+                Event::Backup(event) => self.backup_event(event),
             }
         }
     }
@@ -370,6 +379,12 @@ impl App {
         };
         self.selected = Some(id);
         self.revealed.insert(id);
+        self.copy_text(code, &entry.display_name());
+    }
+
+    /// Puts a code on the clipboard, to be cleared after the configured delay.
+    fn copy_text(&mut self, code: String, what: &str) {
+        let now = self.now();
         match self.services.clipboard.set_text(&code) {
             Ok(()) => {
                 let delay = self.settings.clipboard_clear_secs as f64;
@@ -378,8 +393,7 @@ impl App {
                     clear_at: now + delay,
                 });
                 self.toast(format!(
-                    "Copied {} — clipboard clears in {} s",
-                    entry.display_name(),
+                    "Copied {what} — clipboard clears in {} s",
                     self.settings.clipboard_clear_secs
                 ));
             }
@@ -662,6 +676,11 @@ impl App {
                     self.view = View::Settings;
                 }
             }
+            View::Backup(mut panel) => {
+                if !self.backup_view(ui, &mut panel) && matches!(self.view, View::List) {
+                    self.view = View::Backup(panel);
+                }
+            }
             View::Password {
                 path,
                 format,
@@ -735,6 +754,7 @@ impl App {
                 {
                     self.view = View::Settings;
                 }
+                self.backup_button(ui);
                 let search = egui::TextEdit::singleline(&mut self.search)
                     .id(Self::search_id())
                     .hint_text("Search")
@@ -890,6 +910,7 @@ impl App {
             if !entry.group.is_empty() {
                 ui.label(RichText::new(&entry.group).small().weak());
             }
+            self.recovery_badge(ui, entry.id);
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(period) = params.period_opt()
@@ -904,6 +925,45 @@ impl App {
                 if b.clicked() {
                     self.next_hotp(entry.id);
                 }
+            }
+            if selected {
+                // One menu: the row has no room for a button per action.
+                ui.menu_button("More", |ui| {
+                    self.row_backup_buttons(ui, entry);
+                    if ui
+                        .small_button(Action::Delete.label())
+                        .on_hover_text(Action::Delete.tooltip(ui.ctx()))
+                        .clicked()
+                    {
+                        self.confirm_delete = Some(entry.id);
+                    }
+                    if ui
+                        .small_button(Action::Edit.label())
+                        .on_hover_text(Action::Edit.tooltip(ui.ctx()))
+                        .clicked()
+                    {
+                        self.view = View::Edit {
+                            id: entry.id,
+                            issuer: entry.issuer.clone(),
+                            name: entry.name.clone(),
+                            group: entry.group.clone(),
+                        };
+                    }
+                    if ui
+                        .small_button(Action::MoveDown.label())
+                        .on_hover_text(Action::MoveDown.tooltip(ui.ctx()))
+                        .clicked()
+                    {
+                        self.move_selected(1);
+                    }
+                    if ui
+                        .small_button(Action::MoveUp.label())
+                        .on_hover_text(Action::MoveUp.tooltip(ui.ctx()))
+                        .clicked()
+                    {
+                        self.move_selected(-1);
+                    }
+                });
             }
             ui.vertical(|ui| {
                 ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
@@ -921,41 +981,6 @@ impl App {
                     }
                 });
             });
-            if selected {
-                if ui
-                    .small_button(Action::Delete.label())
-                    .on_hover_text(Action::Delete.tooltip(ui.ctx()))
-                    .clicked()
-                {
-                    self.confirm_delete = Some(entry.id);
-                }
-                if ui
-                    .small_button(Action::Edit.label())
-                    .on_hover_text(Action::Edit.tooltip(ui.ctx()))
-                    .clicked()
-                {
-                    self.view = View::Edit {
-                        id: entry.id,
-                        issuer: entry.issuer.clone(),
-                        name: entry.name.clone(),
-                        group: entry.group.clone(),
-                    };
-                }
-                if ui
-                    .small_button(Action::MoveDown.label())
-                    .on_hover_text(Action::MoveDown.tooltip(ui.ctx()))
-                    .clicked()
-                {
-                    self.move_selected(1);
-                }
-                if ui
-                    .small_button(Action::MoveUp.label())
-                    .on_hover_text(Action::MoveUp.tooltip(ui.ctx()))
-                    .clicked()
-                {
-                    self.move_selected(-1);
-                }
-            }
         });
     }
 

@@ -20,15 +20,7 @@ pub struct CjkFonts {
 /// Installs the provider; the flag turns true when a CJK character had no font.
 pub fn install(ctx: &egui::Context) -> Arc<AtomicBool> {
     let missing = Arc::new(AtomicBool::new(false));
-    let lang = std::env::var("LC_ALL")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .or_else(|| std::env::var("LANG").ok())
-        .unwrap_or_default();
-    let mut inner = egui_system_font_provider::SystemFontProvider::new();
-    if !(lang.starts_with("zh") || lang.starts_with("ko")) {
-        inner = inner.with_locale(Some("ja"));
-    }
+    let inner = crate::backup::text::system_fonts();
     ctx.add_font_provider(Arc::new(CjkFonts {
         inner,
         missing: missing.clone(),
@@ -36,16 +28,7 @@ pub fn install(ctx: &egui::Context) -> Arc<AtomicBool> {
     missing
 }
 
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF   // Hiragana, Katakana
-        | 0x3400..=0x4DBF // CJK extension A
-        | 0x4E00..=0x9FFF // CJK unified ideographs
-        | 0xAC00..=0xD7AF // Hangul syllables
-        | 0xF900..=0xFAFF // CJK compatibility ideographs
-        | 0xFF66..=0xFF9F // half-width Katakana
-    )
-}
+pub use crate::backup::text::is_cjk;
 
 impl FontProvider for CjkFonts {
     fn fonts_for_family(&self, family: &egui::FontFamily) -> Vec<FontInsert> {

@@ -5,6 +5,7 @@
 //! seams (`Services`, `Clipboard`) that tests replace.
 
 pub mod app;
+mod backup_worker;
 pub mod fonts;
 pub mod sources;
 pub mod worker;

@@ -11,11 +11,12 @@ use std::sync::{Arc, Mutex};
 
 use eframe::egui;
 use uuid::Uuid;
+use zeroize::Zeroizing;
 
 use super::sources::{self, ScreenSource};
 use crate::otp::migration::Batch;
 use crate::otp::{OtpAccount, Secret};
-use crate::vault::{Entry, SecretStore, StoreError, Vault, meta};
+use crate::vault::{Entry, RecoveryCode, SecretStore, StoreError, Vault, meta};
 
 /// Connects to the secret store; called again when the user presses Retry.
 pub type Connect = Arc<dyn Fn() -> Result<Box<dyn SecretStore>, StoreError> + Send + Sync>;
@@ -52,6 +53,46 @@ pub enum Command {
     SetCounter {
         id: Uuid,
         counter: u64,
+    },
+    /// Recovery codes and the printable sheet.
+    Backup(BackupCommand),
+}
+
+#[derive(Debug)]
+pub enum BackupCommand {
+    /// Read an account's recovery codes.
+    Codes(Uuid),
+    /// Add pasted codes (separated by spaces or newlines).
+    AddCodes {
+        id: Uuid,
+        text: Zeroizing<String>,
+    },
+    UseCode {
+        id: Uuid,
+        code: Zeroizing<String>,
+    },
+    /// Write the recovery sheet of every account to `path`, then open it.
+    PrintSheet {
+        path: PathBuf,
+        paper: crate::backup::Paper,
+        opener: super::app::Opener,
+    },
+}
+
+#[derive(Debug)]
+pub enum BackupEvent {
+    /// An account's codes, after a read or a change, with a note for the user.
+    Codes {
+        id: Uuid,
+        codes: Vec<RecoveryCode>,
+        note: Option<String>,
+    },
+    /// How many recovery codes each account has left (unused, total).
+    Left(Vec<(Uuid, usize, usize)>),
+    /// The sheet was written (and opened in the system viewer, or why not).
+    SheetWritten {
+        path: PathBuf,
+        open_error: Option<String>,
     },
 }
 
@@ -98,6 +139,7 @@ pub enum Event {
     },
     /// An operation failed; the message is for the user.
     Failed(String),
+    Backup(BackupEvent),
 }
 
 /// Wakes the window when an event is sent. Set once the window exists; events
@@ -179,6 +221,12 @@ impl Worker {
         self.waker.wake();
     }
 
+    fn emit_all(&self, events: Vec<Event>) {
+        for e in events {
+            self.emit(e);
+        }
+    }
+
     fn handle(&mut self, command: Command) {
         let command = match command {
             Command::Load => return self.load(),
@@ -244,6 +292,10 @@ impl Worker {
             } => vault.edit(id, &issuer, &name, &group).map(|_| vec![]),
             Command::Move { id, to } => vault.move_to(id, to).map(|_| vec![]),
             Command::SetCounter { id, counter } => vault.set_counter(id, counter).map(|_| vec![]),
+            Command::Backup(command) => {
+                let events = super::backup_worker::handle(vault, command);
+                return self.emit_all(events);
+            }
         };
         let entries: Vec<Entry> = vault.entries().cloned().collect();
         match result {
@@ -346,9 +398,16 @@ impl Worker {
         entries: &[Entry],
     ) -> Result<(), crate::vault::StoreError> {
         let mut batch = Vec::with_capacity(BATCH);
+        let mut left = Vec::new();
         for e in entries {
-            match vault.account(e) {
-                Ok(a) => batch.push((e.id, a.secret)),
+            match vault.account_with_codes(e) {
+                Ok((a, codes)) => {
+                    batch.push((e.id, a.secret));
+                    if !codes.is_empty() {
+                        let unused = crate::vault::recovery::unused(&codes);
+                        left.push((e.id, unused, codes.len()));
+                    }
+                }
                 Err(crate::vault::VaultError::Store(err)) => return Err(err),
                 Err(err) => self.emit(Event::SecretMissing(e.id, err.to_string())),
             }
@@ -357,6 +416,7 @@ impl Worker {
             }
         }
         self.emit(Event::Secrets(batch));
+        self.emit(Event::Backup(BackupEvent::Left(left)));
         Ok(())
     }
 }

@@ -16,6 +16,7 @@
 
 pub mod keyring;
 pub mod meta;
+pub mod recovery;
 pub mod store;
 
 use std::collections::{HashMap, HashSet};
@@ -27,6 +28,7 @@ use zeroize::Zeroize;
 
 use crate::otp::{OtpAccount, Secret};
 pub use meta::{Entry, State};
+pub use recovery::{RecoveryAdd, RecoveryUse};
 pub use store::{MemoryStore, SecretStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +45,10 @@ pub enum VaultError {
     MissingSecret(String),
     #[error("the keyring item for {0} is not one Ninsho can read")]
     BadItem(String),
+    #[error("{account} has no recovery code \"{code}\"")]
+    UnknownRecoveryCode { account: String, code: String },
+    #[error("{0}")]
+    BadRecoveryCode(String),
     #[error("saved {saved} of {total} accounts, then: {source}")]
     Partial {
         saved: usize,
@@ -65,18 +71,22 @@ struct Item {
 impl Drop for Item {
     fn drop(&mut self) {
         self.secret.zeroize();
-        for c in &mut self.recovery_codes {
-            c.code.zeroize();
-        }
     }
 }
 
-/// A one-time backup code a service issued for an account. `Debug` hides the code.
+/// A one-time backup code a service issued for an account. As secret as the
+/// account's secret: zeroized on drop, redacted in `Debug`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCode {
     pub code: String,
     #[serde(default)]
     pub used: bool,
+}
+
+impl Drop for RecoveryCode {
+    fn drop(&mut self) {
+        self.code.zeroize();
+    }
 }
 
 impl std::fmt::Debug for RecoveryCode {
@@ -217,10 +227,18 @@ impl<S: SecretStore> Vault<S> {
 
     /// The account with its secret, read from the keyring.
     pub fn account(&self, entry: &Entry) -> Result<OtpAccount, VaultError> {
+        Ok(self.account_with_codes(entry)?.0)
+    }
+
+    /// The account and its recovery codes, from one keyring read.
+    pub fn account_with_codes(
+        &self,
+        entry: &Entry,
+    ) -> Result<(OtpAccount, Vec<RecoveryCode>), VaultError> {
         let item = self.load_item(entry)?;
         let secret = Secret::parse_base32(&item.secret)
             .map_err(|_| VaultError::BadItem(entry.display_name()))?;
-        Ok(entry.with_secret(secret))
+        Ok((entry.with_secret(secret), item.recovery_codes.clone()))
     }
 
     /// Splits `incoming` into accounts to add and duplicates (same secret, kind,

@@ -355,3 +355,175 @@ fn edit_and_reorder_persist() {
         ]
     );
 }
+
+fn codes(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn recovery_codes_live_in_the_keyring_item_not_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let id = v
+        .add(
+            vec![account("GitHub", "alice", "JBSWY3DPEHPK3PXP")],
+            &mut |_, _| {},
+        )
+        .unwrap()
+        .added[0]
+        .id;
+    assert!(v.recovery_codes(id).unwrap().is_empty());
+    let report = v
+        .add_recovery_codes(id, &codes(&["abcd-1234", "EFGH-5678", "ijkl-9012"]))
+        .unwrap();
+    assert_eq!((report.added, report.duplicates), (3, 0));
+    // A fresh process reads them back from the keyring item, with the secret intact.
+    let again = vault_with(dir.path(), v.store().clone());
+    let back = again.recovery_codes(id).unwrap();
+    let texts: Vec<&str> = back.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(texts, ["abcd-1234", "EFGH-5678", "ijkl-9012"]);
+    assert!(back.iter().all(|c| !c.used));
+    let entry = again.entry(id).unwrap().clone();
+    assert_eq!(
+        again.account(&entry).unwrap().secret.to_base32().as_str(),
+        "JBSWY3DPEHPK3PXP"
+    );
+    for (_, bytes) in std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.clone(), std::fs::read(p).unwrap()))
+    {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("1234") && !text.to_lowercase().contains("efgh"));
+    }
+    assert!(format!("{back:?}").contains("[redacted]"));
+    assert!(!format!("{back:?}").contains("abcd"));
+}
+
+#[test]
+fn duplicate_recovery_codes_are_ignored_whatever_their_case_or_dashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let id = v
+        .add(vec![account("A", "a", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap()
+        .added[0]
+        .id;
+    v.add_recovery_codes(id, &codes(&["abcd-1234"])).unwrap();
+    let report = v
+        .add_recovery_codes(id, &codes(&["ABCD1234", "new-code", "NEWCODE"]))
+        .unwrap();
+    assert_eq!((report.added, report.duplicates), (1, 2));
+    assert_eq!(report.codes.len(), 2);
+}
+
+#[test]
+fn using_a_recovery_code_marks_it_and_unknown_codes_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let id = v
+        .add(vec![account("A", "a", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap()
+        .added[0]
+        .id;
+    v.add_recovery_codes(id, &codes(&["1111-2222", "3333-4444"]))
+        .unwrap();
+    let used = v.use_recovery_code(id, "33334444").unwrap();
+    assert_eq!((used.index, used.already_used), (1, false));
+    assert_eq!(recovery::unused(&used.codes), 1);
+    let again = v.use_recovery_code(id, "3333-4444").unwrap();
+    assert!(again.already_used);
+    let err = v.use_recovery_code(id, "9999-0000").unwrap_err();
+    assert!(
+        matches!(&err, VaultError::UnknownRecoveryCode { code, .. } if code == "9999-0000"),
+        "{err}"
+    );
+    assert_eq!(err.to_string(), "A (a) has no recovery code \"9999-0000\"");
+    let stored = v.recovery_codes(id).unwrap();
+    assert_eq!(
+        stored.iter().map(|c| c.used).collect::<Vec<_>>(),
+        [false, true]
+    );
+}
+
+#[test]
+fn malformed_recovery_codes_store_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let id = v
+        .add(vec![account("A", "a", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap()
+        .added[0]
+        .id;
+    let long = "X".repeat(recovery::MAX_CODE_CHARS + 1);
+    for bad in [
+        codes(&["ok-code", &long]),
+        codes(&["--"]),
+        codes(&["a\u{7}b"]),
+    ] {
+        assert!(matches!(
+            v.add_recovery_codes(id, &bad),
+            Err(VaultError::BadRecoveryCode(_))
+        ));
+    }
+    assert!(v.recovery_codes(id).unwrap().is_empty());
+    let many: Vec<String> = (0..=recovery::MAX_CODES).map(|i| format!("c{i}")).collect();
+    assert!(v.add_recovery_codes(id, &many).is_err());
+    assert!(v.recovery_codes(id).unwrap().is_empty());
+}
+
+#[test]
+fn recovery_codes_keep_the_item_restorable_after_a_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let id = v
+        .add(
+            vec![account("Old", "a", "JBSWY3DPEHPK3PXP")],
+            &mut |_, _| {},
+        )
+        .unwrap()
+        .added[0]
+        .id;
+    v.edit(id, "New", "a", "").unwrap();
+    v.add_recovery_codes(id, &codes(&["k1"])).unwrap();
+    // The metadata file is lost: repair restores the account from the keyring
+    // item, with its current name and its codes.
+    std::fs::remove_file(dir.path().join(meta::FILE_NAME)).unwrap();
+    let mut fresh = vault_with(dir.path(), v.store().clone());
+    fresh.repair().unwrap();
+    assert_eq!(fresh.entry(id).unwrap().issuer, "New");
+    assert_eq!(fresh.recovery_codes(id).unwrap().len(), 1);
+}
+
+#[test]
+fn recovery_codes_of_a_missing_account_or_locked_keyring_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    assert!(matches!(
+        v.recovery_codes(Uuid::new_v4()),
+        Err(VaultError::NoMatch(_))
+    ));
+    let id = v
+        .add(vec![account("A", "a", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap()
+        .added[0]
+        .id;
+    v.store().fail_with(Some(StoreError::Locked {
+        detail: "locked".into(),
+    }));
+    assert!(matches!(
+        v.add_recovery_codes(id, &codes(&["x1"])),
+        Err(VaultError::Store(StoreError::Locked { .. }))
+    ));
+    v.store().fail_with(None);
+    assert!(v.recovery_codes(id).unwrap().is_empty());
+}
+
+#[test]
+fn pasted_codes_split_on_whitespace_and_commas() {
+    assert_eq!(
+        recovery::split_codes(" a1 b2\n\tc3,d4\r\n"),
+        ["a1", "b2", "c3", "d4"]
+    );
+    assert_eq!(recovery::normalize("ab12 - cd34"), "AB12CD34");
+}

@@ -1,0 +1,575 @@
+//! The printable recovery sheet: one block per account — issuer, account, a QR
+//! code of its canonical URI, the secret in groups of four, its parameters,
+//! its unused recovery codes with check boxes and the date — under a header
+//! that says to keep the sheet offline. A4 or US Letter, as many pages as the
+//! accounts need; a block never splits across pages.
+//!
+//! The QR symbol is 38 mm wide (modules of 0.6–1.3 mm for real URIs), drawn as
+//! vector squares, with at least 7 mm of white around it: phones read that from
+//! paper at arm's length, and `pdftoppm -r 150` gives at least 3.5 px a module.
+
+use krilla::color::{luma, rgb};
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::Metadata;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::{Document, SerializeSettings};
+use zeroize::Zeroizing;
+
+use super::qr::{self, Qr};
+use super::text::{Fonts, Line, MissingGlyph};
+use crate::otp::{Kind, OtpAccount};
+
+/// Paper sizes in points (1/72 inch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    pub const NAMES: [&'static str; 2] = ["a4", "letter"];
+
+    pub fn parse(name: &str) -> Option<Paper> {
+        match name.to_ascii_lowercase().as_str() {
+            "a4" => Some(Paper::A4),
+            "letter" | "us-letter" => Some(Paper::Letter),
+            _ => None,
+        }
+    }
+
+    /// Width and height in points.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (mm(210.0), mm(297.0)),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+/// One account on the sheet, with the recovery codes still to print (unused).
+pub struct SheetAccount {
+    pub account: OtpAccount,
+    pub recovery_codes: Vec<Zeroizing<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error(transparent)]
+    Font(#[from] MissingGlyph),
+    #[error("{0}")]
+    Qr(String),
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
+}
+
+fn mm(v: f32) -> f32 {
+    v * 72.0 / 25.4
+}
+
+const MARGIN: f32 = 12.0; // mm
+const QR_SYMBOL: f32 = 38.0; // mm
+const QR_QUIET: f32 = 7.0; // mm of white around the symbol, at least
+const QR_COLUMN: f32 = QR_SYMBOL + 2.0 * QR_QUIET;
+const CODE_ROW: f32 = 14.0; // pt
+const BOX: f32 = 7.5; // pt
+
+/// Something placed in a block, relative to the block's top left.
+enum Mark {
+    /// A line of text; `y` is its baseline.
+    Text {
+        line: Line,
+        x: f32,
+        y: f32,
+        grey: bool,
+    },
+    Qr {
+        qr: Qr,
+        x: f32,
+        y: f32,
+        side: f32,
+    },
+    CheckBox {
+        x: f32,
+        y: f32,
+    },
+    Rule {
+        y: f32,
+        width: f32,
+    },
+}
+
+struct Block {
+    marks: Vec<Mark>,
+    height: f32,
+}
+
+/// Lays text out into lines no wider than `width`, breaking after spaces or
+/// between CJK characters (or anywhere, for a word too long for a line). Past
+/// `max_lines` the last line ends with an ellipsis.
+fn wrap(
+    fonts: &mut Fonts,
+    text: &str,
+    size: f32,
+    mono: bool,
+    width: f32,
+    max_lines: usize,
+) -> Result<Vec<Line>, MissingGlyph> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for token in tokens(text) {
+        let candidate = format!("{current}{token}");
+        if !current.is_empty() && fonts.width(candidate.trim_end(), size, mono)? > width {
+            lines.push(std::mem::take(&mut current));
+            current = token;
+        } else {
+            current = candidate;
+        }
+        // A token wider than a whole line is broken between characters.
+        if fonts.width(current.trim_end(), size, mono)? > width {
+            let mut piece = String::new();
+            for c in current.chars() {
+                let longer = format!("{piece}{c}");
+                if !piece.is_empty() && fonts.width(longer.trim_end(), size, mono)? > width {
+                    lines.push(std::mem::take(&mut piece));
+                }
+                piece.push(c);
+            }
+            current = piece;
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        let last = lines.last_mut().expect("max_lines > 0");
+        while !last.is_empty() && fonts.width(&format!("{}…", last.trim_end()), size, mono)? > width
+        {
+            last.pop();
+        }
+        *last = format!("{}…", last.trim_end());
+    }
+    lines
+        .iter()
+        .map(|l| fonts.line(l.trim_end(), size, mono))
+        .collect()
+}
+
+/// Break opportunities: words with their trailing spaces, and single CJK
+/// characters (Japanese has no spaces between words).
+fn tokens(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for c in text.chars() {
+        if crate::backup::text::is_cjk(c) {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            out.push(c.to_string());
+        } else {
+            word.push(c);
+            if c.is_whitespace() {
+                out.push(std::mem::take(&mut word));
+            }
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// "ABCD EFGH IJKL …"
+pub fn group_secret(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn parameters(account: &OtpAccount) -> String {
+    let p = &account.params;
+    match p.kind {
+        Kind::Totp => format!(
+            "TOTP · {} · {} digits · {} s period",
+            p.algorithm.as_str(),
+            p.digits,
+            p.period
+        ),
+        Kind::Hotp => format!(
+            "HOTP · {} · {} digits · counter {}",
+            p.algorithm.as_str(),
+            p.digits,
+            p.counter
+        ),
+        Kind::Steam => format!("Steam Guard · 5 characters · {} s period", p.period),
+    }
+}
+
+/// One account's block, at most `max_height` tall (a page's body).
+fn block(
+    fonts: &mut Fonts,
+    item: &SheetAccount,
+    width: f32,
+    max_height: f32,
+    printed: &str,
+) -> Result<Block, SheetError> {
+    let a = &item.account;
+    let mut marks = Vec::new();
+    let qr = qr::account_qr(a).map_err(SheetError::Qr)?;
+    let side = mm(QR_SYMBOL);
+    let top = mm(QR_QUIET);
+    marks.push(Mark::Qr {
+        qr,
+        x: mm(QR_QUIET),
+        y: top,
+        side,
+    });
+
+    let x = mm(QR_COLUMN);
+    let text_width = width - x;
+    let mut y = top;
+    // Each line takes 1.25 of its size; the baseline sits at the line's bottom
+    // less a quarter of the size (room for descenders).
+    let add = |marks: &mut Vec<Mark>, lines: Vec<Line>, grey: bool, y: &mut f32| {
+        for line in lines {
+            *y += line.size * 1.25;
+            marks.push(Mark::Text {
+                x,
+                y: *y - line.size * 0.25,
+                line,
+                grey,
+            });
+        }
+    };
+    let (title, subtitle) = if a.issuer.is_empty() {
+        (a.name.as_str(), "")
+    } else {
+        (a.issuer.as_str(), a.name.as_str())
+    };
+    let title = if title.is_empty() { "(no name)" } else { title };
+    add(
+        &mut marks,
+        wrap(fonts, title, 14.0, false, text_width, 2)?,
+        false,
+        &mut y,
+    );
+    if !subtitle.is_empty() {
+        add(
+            &mut marks,
+            wrap(fonts, subtitle, 10.5, false, text_width, 2)?,
+            false,
+            &mut y,
+        );
+    }
+    y += 4.0;
+    add(
+        &mut marks,
+        vec![fonts.line("Secret key", 7.5, false)?],
+        true,
+        &mut y,
+    );
+    let secret = Zeroizing::new(group_secret(&a.secret.to_base32()));
+    add(
+        &mut marks,
+        wrap(fonts, &secret, 11.0, true, text_width, 8)?,
+        false,
+        &mut y,
+    );
+    y += 2.0;
+    let params = format!("{} · printed {printed}", parameters(a));
+    add(
+        &mut marks,
+        wrap(fonts, &params, 8.5, false, text_width, 2)?,
+        true,
+        &mut y,
+    );
+    y += 4.0;
+
+    let codes = &item.recovery_codes;
+    if codes.is_empty() {
+        add(
+            &mut marks,
+            vec![fonts.line("No recovery codes saved in Ninsho", 7.5, false)?],
+            true,
+            &mut y,
+        );
+    } else {
+        let heading = format!(
+            "Recovery codes — tick each one when you use it ({} unused)",
+            codes.len()
+        );
+        add(
+            &mut marks,
+            wrap(fonts, &heading, 7.5, false, text_width, 2)?,
+            true,
+            &mut y,
+        );
+        let lines = codes
+            .iter()
+            .map(|c| fonts.line(c, 10.0, true))
+            .collect::<Result<Vec<_>, _>>()?;
+        let widest = lines.iter().map(|l| l.width).fold(0.0, f32::max);
+        let column = BOX + 6.0 + widest + 14.0;
+        let columns = ((text_width / column) as usize).clamp(1, 4);
+        // A block must fit on a page: past that, the last slot says how many
+        // codes did not fit (they stay in Ninsho).
+        let max_rows = (((max_height - y - 12.0) / CODE_ROW) as usize).max(1);
+        let mut rows = codes.len().div_ceil(columns);
+        let mut lines = lines;
+        if rows > max_rows {
+            rows = max_rows;
+            let shown = rows * columns - 1;
+            let more = format!("… and {} more in Ninsho", codes.len() - shown);
+            lines.truncate(shown);
+            lines.push(fonts.line(&more, 8.0, false)?);
+        }
+        let total = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            if i == total - 1 && total < codes.len() {
+                let (row, col) = (i % rows, i / rows);
+                marks.push(Mark::Text {
+                    line,
+                    x: x + col as f32 * column,
+                    y: y + row as f32 * CODE_ROW + 3.0 + BOX - 0.5,
+                    grey: true,
+                });
+                continue;
+            }
+            let (row, col) = (i % rows, i / rows);
+            let cx = x + col as f32 * column;
+            let cy = y + row as f32 * CODE_ROW;
+            marks.push(Mark::CheckBox { x: cx, y: cy + 3.0 });
+            marks.push(Mark::Text {
+                line,
+                x: cx + BOX + 6.0,
+                y: cy + 3.0 + BOX - 0.5,
+                grey: false,
+            });
+        }
+        y += rows as f32 * CODE_ROW + 3.0;
+    }
+    let height = (y + 6.0).max(mm(QR_SYMBOL + 2.0 * QR_QUIET));
+    marks.push(Mark::Rule { y: height, width });
+    Ok(Block { marks, height })
+}
+
+fn draw_line(surface: &mut Surface, line: &Line, x: f32, y: f32, grey: bool) {
+    let paint = if grey {
+        rgb::Color::new(85, 85, 85).into()
+    } else {
+        luma::Color::black().into()
+    };
+    surface.set_fill(Some(Fill {
+        paint,
+        ..Default::default()
+    }));
+    for run in &line.runs {
+        surface.draw_glyphs(
+            Point::from_xy(x + run.x, y),
+            &run.glyphs,
+            run.font.clone(),
+            &run.text,
+            line.size,
+            false,
+        );
+    }
+}
+
+fn draw_mark(surface: &mut Surface, mark: &Mark, ox: f32, oy: f32) {
+    match mark {
+        Mark::Text { line, x, y, grey } => draw_line(surface, line, ox + x, oy + y, *grey),
+        Mark::Qr { qr, x, y, side } => {
+            let module = side / qr.width as f32;
+            let mut pb = PathBuilder::new();
+            for (row, col, len) in qr.dark_runs() {
+                if let Some(r) = Rect::from_xywh(
+                    ox + x + col as f32 * module,
+                    oy + y + row as f32 * module,
+                    len as f32 * module,
+                    module,
+                ) {
+                    pb.push_rect(r);
+                }
+            }
+            if let Some(path) = pb.finish() {
+                surface.set_fill(Some(Fill::default()));
+                surface.draw_path(&path);
+            }
+        }
+        Mark::CheckBox { x, y } => stroke_rect(surface, ox + x, oy + y, BOX, BOX, 0.8),
+        Mark::Rule { y, width } => {
+            stroke_line(surface, ox, oy + y, ox + width, 0.5);
+        }
+    }
+}
+
+fn stroke_rect(surface: &mut Surface, x: f32, y: f32, w: f32, h: f32, width: f32) {
+    let Some(rect) = Rect::from_xywh(x, y, w, h) else {
+        return;
+    };
+    let mut pb = PathBuilder::new();
+    pb.push_rect(rect);
+    if let Some(path) = pb.finish() {
+        surface.set_fill(None);
+        surface.set_stroke(Some(Stroke {
+            width,
+            ..Default::default()
+        }));
+        surface.draw_path(&path);
+        surface.set_stroke(None);
+    }
+}
+
+fn stroke_line(surface: &mut Surface, x0: f32, y: f32, x1: f32, width: f32) {
+    let mut pb = PathBuilder::new();
+    pb.move_to(x0, y);
+    pb.line_to(x1, y);
+    if let Some(path) = pb.finish() {
+        surface.set_fill(None);
+        surface.set_stroke(Some(Stroke {
+            width,
+            paint: luma::Color::new(150).into(),
+            ..Default::default()
+        }));
+        surface.draw_path(&path);
+        surface.set_stroke(None);
+    }
+}
+
+/// Renders the sheet. `printed` is the date shown on it.
+pub fn render_sheet(
+    accounts: &[SheetAccount],
+    paper: Paper,
+    printed: &str,
+) -> Result<Zeroizing<Vec<u8>>, SheetError> {
+    let mut fonts = Fonts::new();
+    let (page_w, page_h) = paper.size();
+    let margin = mm(MARGIN);
+    let content_w = page_w - 2.0 * margin;
+
+    let title = fonts.line("Ninsho recovery sheet", 17.0, false)?;
+    let warning = wrap(
+        &mut fonts,
+        "Keep this sheet offline, somewhere safe, and never photograph or scan it into a computer you do not trust: anyone who has it can sign in as you. Each QR code restores its account in Ninsho or any authenticator app.",
+        8.5,
+        false,
+        content_w,
+        3,
+    )?;
+    let header_h = 17.0 * 1.2 + warning.len() as f32 * 8.5 * 1.3 + 8.0;
+    let footer_h = 16.0;
+    let body_top = margin + header_h;
+    let body_h = page_h - body_top - margin - footer_h;
+
+    // Lay every account out, then fill pages: a block never splits.
+    let mut pages: Vec<Vec<(Block, f32)>> = vec![Vec::new()];
+    let mut y = 0.0;
+    for item in accounts {
+        let b = block(&mut fonts, item, content_w, body_h, printed)?;
+        if y > 0.0 && y + b.height > body_h {
+            pages.push(Vec::new());
+            y = 0.0;
+        }
+        let h = b.height;
+        pages.last_mut().expect("one page at least").push((b, y));
+        y += h;
+    }
+
+    let mut document = Document::new_with(SerializeSettings::default());
+    document.set_metadata(
+        Metadata::new()
+            .title("Ninsho recovery sheet".to_string())
+            .creator("Ninsho".to_string()),
+    );
+    let total = pages.len();
+    let settings = PageSettings::from_wh(page_w, page_h)
+        .ok_or_else(|| SheetError::Pdf("bad page size".into()))?;
+    for (n, blocks) in pages.iter().enumerate() {
+        let mut page = document.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        let mut hy = margin + 17.0;
+        draw_line(&mut surface, &title, margin, hy, false);
+        for line in &warning {
+            hy += 8.5 * 1.3;
+            draw_line(&mut surface, line, margin, hy, false);
+        }
+        stroke_line(&mut surface, margin, body_top - 2.0, page_w - margin, 1.0);
+        for (b, by) in blocks {
+            for mark in &b.marks {
+                draw_mark(&mut surface, mark, margin, body_top + by);
+            }
+        }
+        let footer = fonts.line(
+            &format!("Printed {printed} · page {} of {total}", n + 1),
+            8.0,
+            false,
+        )?;
+        draw_line(&mut surface, &footer, margin, page_h - margin, true);
+        surface.finish();
+        page.finish();
+    }
+    let bytes = document
+        .finish()
+        .map_err(|e| SheetError::Pdf(format!("{e:?}")))?;
+    Ok(Zeroizing::new(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_grouped_in_fours() {
+        assert_eq!(group_secret("JBSWY3DPEHPK3PXP"), "JBSW Y3DP EHPK 3PXP");
+        assert_eq!(group_secret("ABCDEF"), "ABCD EF");
+    }
+
+    #[test]
+    fn japanese_breaks_between_characters_and_words_at_spaces() {
+        assert_eq!(tokens("山田 太郎"), ["山", "田", " ", "太", "郎"]);
+        assert_eq!(tokens("Big Bank Ltd"), ["Big ", "Bank ", "Ltd"]);
+    }
+
+    #[test]
+    fn a_block_never_outgrows_a_page() {
+        let account = crate::otp::parse_uri("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP")
+            .unwrap()
+            .account;
+        let item = SheetAccount {
+            account,
+            recovery_codes: (0..100)
+                .map(|i| Zeroizing::new(format!("{i:03}-{}", "x".repeat(40))))
+                .collect(),
+        };
+        let mut fonts = Fonts::new();
+        let block = block(&mut fonts, &item, 500.0, 400.0, "2026-01-01").unwrap();
+        assert!(block.height <= 400.0 + 1.0, "{}", block.height);
+        let texts: Vec<String> = block
+            .marks
+            .iter()
+            .filter_map(|m| match m {
+                Mark::Text { line, .. } => Some(line.runs.iter().map(|r| r.text.clone()).collect()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            texts.iter().any(|t| t.contains("more in Ninsho")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn paper_names() {
+        assert_eq!(Paper::parse("A4"), Some(Paper::A4));
+        assert_eq!(Paper::parse("letter"), Some(Paper::Letter));
+        assert_eq!(Paper::parse("legal"), None);
+        let (w, h) = Paper::A4.size();
+        assert!((w - 595.28).abs() < 0.01 && (h - 841.89).abs() < 0.01);
+    }
+}

@@ -1,0 +1,610 @@
+//! Backup views: an account's recovery codes (paste, count, mark used, copy),
+//! its QR code to move it to a phone, Google Authenticator transfer codes, and
+//! "Print recovery sheet…". Keyring reads and writes, the PDF and the file go
+//! through the worker; the save dialog runs on its own thread, so the UI never
+//! waits. QR codes are made from the secrets the window already holds.
+//!
+//! The save dialog and the PDF opener are seams ([`SaveDialog`], [`Opener`]) so
+//! tests can stand in for the desktop portal and the PDF viewer.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use eframe::egui;
+use egui::{Key, RichText};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use super::{App, View};
+use crate::backup::Paper;
+use crate::backup::qr::{self, Qr};
+use crate::ui::worker::{BackupCommand, BackupEvent, Command};
+use crate::vault::RecoveryCode;
+
+/// Asks where to save a file, given a suggested name; `None` when cancelled.
+pub type SaveDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
+
+/// Opens a file in the system's viewer, or says why it could not.
+pub type OpenFile = dyn Fn(&Path) -> Result<(), String> + Send + Sync;
+
+/// Opens a written file in the system's viewer.
+#[derive(Clone)]
+pub struct Opener(pub Arc<OpenFile>);
+
+impl std::fmt::Debug for Opener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Opener")
+    }
+}
+
+impl Default for Opener {
+    fn default() -> Self {
+        Opener(Arc::new(|path| {
+            open::that_detached(path).map_err(|e| e.to_string())
+        }))
+    }
+}
+
+fn system_save_dialog() -> SaveDialog {
+    Arc::new(|name| {
+        rfd::FileDialog::new()
+            .set_title("Save the recovery sheet")
+            .set_file_name(name)
+            .add_filter("PDF", &["pdf"])
+            .save_file()
+    })
+}
+
+/// Unused codes at or below which an account row shows a warning.
+const FEW_LEFT: usize = 2;
+
+pub struct BackupState {
+    /// (unused, total) recovery codes per account that has any.
+    left: HashMap<Uuid, (usize, usize)>,
+    paper: Paper,
+    save_dialog: SaveDialog,
+    opener: Opener,
+    /// The save dialog is open; its answer arrives here.
+    choosing: Option<Receiver<Option<PathBuf>>>,
+    printing: bool,
+    /// What became of the last print, for the backup screen.
+    print_note: Option<String>,
+}
+
+impl Default for BackupState {
+    fn default() -> Self {
+        BackupState {
+            left: HashMap::new(),
+            paper: default_paper(),
+            save_dialog: system_save_dialog(),
+            opener: Opener::default(),
+            choosing: None,
+            printing: false,
+            print_note: None,
+        }
+    }
+}
+
+impl BackupState {
+    /// A worker failure ends any print in progress.
+    pub fn failed(&mut self) {
+        self.printing = false;
+    }
+}
+
+/// US Letter where it is the norm (by locale), A4 elsewhere.
+fn default_paper() -> Paper {
+    let lang = std::env::var("LC_PAPER")
+        .or_else(|_| std::env::var("LANG"))
+        .unwrap_or_default();
+    if ["_US", "_CA", "_MX", "_PH", "_CL", "_CO", "_VE"]
+        .iter()
+        .any(|r| lang.contains(r))
+    {
+        Paper::Letter
+    } else {
+        Paper::A4
+    }
+}
+
+pub enum Panel {
+    Menu,
+    Recovery {
+        id: Uuid,
+        codes: Option<Vec<RecoveryCode>>,
+        paste: Zeroizing<String>,
+        note: Option<String>,
+    },
+    AccountQr {
+        id: Uuid,
+        image: Option<QrImage>,
+    },
+    Transfer {
+        page: usize,
+        pages: Vec<QrImage>,
+        accounts_per_page: Vec<usize>,
+        skipped: Vec<(String, String)>,
+    },
+}
+
+/// A QR code uploaded for display. Dropped (and freed) with the view.
+pub struct QrImage {
+    texture: egui::TextureHandle,
+    modules: usize,
+}
+
+impl QrImage {
+    fn new(ctx: &egui::Context, name: &str, qr: &Qr) -> QrImage {
+        let (side, px) = qr.to_rgba(1);
+        let image = egui::ColorImage::from_rgba_unmultiplied([side, side], &px);
+        QrImage {
+            texture: ctx.load_texture(name, image, egui::TextureOptions::NEAREST),
+            modules: side,
+        }
+    }
+
+    /// Whole pixels per module, as large as fits: crisp for phone cameras.
+    fn show(&self, ui: &mut egui::Ui, label: &str) {
+        let fit = ui
+            .available_width()
+            .min(ui.available_height() - 90.0)
+            .max(120.0);
+        let ppp = ui.ctx().pixels_per_point();
+        let per_module = ((fit * ppp) / self.modules as f32).floor().max(1.0);
+        let side = per_module * self.modules as f32 / ppp;
+        let response = ui.add(
+            egui::Image::from_texture(egui::load::SizedTexture::from_handle(&self.texture))
+                .fit_to_exact_size(egui::vec2(side, side)),
+        );
+        let label = label.to_string();
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, label.clone()));
+    }
+}
+
+const SECRET_WARNING: &str = "This QR code holds the secret: anyone who photographs it can make your codes. Show it only to your own phone, away from cameras and screen sharing.";
+const SECRETS_WARNING: &str = "These QR codes hold your secrets: anyone who photographs them can make your codes. Show them only to your own phone, away from cameras and screen sharing.";
+
+impl App {
+    /// Replaces the desktop save dialog and PDF viewer (for tests).
+    pub fn set_backup_seams(&mut self, save_dialog: SaveDialog, opener: Opener) {
+        self.backup.save_dialog = save_dialog;
+        self.backup.opener = opener;
+    }
+
+    pub(super) fn backup_event(&mut self, event: BackupEvent) {
+        match event {
+            BackupEvent::Left(list) => {
+                for (id, unused, total) in list {
+                    self.backup.left.insert(id, (unused, total));
+                }
+            }
+            BackupEvent::Codes { id, codes, note } => {
+                if let View::Backup(Panel::Recovery {
+                    id: shown,
+                    codes: slot,
+                    note: slot_note,
+                    ..
+                }) = &mut self.view
+                    && *shown == id
+                {
+                    *slot = Some(codes);
+                    *slot_note = note;
+                }
+            }
+            BackupEvent::SheetWritten { path, open_error } => {
+                self.backup.printing = false;
+                let name = path.display();
+                self.backup.print_note = Some(match open_error {
+                    None => format!("Saved the recovery sheet to {name}"),
+                    Some(e) => format!("Saved the recovery sheet to {name} ({e})"),
+                });
+            }
+        }
+    }
+
+    /// "Backup" in the top bar.
+    pub(super) fn backup_button(&mut self, ui: &mut egui::Ui) {
+        if ui
+            .button("Backup")
+            .on_hover_text("Recovery sheet, transfer to a phone")
+            .clicked()
+        {
+            self.view = View::Backup(Panel::Menu);
+        }
+    }
+
+    /// A warning under the account's name when few recovery codes remain.
+    pub(super) fn recovery_badge(&self, ui: &mut egui::Ui, id: Uuid) {
+        if let Some(&(unused, total)) = self.backup.left.get(&id)
+            && total > 0
+            && unused <= FEW_LEFT
+        {
+            let text = match unused {
+                0 => "No recovery codes left".to_string(),
+                1 => "1 recovery code left".to_string(),
+                n => format!("{n} recovery codes left"),
+            };
+            ui.label(
+                RichText::new(format!("! {text}"))
+                    .small()
+                    .color(ui.visuals().warn_fg_color),
+            );
+        }
+    }
+
+    /// "Recovery codes" and "QR code" at the top of the selected row's menu.
+    pub(super) fn row_backup_buttons(&mut self, ui: &mut egui::Ui, entry: &crate::vault::Entry) {
+        if ui.button("Recovery codes").clicked() {
+            self.open_recovery(entry.id);
+        }
+        if ui
+            .button("QR code")
+            .on_hover_text("Show a QR code to move this account to a phone")
+            .clicked()
+        {
+            self.view = View::Backup(Panel::AccountQr {
+                id: entry.id,
+                image: None,
+            });
+        }
+        ui.separator();
+    }
+
+    fn open_recovery(&mut self, id: Uuid) {
+        self.worker.send(Command::Backup(BackupCommand::Codes(id)));
+        self.view = View::Backup(Panel::Recovery {
+            id,
+            codes: None,
+            paste: Zeroizing::new(String::new()),
+            note: None,
+        });
+    }
+
+    /// Returns true when the view is finished.
+    pub(super) fn backup_view(&mut self, ui: &mut egui::Ui, panel: &mut Panel) -> bool {
+        self.poll_save_dialog();
+        self.status_bar(ui);
+        let mut done = false;
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.backup_notices(ui);
+            done = match panel {
+                Panel::Menu => self.menu_view(ui),
+                Panel::Recovery {
+                    id,
+                    codes,
+                    paste,
+                    note,
+                } => self.recovery_view(ui, *id, codes.as_deref(), paste, note.as_deref()),
+                Panel::AccountQr { id, image } => self.account_qr_view(ui, *id, image),
+                Panel::Transfer {
+                    page,
+                    pages,
+                    accounts_per_page,
+                    skipped,
+                } => transfer_view(ui, page, pages, accounts_per_page, skipped),
+            };
+            if ui.input(|i| i.key_pressed(Key::Escape)) {
+                done = true;
+            }
+        });
+        done
+    }
+
+    /// Failures from the worker (the list view shows them in its top bar).
+    fn backup_notices(&mut self, ui: &mut egui::Ui) {
+        let mut dismissed = None;
+        for (i, note) in self.notices.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(note).color(ui.visuals().error_fg_color));
+                if ui.small_button("Dismiss").clicked() {
+                    dismissed = Some(i);
+                }
+            });
+        }
+        if let Some(i) = dismissed {
+            self.notices.remove(i);
+        }
+    }
+
+    fn menu_view(&mut self, ui: &mut egui::Ui) -> bool {
+        ui.heading("Backup");
+        ui.add_space(8.0);
+        ui.label(RichText::new("Printable recovery sheet").strong());
+        ui.label("A PDF with every account's QR code, secret and unused recovery codes, to print and keep offline. Delete the file once it is printed.");
+        ui.horizontal(|ui| {
+            ui.label("Paper");
+            ui.radio_value(&mut self.backup.paper, Paper::A4, "A4");
+            ui.radio_value(&mut self.backup.paper, Paper::Letter, "US Letter");
+        });
+        let busy = self.backup.printing || self.backup.choosing.is_some();
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!busy, egui::Button::new("Print recovery sheet…"))
+                .clicked()
+            {
+                self.start_print(ui.ctx());
+            }
+            if busy {
+                ui.spinner();
+                ui.label(if self.backup.printing {
+                    "Writing the sheet…"
+                } else {
+                    "Choose where to save it…"
+                });
+            }
+        });
+        if let Some(note) = &self.backup.print_note {
+            ui.label(note);
+        }
+        ui.add_space(12.0);
+        ui.label(RichText::new("Move accounts to a phone").strong());
+        ui.label("Google Authenticator's \"Import accounts\" reads these codes, ten accounts each. Any authenticator reads the QR code of a single account (select the account, then QR code).");
+        if ui
+            .button("Transfer codes for Google Authenticator")
+            .clicked()
+        {
+            self.view = View::Backup(self.transfer_panel(ui.ctx()));
+        }
+        ui.add_space(12.0);
+        ui.button("Done").clicked()
+    }
+
+    fn start_print(&mut self, ctx: &egui::Context) {
+        let (tx, rx) = channel();
+        let dialog = self.backup.save_dialog.clone();
+        let ctx = ctx.clone();
+        self.backup.print_note = None;
+        self.backup.choosing = Some(rx);
+        let spawned = std::thread::Builder::new()
+            .name("ninsho-save-dialog".into())
+            .spawn(move || {
+                let _ = tx.send(dialog("ninsho-recovery-sheet.pdf"));
+                ctx.request_repaint();
+            });
+        if spawned.is_err() {
+            self.backup.choosing = None;
+            self.backup.print_note = Some("Could not open the save dialog".into());
+        }
+    }
+
+    fn poll_save_dialog(&mut self) {
+        let Some(rx) = &self.backup.choosing else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(Some(mut path)) => {
+                if path.extension().is_none() {
+                    path.set_extension("pdf");
+                }
+                self.backup.choosing = None;
+                self.backup.printing = true;
+                self.worker.send(Command::Backup(BackupCommand::PrintSheet {
+                    path,
+                    paper: self.backup.paper,
+                    opener: self.backup.opener.clone(),
+                }));
+            }
+            Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.backup.choosing = None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+        }
+    }
+
+    fn recovery_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: Uuid,
+        codes: Option<&[RecoveryCode]>,
+        paste: &mut Zeroizing<String>,
+        note: Option<&str>,
+    ) -> bool {
+        let name = self
+            .entry(id)
+            .map(crate::vault::Entry::display_name)
+            .unwrap_or_default();
+        ui.heading(format!("Recovery codes of {name}"));
+        ui.label("The one-time codes the service gave you for when the authenticator is lost. They are kept in your keyring with the account's secret.");
+        ui.add_space(6.0);
+        let Some(codes) = codes else {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading from the keyring…");
+            });
+            return ui.button("Back").clicked();
+        };
+        let unused = crate::vault::recovery::unused(codes);
+        let summary = if codes.is_empty() {
+            "No recovery codes saved yet".to_string()
+        } else {
+            format!("{unused} of {} unused", codes.len())
+        };
+        let color = if !codes.is_empty() && unused <= FEW_LEFT {
+            ui.visuals().warn_fg_color
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(RichText::new(summary).strong().color(color));
+        if !codes.is_empty() && unused <= FEW_LEFT {
+            ui.label(
+                RichText::new("Ask the service for new recovery codes and add them here.")
+                    .color(ui.visuals().warn_fg_color),
+            );
+        }
+        if let Some(note) = note {
+            ui.label(note);
+        }
+        let mut copy = None;
+        let mut mark = None;
+        egui::ScrollArea::vertical()
+            .max_height((ui.available_height() - 190.0).max(80.0))
+            .show(ui, |ui| {
+                egui::Grid::new("recovery-codes")
+                    .num_columns(3)
+                    .show(ui, |ui| {
+                        for c in codes {
+                            let mut text = RichText::new(&c.code).monospace();
+                            if c.used {
+                                text = text.strikethrough().weak();
+                            }
+                            ui.label(text);
+                            if c.used {
+                                ui.label(RichText::new("used").weak());
+                                ui.label("");
+                            } else {
+                                if ui.small_button("Copy").clicked() {
+                                    copy = Some(c.code.clone());
+                                }
+                                if ui.small_button("Mark used").clicked() {
+                                    mark = Some(c.code.clone());
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let Some(code) = copy {
+            self.copy_text(code, &format!("a recovery code of {name}"));
+        }
+        if let Some(code) = mark {
+            self.worker.send(Command::Backup(BackupCommand::UseCode {
+                id,
+                code: Zeroizing::new(code),
+            }));
+        }
+        ui.separator();
+        let label = ui.label("Add codes (paste them as the service shows them)");
+        ui.add(
+            egui::TextEdit::multiline(&mut **paste)
+                .hint_text("abcd-1234 efgh-5678 …")
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+        let mut done = false;
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!paste.trim().is_empty(), egui::Button::new("Save codes"))
+                .clicked()
+            {
+                // Taken out of the field: it zeroizes with the command.
+                let text = Zeroizing::new(std::mem::take(&mut **paste));
+                self.worker
+                    .send(Command::Backup(BackupCommand::AddCodes { id, text }));
+            }
+            done = ui.button("Back").clicked();
+        });
+        done
+    }
+
+    fn account_qr_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: Uuid,
+        image: &mut Option<QrImage>,
+    ) -> bool {
+        let Some(entry) = self.entry(id).cloned() else {
+            return true;
+        };
+        let name = entry.display_name();
+        ui.heading(format!("QR code of {name}"));
+        ui.label(RichText::new(SECRET_WARNING).color(ui.visuals().warn_fg_color));
+        if image.is_none()
+            && let Some(secret) = self.secrets.get(&id)
+        {
+            match qr::account_qr(&entry.with_secret(secret.clone())) {
+                Ok(q) => *image = Some(QrImage::new(ui.ctx(), "account-qr", &q)),
+                Err(e) => {
+                    ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+                }
+            }
+        }
+        match image {
+            Some(img) => img.show(ui, &format!("QR code of {name}")),
+            None => {
+                ui.label("The secret is still loading from the keyring…");
+            }
+        }
+        ui.button("Done").clicked()
+    }
+
+    /// Transfer codes of every account whose secret is loaded.
+    fn transfer_panel(&mut self, ctx: &egui::Context) -> Panel {
+        let accounts: Vec<_> = self
+            .entries
+            .iter()
+            .filter_map(|e| self.secrets.get(&e.id).map(|s| e.with_secret(s.clone())))
+            .collect();
+        let mut skipped: Vec<(String, String)> = self
+            .entries
+            .iter()
+            .filter(|e| !self.secrets.contains_key(&e.id))
+            .map(|e| (e.display_name(), "its secret is not loaded".to_string()))
+            .collect();
+        let mut pages = Vec::new();
+        let mut accounts_per_page = Vec::new();
+        match qr::transfer_codes(&accounts, qr::new_batch_id()) {
+            Ok(t) => {
+                let mut carried = accounts.len() - t.skipped.len();
+                skipped.extend(t.skipped);
+                for (i, (_, code)) in t.codes.iter().enumerate() {
+                    pages.push(QrImage::new(ctx, &format!("transfer-{i}"), code));
+                    accounts_per_page.push(carried.min(qr::PER_TRANSFER_CODE));
+                    carried = carried.saturating_sub(qr::PER_TRANSFER_CODE);
+                }
+            }
+            Err(e) => skipped.push(("transfer codes".into(), e)),
+        }
+        Panel::Transfer {
+            page: 0,
+            pages,
+            accounts_per_page,
+            skipped,
+        }
+    }
+}
+
+fn transfer_view(
+    ui: &mut egui::Ui,
+    page: &mut usize,
+    pages: &[QrImage],
+    accounts_per_page: &[usize],
+    skipped: &[(String, String)],
+) -> bool {
+    ui.heading("Transfer to Google Authenticator");
+    ui.label(RichText::new(SECRETS_WARNING).color(ui.visuals().warn_fg_color));
+    for (what, why) in skipped {
+        ui.label(RichText::new(format!("Not included: {what} ({why})")).small());
+    }
+    if pages.is_empty() {
+        ui.label("No account can be transferred.");
+        return ui.button("Done").clicked();
+    }
+    let n = pages.len();
+    *page = (*page).min(n - 1);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(*page > 0, egui::Button::new("Previous"))
+            .clicked()
+        {
+            *page -= 1;
+        }
+        ui.label(format!(
+            "Code {} of {n} ({} accounts)",
+            *page + 1,
+            accounts_per_page.get(*page).copied().unwrap_or(0)
+        ));
+        if ui
+            .add_enabled(*page + 1 < n, egui::Button::new("Next"))
+            .clicked()
+        {
+            *page += 1;
+        }
+    });
+    let mut done = false;
+    ui.horizontal(|ui| done = ui.button("Done").clicked());
+    pages[*page].show(ui, &format!("Transfer code {} of {n}", *page + 1));
+    done
+}

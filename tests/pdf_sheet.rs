@@ -1,0 +1,383 @@
+//! Protects: the printable recovery sheet. Exported through the real keyring,
+//! its text is real (pdftotext finds every name, the grouped secrets and every
+//! unused recovery code, Japanese included), its QR codes printed at 150 dpi
+//! give back exactly the accounts (Ninsho's scanner and zbarimg), A4 and US
+//! Letter are the sizes they claim, and it fails cleanly when it cannot print.
+
+mod common;
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Env, assert_clean_error, have_tool, real_keyring};
+
+/// Five accounts: every kind, a Japanese issuer and name, a long SHA512 secret.
+const ACCOUNTS: [(&str, &[&str]); 5] = [
+    (
+        "GitHub",
+        &[
+            "add",
+            "otpauth://totp/GitHub:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+        ],
+    ),
+    (
+        "ツイッター",
+        &[
+            "add",
+            "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC:%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC&algorithm=SHA256&digits=8",
+        ],
+    ),
+    (
+        "Bank",
+        &[
+            "add",
+            "otpauth://hotp/Bank:savings?secret=MFRGGZDFMZTWQ2LK&counter=7&issuer=Bank",
+        ],
+    ),
+    (
+        "Steam",
+        &[
+            "add",
+            "--issuer",
+            "Steam",
+            "--account",
+            "gamer",
+            "--secret",
+            "ON2GKYLNFVZWKY3SMV2C2MJSGM2DKNQ",
+            "--steam",
+        ],
+    ),
+    (
+        "Long Key Ltd",
+        &[
+            "add",
+            "otpauth://totp/Long%20Key%20Ltd:ops%40example.org?secret=KRUGS4ZANFZSAYJANRXW4ZZANNSXSIDGN5ZCAU2IIE2TCMRAORSXG5DTFQQHG2LYOR4S2ZTPOVZCAYTZORSXGIDMN5XGOIDIMVZGKII&algorithm=SHA512&period=60&issuer=Long%20Key%20Ltd",
+        ],
+    ),
+];
+
+const SECRETS: [&str; 5] = [
+    "JBSWY3DPEHPK3PXP",
+    "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    "MFRGGZDFMZTWQ2LK",
+    "ON2GKYLNFVZWKY3SMV2C2MJSGM2DKNQ",
+    "KRUGS4ZANFZSAYJANRXW4ZZANNSXSIDGN5ZCAU2IIE2TCMRAORSXG5DTFQQHG2LYOR4S2ZTPOVZCAYTZORSXGIDMN5XGOIDIMVZGKII",
+];
+
+const GITHUB_CODES: [&str; 4] = ["7f3a-91bc", "2d8e-44a0", "c0ff-ee12", "b00k-5e11"];
+const TWITTER_CODES: [&str; 3] = ["あいう-12345", "QWERTY-0987", "zx81-4096"];
+
+fn tools() -> bool {
+    ["pdftotext", "pdftoppm", "pdfinfo", "zbarimg"]
+        .iter()
+        .all(|t| have_tool(t))
+}
+
+fn filled_env() -> Env {
+    let env = Env::new();
+    for (_, args) in ACCOUNTS {
+        env.ok(args);
+    }
+    let out = env.run_with_stdin(&["recovery", "add", "github"], &GITHUB_CODES.join("\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = env.run_with_stdin(&["recovery", "add", "ツイッター"], &TWITTER_CODES.join(" "));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env.ok(&["recovery", "use", "github", "2d8e-44a0"]);
+    env
+}
+
+fn export_pdf(env: &Env, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "export",
+        "--format",
+        "pdf",
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    env.run(&args)
+}
+
+fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The pages as 150 dpi PNGs.
+fn rasterise(pdf: &Path, dir: &Path) -> Vec<PathBuf> {
+    let prefix = dir.join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// Secrets read from the page images by Ninsho's own scanner and by zbarimg.
+fn secrets_read(env: &Env, pages: &[PathBuf]) -> (Vec<String>, Vec<String>) {
+    let mut ours = Vec::new();
+    let mut zbar = Vec::new();
+    for page in pages {
+        let json: Vec<serde_json::Value> =
+            serde_json::from_str(&env.ok(&["scan", page.to_str().unwrap(), "--json"])).unwrap();
+        ours.extend(
+            json.iter()
+                .map(|a| a["secret"].as_str().unwrap().to_string()),
+        );
+        for uri in corpus::zbar_reads(page) {
+            let parsed = ninsho::otp::parse_uri(&uri).unwrap();
+            zbar.push(parsed.account.secret.to_base32().to_string());
+        }
+    }
+    ours.sort();
+    zbar.sort();
+    (ours, zbar)
+}
+
+fn page_size(pdf: &Path) -> String {
+    tool("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a4_sheet_has_real_text_and_qr_codes_that_restore_every_account() {
+    if !real_keyring() || !tools() {
+        return;
+    }
+    let env = filled_env();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("sheet.pdf");
+    let out = export_pdf(&env, &pdf, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not encrypted"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&pdf).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    assert!(page_size(&pdf).contains("(A4)"), "{}", page_size(&pdf));
+
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for name in [
+        "GitHub",
+        "alice@example.com",
+        "ツイッター",
+        "山田太郎",
+        "Bank",
+        "savings",
+        "Steam",
+        "gamer",
+        "Long Key Ltd",
+        "ops@example.org",
+        "JBSW Y3DP EHPK 3PXP",
+        "GEZD GNBV GY3T QOJQ",
+        "keep this sheet offline",
+        "HOTP · SHA1 · 6 digits · counter 7",
+        "TOTP · SHA256 · 8 digits · 30 s period",
+        "TOTP · SHA512 · 6 digits · 60 s period",
+        "Steam Guard",
+        &ninsho::backup::date(ninsho::vault::system_clock()),
+    ] {
+        assert!(
+            text.to_lowercase().contains(&name.to_lowercase()),
+            "pdftotext lacks {name:?}:\n{text}"
+        );
+    }
+    for code in GITHUB_CODES.iter().chain(&TWITTER_CODES) {
+        if *code == "2d8e-44a0" {
+            assert!(!text.contains(code), "a used code is printed");
+        } else {
+            assert!(
+                text.contains(code),
+                "pdftotext lacks the code {code}:\n{text}"
+            );
+        }
+    }
+
+    let (ours, zbar) = secrets_read(&env, &rasterise(&pdf, dir.path()));
+    let mut expected: Vec<String> = SECRETS.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(ours, expected, "Ninsho's scanner");
+    assert_eq!(zbar, expected, "zbarimg");
+}
+
+#[test]
+fn letter_sheet_of_chosen_accounts() {
+    if !real_keyring() || !tools() {
+        return;
+    }
+    let env = filled_env();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("letter.pdf");
+    let out = export_pdf(
+        &env,
+        &pdf,
+        &["--paper", "letter", "--accounts", "ツイッター", "bank"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        page_size(&pdf).contains("612 x 792 pts (letter)"),
+        "{}",
+        page_size(&pdf)
+    );
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("山田太郎") && text.contains("savings"));
+    assert!(!text.contains("GitHub") && !text.contains("gamer"));
+    let (ours, zbar) = secrets_read(&env, &rasterise(&pdf, dir.path()));
+    let mut expected = vec![SECRETS[1].to_string(), SECRETS[2].to_string()];
+    expected.sort();
+    assert_eq!(ours, expected);
+    assert_eq!(zbar, expected);
+}
+
+#[test]
+fn a_hundred_accounts_fill_pages_without_splitting_one() {
+    if !real_keyring() || !tools() {
+        return;
+    }
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    let uris: String = (0..100)
+        .map(|i| {
+            let secret =
+                data_encoding::BASE32_NOPAD.encode(format!("secret-{i:03}-xyz").as_bytes());
+            format!(
+                "otpauth://totp/Service%20{i:03}:user{i}?secret={secret}&issuer=Service%20{i:03}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&list, uris).unwrap();
+    env.ok(&["import", list.to_str().unwrap()]);
+    let pdf = dir.path().join("all.pdf");
+    let out = export_pdf(&env, &pdf, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pages: usize = tool("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages >= 20, "{pages} pages for 100 accounts");
+    // Each page's text names the accounts it holds once, in order.
+    let mut seen = Vec::new();
+    for p in 1..=pages {
+        let n = p.to_string();
+        let text = tool(
+            "pdftotext",
+            &["-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"],
+        );
+        assert!(text.contains(&format!("page {p} of {pages}")), "{text}");
+        for i in 0..100 {
+            if text.contains(&format!("Service {i:03}")) {
+                seen.push(i);
+            }
+        }
+    }
+    assert_eq!(seen, (0..100).collect::<Vec<_>>());
+}
+
+#[test]
+fn sheet_errors_are_one_line_and_write_nothing() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("x.pdf");
+    let msg = assert_clean_error(&export_pdf(&env, &pdf, &["--paper", "legal"]), "paper");
+    assert!(msg.contains("unknown paper size \"legal\""), "{msg}");
+    let msg = assert_clean_error(
+        &env.run(&[
+            "export",
+            "--format",
+            "otpauth",
+            "--output",
+            pdf.to_str().unwrap(),
+            "--paper",
+            "a4",
+        ]),
+        "paper for a list",
+    );
+    assert!(msg.contains("--paper is for --format pdf"), "{msg}");
+    if !real_keyring() {
+        return;
+    }
+    env.ok(&[
+        "add",
+        "otpauth://totp/%E5%B1%B1%E7%94%B0:me?secret=JBSWY3DPEHPK3PXP",
+    ]);
+    // A fontconfig that knows only DejaVu (fonts-dejavu-core): no font can
+    // print the Japanese name.
+    let conf = dir.path().join("fonts.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{}</cachedir></fontconfig>",
+            dir.path().join("cache").display()
+        ),
+    )
+    .unwrap();
+    let out = common::run_cmd(
+        env.cmd().env("FONTCONFIG_FILE", &conf).args([
+            "export",
+            "--format",
+            "pdf",
+            "--output",
+            pdf.to_str().unwrap(),
+        ]),
+        "",
+    );
+    let msg = assert_clean_error(&out, "no fonts");
+    assert!(
+        msg.contains("no installed font can print \"山\" (U+5C71)"),
+        "{msg}"
+    );
+    assert!(!pdf.exists());
+    let msg = assert_clean_error(
+        &export_pdf(&env, &pdf, &["--accounts", "nothing-like-it"]),
+        "query",
+    );
+    assert!(msg.contains("no account matches"), "{msg}");
+}
