@@ -64,9 +64,10 @@ const STEPS: &[Step] = &[
         what: "list and show codes",
         run: list_and_codes,
     },
-    // Recovery codes go here once `ninsho recovery add/use` exists: add codes on
-    // stdin, use one, list them; push each code to `session.passwords` (they are
-    // searched as text) so none may appear outside the keyring.
+    Step {
+        what: "keep recovery codes, use one, list them",
+        run: recovery_codes,
+    },
     Step {
         what: "export an encrypted Aegis vault",
         run: export_encrypted,
@@ -75,8 +76,10 @@ const STEPS: &[Step] = &[
         what: "export an otpauth URI list",
         run: export_uris,
     },
-    // `export --format pdf` goes here: the PDF holds secrets by design, so push
-    // its path to `session.exports` like the other exports.
+    Step {
+        what: "print the recovery sheet (PDF)",
+        run: export_pdf,
+    },
     Step {
         what: "open the window, type, close it",
         run: window_session,
@@ -101,6 +104,19 @@ impl Session {
             .env("RUST_LOG", "trace")
             .env("RUST_BACKTRACE", "1");
         c
+    }
+
+    /// Runs `ninsho ARGS` whose stdout shows secrets on request; keeps stderr only.
+    fn answer(&mut self, args: &[&str]) -> String {
+        let out = common::run_cmd(self.cmd().args(args), "");
+        let what = format!("ninsho {}", args.join(" "));
+        self.logs.push((format!("{what} (stderr)"), out.stderr.clone()));
+        assert!(
+            out.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
     }
 
     /// Runs `ninsho ARGS` with `stdin`, keeps its output, asserts success.
@@ -250,6 +266,31 @@ fn export_uris(s: &mut Session) {
     let text = std::fs::read_to_string(&out).unwrap();
     let first = base32(&s.secrets[0]);
     assert!(text.contains(&first), "the URI list lacks a secret");
+    s.exports.push(out);
+}
+
+/// Recovery codes are searched as text, like passwords: they may appear only in
+/// the keyring, in what `recovery list` prints on request, and in the sheet.
+fn recovery_codes(s: &mut Session) {
+    let codes = ["hyg1-4kq7-zz90", "hyg2-8mw3-qq41", "hyg3-5tr6-pp27"];
+    s.passwords.extend(codes.iter().map(|c| c.to_string()));
+    let out = s.ok(&["recovery", "add", "Hygiene"], &codes.join("\n"));
+    assert!(out.contains("added 3 recovery codes"), "{out}");
+    // `use` echoes the code the user typed and `list` prints the codes, both on
+    // request: their stdout is the answer, not a log, so only stderr is kept.
+    let used = s.answer(&["recovery", "use", "Hygiene", codes[0]]);
+    assert!(used.contains(codes[0]), "{used}");
+    let listed = s.answer(&["recovery", "list", "Hygiene", "--json"]);
+    assert!(codes.iter().all(|c| listed.contains(c)), "{listed}");
+}
+
+fn export_pdf(s: &mut Session) {
+    let out = s.dir("Documents/sheet.pdf");
+    s.ok(
+        &["export", "--format", "pdf", "--output", out.to_str().unwrap()],
+        "",
+    );
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF"));
     s.exports.push(out);
 }
 

@@ -431,10 +431,20 @@ impl<S: SecretStore> Vault<S> {
             e.counter = Some(counter);
             e.updated = now;
             Ok(())
-        })
+        })?;
+        self.refresh_item_copy(id);
+        Ok(())
     }
 
-    /// Renames an account or changes its group. Names live only in metadata.
+    /// Brings the entry copy inside the account's keyring item up to date, so a
+    /// lost metadata file is restored with current names and counter. The
+    /// metadata file is the truth and is already written: a keyring failure
+    /// here leaves only that backup copy one change behind, so it is not an error.
+    fn refresh_item_copy(&mut self, id: Uuid) {
+        let _ = self.update_item(id, |_| Ok(true));
+    }
+
+    /// Renames an account or changes its group.
     pub fn edit(
         &mut self,
         id: Uuid,
@@ -443,7 +453,7 @@ impl<S: SecretStore> Vault<S> {
         group: &str,
     ) -> Result<Entry, VaultError> {
         let now = (self.clock)();
-        self.update(|entries| {
+        let edited = self.update(|entries| {
             let e = entries
                 .iter_mut()
                 .find(|e| e.id == id && e.state == State::Saved)
@@ -453,7 +463,9 @@ impl<S: SecretStore> Vault<S> {
             e.group = group.trim().to_string();
             e.updated = now;
             Ok(e.clone())
-        })
+        })?;
+        self.refresh_item_copy(id);
+        Ok(edited)
     }
 
     /// Moves an account to position `to` among the saved accounts.

@@ -154,7 +154,7 @@ impl<S: SecretStore> Vault<S> {
     /// Ninsho processes never lose each other's codes. `change` returns whether
     /// it changed anything worth writing. The item's copy of the entry is
     /// refreshed on the way (names may have been edited since it was written).
-    fn update_item(
+    pub(super) fn update_item(
         &mut self,
         id: Uuid,
         change: impl FnOnce(&mut Item) -> Result<bool, VaultError>,

@@ -291,6 +291,27 @@ fn find_prefers_exact_then_substring_then_fuzzy() {
 }
 
 #[test]
+fn a_lost_metadata_file_is_restored_with_the_latest_edit_and_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let mut v = vault_with(dir.path(), store.clone());
+    let hotp = parse_uri("otpauth://hotp/H:h?secret=JBSWY3DPEHPK3PXP&counter=5")
+        .unwrap()
+        .account;
+    let id = v.add(vec![hotp], &mut |_, _| {}).unwrap().added[0].id;
+    v.edit(id, "Renamed", "me", "Work").unwrap();
+    v.set_counter(id, 9).unwrap();
+    std::fs::remove_file(dir.path().join(meta::FILE_NAME)).unwrap();
+    let mut v = vault_with(dir.path(), store.clone());
+    v.repair().unwrap();
+    let e = v.entry(id).unwrap();
+    assert_eq!(
+        (e.issuer.as_str(), e.name.as_str(), e.group.as_str(), e.counter),
+        ("Renamed", "me", "Work", Some(9))
+    );
+}
+
+#[test]
 fn hotp_counter_persists() {
     let dir = tempfile::tempdir().unwrap();
     let mut v = vault(dir.path());
