@@ -215,7 +215,10 @@ fn read_stdin_secret() -> Result<Zeroizing<String>> {
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<()> {
     let data_dir = cli.data_dir.as_deref();
     match cli.command {
+        #[cfg(feature = "gui")]
         None => crate::ui::run(resolve_data_dir(data_dir)?),
+        #[cfg(not(feature = "gui"))]
+        None => anyhow::bail!("this build of Ninsho has no window; give a subcommand (see --help)"),
         Some(Command::List { json }) => list(data_dir, json, stdout, stderr),
         Some(Command::Code(args)) => code(data_dir, args, stdout, stderr),
         Some(Command::Add(args)) => add(data_dir, args, stdout, stderr),
@@ -499,6 +502,18 @@ fn import(
         }
         Err(e) => return Err(anyhow::Error::new(e).context(shown)),
     };
+    if found.accounts.is_empty() {
+        match found.skipped.as_slice() {
+            [] => bail!("{shown}: the file holds no accounts"),
+            [(what, why), rest @ ..] => bail!(
+                "{shown}: no account could be imported: {what}: {why}{}",
+                match rest.len() {
+                    0 => String::new(),
+                    n => format!(" (and {n} more entries could not be read)"),
+                }
+            ),
+        }
+    }
     for w in &found.warnings {
         writeln!(stderr, "ninsho: warning: {w}")?;
     }

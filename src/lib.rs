@@ -7,5 +7,6 @@ pub mod cli;
 pub mod formats;
 pub mod otp;
 pub mod scan;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod vault;

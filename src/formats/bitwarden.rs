@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use super::json::{self, Sniff, array_field, str_field};
 use super::{Format, FormatError, Import, entry_label, otp_field};
+use crate::otp::shorten;
 
 const WHAT_JSON: &str = "Bitwarden export";
 const WHAT_CSV: &str = "Bitwarden CSV export";
@@ -94,7 +95,7 @@ fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatEr
                 out.warnings.extend(
                     warnings
                         .into_iter()
-                        .map(|w| format!("item \"{item_name}\": {w}")),
+                        .map(|w| format!("item \"{}\": {w}", shorten(item_name))),
                 );
                 out.accounts.push(a);
                 out.groups.push(folder);
@@ -175,7 +176,7 @@ fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatErr
             }
             Err(why) => out
                 .skipped
-                .push((format!("row {} ({item_name})", i + 2), why)),
+                .push((format!("row {} ({})", i + 2, shorten(item_name)), why)),
         }
     }
     Ok(out)

@@ -136,7 +136,10 @@ pub fn decode_payload(bytes: &[u8]) -> Result<Decoded, MigrationError> {
     for p in &payload.otp_parameters {
         match convert(p) {
             Ok(a) => accounts.push(a),
-            Err(reason) => skipped.push((super::display_name(&p.issuer, &p.name), reason)),
+            Err(reason) => skipped.push((
+                super::display_name(&super::shorten(&p.issuer), &super::shorten(&p.name)),
+                reason,
+            )),
         }
     }
     Ok(Decoded {
@@ -179,7 +182,7 @@ fn convert(p: &OtpParameters) -> Result<OtpAccount, String> {
         }
         _ => p.name.clone(),
     };
-    Ok(OtpAccount {
+    let account = OtpAccount {
         issuer: p.issuer.clone(),
         name,
         secret,
@@ -191,7 +194,9 @@ fn convert(p: &OtpParameters) -> Result<OtpAccount, String> {
             counter,
         },
         extra: Vec::new(),
-    })
+    };
+    account.check_names().map_err(|e| e.to_string())?;
+    Ok(account)
 }
 
 /// Builds transfer payloads, at most `per_code` accounts each, with batch fields

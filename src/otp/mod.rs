@@ -37,10 +37,35 @@ pub enum OtpError {
     UnknownAlgorithm(String),
     #[error("not an otpauth:// URI: \"{0}\"")]
     NotOtpauth(String),
+    #[error("the secret is {0} bytes long; real ones are at most 64 (Ninsho takes up to {MAX_SECRET_BYTES})")]
+    SecretTooLong(usize),
+    #[error("the {what} is {chars} characters long, more than the {MAX_NAME_CHARS} Ninsho keeps")]
+    NameTooLong { what: &'static str, chars: usize },
+    #[error("the otpauth URI is {0} bytes long, more than a QR code can hold ({MAX_URI_BYTES} at most)")]
+    UriTooLong(usize),
     #[error("the otpauth URI has no secret= parameter")]
     MissingSecret,
     #[error("the otpauth URI has invalid percent-encoding (not UTF-8) in {0}")]
     BadEncoding(&'static str),
+}
+
+/// Limits on what a URI, a QR code or an import file may hand us. Real values are
+/// far smaller; the limits keep a hostile file from filling the keyring, the
+/// metadata file and the window with megabytes. A secret of 512 bytes is four
+/// times SHA-512's block (longer HMAC keys are hashed down anyway).
+pub const MAX_SECRET_BYTES: usize = 512;
+/// Issuer, account name and group: a long e-mail address is 254 characters.
+pub const MAX_NAME_CHARS: usize = 512;
+/// The largest QR code holds 4296 characters; double that is surely not a URI.
+pub const MAX_URI_BYTES: usize = 8192;
+
+/// Checks an issuer, account name or group against [`MAX_NAME_CHARS`].
+pub fn check_name(what: &'static str, text: &str) -> Result<(), OtpError> {
+    let chars = text.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(OtpError::NameTooLong { what, chars });
+    }
+    Ok(())
 }
 
 /// A shared secret key. Zeroized on drop, never printed.
@@ -67,6 +92,11 @@ impl Secret {
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, OtpError> {
         if bytes.is_empty() {
             return Err(OtpError::EmptySecret);
+        }
+        if bytes.len() > MAX_SECRET_BYTES {
+            let len = bytes.len();
+            drop(Zeroizing::new(bytes));
+            return Err(OtpError::SecretTooLong(len));
         }
         Ok(Secret(bytes))
     }
@@ -334,12 +364,28 @@ impl OtpAccount {
         })
     }
 
+    /// Checks the names against [`MAX_NAME_CHARS`] (the secret was checked when
+    /// it was made).
+    pub fn check_names(&self) -> Result<(), OtpError> {
+        check_name("issuer", &self.issuer)?;
+        check_name("account name", &self.name)
+    }
+
     /// Same secret, kind, issuer and account name: adding it again would double it.
     pub fn same_account(&self, other: &OtpAccount) -> bool {
         self.secret == other.secret
             && self.params.kind == other.params.kind
             && self.issuer == other.issuer
             && self.name == other.name
+    }
+}
+
+/// At most 60 characters of `text`, for messages that quote a name or a URI.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
     }
 }
 
@@ -535,5 +581,35 @@ mod tests {
         assert_eq!(p.remaining(29), Some(1));
         assert_eq!(p.remaining(u64::MAX), Some(30 - u64::MAX % 30));
         assert_eq!(params(Kind::Hotp, Algorithm::Sha1, 6).remaining(5), None);
+    }
+
+    /// Hostile input: megabyte fields are refused with their size, not stored.
+    #[test]
+    fn oversized_secrets_names_and_uris_are_refused() {
+        assert!(Secret::from_bytes(vec![1; MAX_SECRET_BYTES]).is_ok());
+        assert_eq!(
+            Secret::from_bytes(vec![1; MAX_SECRET_BYTES + 1]),
+            Err(OtpError::SecretTooLong(MAX_SECRET_BYTES + 1))
+        );
+        let long_secret = "A".repeat(2000);
+        assert_eq!(
+            parse_uri(&format!("otpauth://totp/x?secret={long_secret}")).unwrap_err(),
+            OtpError::SecretTooLong(1250)
+        );
+        let long_name = "n".repeat(MAX_NAME_CHARS + 1);
+        assert_eq!(
+            parse_uri(&format!("otpauth://totp/{long_name}?secret=JBSWY3DP")).unwrap_err(),
+            OtpError::NameTooLong {
+                what: "account name",
+                chars: MAX_NAME_CHARS + 1
+            }
+        );
+        let huge = format!("otpauth://totp/x?secret=JBSWY3DP&image={}", "x".repeat(9000));
+        assert_eq!(
+            parse_uri(&huge).unwrap_err(),
+            OtpError::UriTooLong(huge.len())
+        );
+        assert_eq!(shorten(&"é".repeat(100)).chars().count(), 61);
+        assert_eq!(shorten("short"), "short");
     }
 }

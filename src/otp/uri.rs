@@ -9,7 +9,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use super::{
-    Algorithm, Kind, OtpAccount, OtpError, Params, STEAM_DIGITS, Secret, parse_counter,
+    Algorithm, Kind, MAX_URI_BYTES, OtpAccount, OtpError, Params, STEAM_DIGITS, Secret, parse_counter, shorten,
     parse_digits, parse_period,
 };
 
@@ -57,20 +57,14 @@ pub(crate) fn query_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
         .map(|p| p.split_once('=').unwrap_or((p, "")))
 }
 
-fn short(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
-    }
-}
 
 /// Parses one `otpauth://` URI.
 pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
     let text = text.trim();
-    let rest = strip_scheme(text, "otpauth").ok_or_else(|| OtpError::NotOtpauth(short(text)))?;
+    let rest = strip_scheme(text, "otpauth").ok_or_else(|| OtpError::NotOtpauth(shorten(text)))?;
+    if text.len() > MAX_URI_BYTES {
+        return Err(OtpError::UriTooLong(text.len()));
+    }
     let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let (kind_text, label) = path.split_once('/').unwrap_or((path, ""));
@@ -119,7 +113,9 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
     let issuer = match (label_issuer, issuer_param) {
         (Some(l), Some(p)) if !l.is_empty() && !p.is_empty() && l != p => {
             warnings.push(format!(
-                "label says issuer \"{l}\" but issuer= says \"{p}\"; using \"{p}\""
+                "label says issuer \"{}\" but issuer= says \"{1}\"; using \"{1}\"",
+                shorten(&l),
+                shorten(&p)
             ));
             p
         }
@@ -150,16 +146,15 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
         warnings.push("HOTP URI has no counter=; starting at 0".to_string());
     }
 
-    Ok(Parsed {
-        account: OtpAccount {
-            issuer,
-            name,
-            secret,
-            params,
-            extra,
-        },
-        warnings,
-    })
+    let account = OtpAccount {
+        issuer,
+        name,
+        secret,
+        params,
+        extra,
+    };
+    account.check_names()?;
+    Ok(Parsed { account, warnings })
 }
 
 /// The canonical URI: upper-case unpadded secret, percent-encoded label, the
