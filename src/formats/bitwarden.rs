@@ -109,12 +109,11 @@ fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatEr
 const CSV_HEADER_KEY: &str = "login_totp";
 
 fn detect_csv(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(&bytes[..bytes.len().min(4096)]) else {
-        // Cut inside a multi-byte character: look at what decodes.
-        return std::str::from_utf8(&bytes[..bytes.len().min(4096).saturating_sub(3)])
-            .is_ok_and(first_line_has_totp_column);
-    };
-    first_line_has_totp_column(text)
+    // Only the header row decides: a bad byte in a later row is damage that
+    // import_csv reports by row, not a reason to call the file unknown.
+    let head = &bytes[..bytes.len().min(4096)];
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    std::str::from_utf8(line).is_ok_and(first_line_has_totp_column)
 }
 
 fn first_line_has_totp_column(text: &str) -> bool {
