@@ -58,6 +58,18 @@ pub(crate) fn query_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
 }
 
 
+/// Splits a raw (still encoded) label into issuer prefix and account name: at the
+/// first literal ':', or else at the first "%3A". Splitting before decoding keeps
+/// an encoded colon inside a name or issuer (as [`format_uri`] writes it) apart
+/// from the separator.
+fn split_label(label: &str) -> Option<(&str, &str)> {
+    if let Some(split) = label.split_once(':') {
+        return Some(split);
+    }
+    let at = label.to_ascii_lowercase().find("%3a")?;
+    Some((&label[..at], &label[at + 3..]))
+}
+
 /// Parses one `otpauth://` URI.
 pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
     let text = text.trim();
@@ -70,10 +82,12 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
     let (kind_text, label) = path.split_once('/').unwrap_or((path, ""));
     let mut kind = Kind::parse(kind_text)?;
 
-    let label = decode(label, false, "the label")?;
-    let (label_issuer, name) = match label.split_once(':') {
-        Some((issuer, name)) => (Some(issuer.trim().to_string()), name.trim().to_string()),
-        None => (None, label.trim().to_string()),
+    let (label_issuer, name) = match split_label(label) {
+        Some((issuer, name)) => (
+            Some(decode(issuer, false, "the label")?.trim().to_string()),
+            decode(name, false, "the label")?.trim().to_string(),
+        ),
+        None => (None, decode(label, false, "the label")?.trim().to_string()),
     };
 
     let mut secret_text: Option<zeroize::Zeroizing<String>> = None;
@@ -138,8 +152,16 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
             kind,
             algorithm: algorithm.unwrap_or(Algorithm::Sha1),
             digits: digits.unwrap_or(6),
-            period: period.unwrap_or(super::DEFAULT_PERIOD),
-            counter: counter.unwrap_or(0),
+            // Each kind keeps only its own moving factor: a TOTP URI's counter= or
+            // an HOTP URI's period= means nothing and would not survive export.
+            period: match kind {
+                Kind::Hotp => super::DEFAULT_PERIOD,
+                _ => period.unwrap_or(super::DEFAULT_PERIOD),
+            },
+            counter: match kind {
+                Kind::Hotp => counter.unwrap_or(0),
+                _ => 0,
+            },
         },
     };
     if kind == Kind::Hotp && counter.is_none() {
@@ -165,6 +187,9 @@ pub fn format_uri(account: &OtpAccount) -> zeroize::Zeroizing<String> {
     let mut uri = format!("otpauth://{}/", p.kind.as_str());
     if !account.issuer.is_empty() {
         uri.push_str(&enc(&account.issuer));
+        uri.push(':');
+    } else if account.name.contains(':') {
+        // An empty prefix, so that the colon in the name is not taken for one.
         uri.push(':');
     }
     uri.push_str(&enc(&account.name));
@@ -260,6 +285,35 @@ mod tests {
         assert_eq!(a.issuer, "ツイッター");
         assert_eq!(a.name, "山田太郎");
         assert_eq!(parse(&format_uri(&a)), a);
+    }
+
+    /// Fuzzing (fuzz/ target `uri`) found names and issuers with colons that came
+    /// back split differently after a round trip.
+    #[test]
+    fn colons_in_names_survive_the_round_trip() {
+        for (uri, issuer, name) in [
+            ("otpauth://totp/a%3Ab:c%3Ad?secret=JBSWY3DP&issuer=a%3Ab", "a:b", "c:d"),
+            ("otpauth://totp/:x%3Ay?secret=JBSWY3DP", "", "x:y"),
+            ("otpauth://totp/Ex%3Ame?secret=JBSWY3DP", "Ex", "me"),
+            ("otpauth://totp/Ex:me:you?secret=JBSWY3DP", "Ex", "me:you"),
+        ] {
+            let a = parse(uri);
+            assert_eq!((a.issuer.as_str(), a.name.as_str()), (issuer, name), "{uri}");
+            assert_eq!(parse(&format_uri(&a)), a, "{uri}");
+        }
+    }
+
+    /// Fuzzing found a TOTP URI with counter= whose counter was kept, then lost
+    /// by the canonical form (which writes period for TOTP, counter for HOTP).
+    #[test]
+    fn only_the_kinds_own_moving_factor_is_kept() {
+        let t = parse("otpauth://totp/a?secret=JBSWY3DP&counter=10300&period=50");
+        assert_eq!((t.params.period, t.params.counter), (50, 0));
+        let h = parse("otpauth://hotp/a?secret=JBSWY3DP&counter=7&period=50");
+        assert_eq!((h.params.period, h.params.counter), (crate::otp::DEFAULT_PERIOD, 7));
+        for a in [t, h] {
+            assert_eq!(parse(&format_uri(&a)), a);
+        }
     }
 
     #[test]
