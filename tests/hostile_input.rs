@@ -165,8 +165,7 @@ fn nested(depth: usize) -> String {
     format!("{}{}", "[".repeat(depth), "]".repeat(depth))
 }
 
-const BW_HEADER: &str =
-    "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n";
+const BW_HEADER: &str = "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n";
 
 /// `harness`: the real keyring is there, so cases that reach the vault's own
 /// checks can run (elsewhere they stop at "keyring unavailable").
@@ -616,11 +615,18 @@ fn cases(fixtures: Option<&Path>, harness: bool) -> Vec<Case> {
         c.push(Case {
             what: "add with a 600-character account name".into(),
             run: Run::Args(
-                ["add", "--issuer", "X", "--secret", "JBSWY3DPEHPK3PXP", "--account"]
-                    .into_iter()
-                    .map(String::from)
-                    .chain([long(600)])
-                    .collect(),
+                [
+                    "add",
+                    "--issuer",
+                    "X",
+                    "--secret",
+                    "JBSWY3DPEHPK3PXP",
+                    "--account",
+                ]
+                .into_iter()
+                .map(String::from)
+                .chain([long(600)])
+                .collect(),
             ),
             expect: "the account name is 600 characters long",
         });
@@ -703,7 +709,13 @@ fn hostile_inputs_are_one_line_errors_that_change_nothing() {
     for (i, case) in table.iter().enumerate() {
         let runs: Vec<Vec<String>> = match &case.run {
             Run::Uri(u) => vec![
-                vec!["code".into(), "--uri".into(), u.clone(), "--at".into(), "0".into()],
+                vec![
+                    "code".into(),
+                    "--uri".into(),
+                    u.clone(),
+                    "--at".into(),
+                    "0".into(),
+                ],
                 vec!["add".into(), u.clone()],
             ],
             Run::Import {
@@ -729,7 +741,11 @@ fn hostile_inputs_are_one_line_errors_that_change_nothing() {
             Run::Scan(bytes) => {
                 let file = scratch.path().join(format!("case-{i}.png"));
                 std::fs::write(&file, bytes).unwrap();
-                vec![vec!["scan".into(), "--add".into(), file.to_str().unwrap().into()]]
+                vec![vec![
+                    "scan".into(),
+                    "--add".into(),
+                    file.to_str().unwrap().into(),
+                ]]
             }
             Run::Args(args) => vec![args.iter().map(|a| a.replace("{dir}", &dir)).collect()],
         };

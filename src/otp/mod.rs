@@ -37,11 +37,15 @@ pub enum OtpError {
     UnknownAlgorithm(String),
     #[error("not an otpauth:// URI: \"{0}\"")]
     NotOtpauth(String),
-    #[error("the secret is {0} bytes long; real ones are at most 64 (Ninsho takes up to {MAX_SECRET_BYTES})")]
+    #[error(
+        "the secret is {0} bytes long; real ones are at most 64 (Ninsho takes up to {MAX_SECRET_BYTES})"
+    )]
     SecretTooLong(usize),
     #[error("the {what} is {chars} characters long, more than the {MAX_NAME_CHARS} Ninsho keeps")]
     NameTooLong { what: &'static str, chars: usize },
-    #[error("the otpauth URI is {0} bytes long, more than a QR code can hold ({MAX_URI_BYTES} at most)")]
+    #[error(
+        "the otpauth URI is {0} bytes long, more than a QR code can hold ({MAX_URI_BYTES} at most)"
+    )]
     UriTooLong(usize),
     #[error("the otpauth URI has no secret= parameter")]
     MissingSecret,
@@ -604,7 +608,10 @@ mod tests {
                 chars: MAX_NAME_CHARS + 1
             }
         );
-        let huge = format!("otpauth://totp/x?secret=JBSWY3DP&image={}", "x".repeat(9000));
+        let huge = format!(
+            "otpauth://totp/x?secret=JBSWY3DP&image={}",
+            "x".repeat(9000)
+        );
         assert_eq!(
             parse_uri(&huge).unwrap_err(),
             OtpError::UriTooLong(huge.len())

@@ -9,8 +9,8 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use super::{
-    Algorithm, Kind, MAX_URI_BYTES, OtpAccount, OtpError, Params, STEAM_DIGITS, Secret, parse_counter, shorten,
-    parse_digits, parse_period,
+    Algorithm, Kind, MAX_URI_BYTES, OtpAccount, OtpError, Params, STEAM_DIGITS, Secret,
+    parse_counter, parse_digits, parse_period, shorten,
 };
 
 /// Everything but RFC 3986's unreserved characters is encoded.
@@ -56,7 +56,6 @@ pub(crate) fn query_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
         .filter(|p| !p.is_empty())
         .map(|p| p.split_once('=').unwrap_or((p, "")))
 }
-
 
 /// Splits a raw (still encoded) label into issuer prefix and account name: at the
 /// first literal ':', or else at the first "%3A". Splitting before decoding keeps
@@ -292,13 +291,21 @@ mod tests {
     #[test]
     fn colons_in_names_survive_the_round_trip() {
         for (uri, issuer, name) in [
-            ("otpauth://totp/a%3Ab:c%3Ad?secret=JBSWY3DP&issuer=a%3Ab", "a:b", "c:d"),
+            (
+                "otpauth://totp/a%3Ab:c%3Ad?secret=JBSWY3DP&issuer=a%3Ab",
+                "a:b",
+                "c:d",
+            ),
             ("otpauth://totp/:x%3Ay?secret=JBSWY3DP", "", "x:y"),
             ("otpauth://totp/Ex%3Ame?secret=JBSWY3DP", "Ex", "me"),
             ("otpauth://totp/Ex:me:you?secret=JBSWY3DP", "Ex", "me:you"),
         ] {
             let a = parse(uri);
-            assert_eq!((a.issuer.as_str(), a.name.as_str()), (issuer, name), "{uri}");
+            assert_eq!(
+                (a.issuer.as_str(), a.name.as_str()),
+                (issuer, name),
+                "{uri}"
+            );
             assert_eq!(parse(&format_uri(&a)), a, "{uri}");
         }
     }
@@ -310,7 +317,10 @@ mod tests {
         let t = parse("otpauth://totp/a?secret=JBSWY3DP&counter=10300&period=50");
         assert_eq!((t.params.period, t.params.counter), (50, 0));
         let h = parse("otpauth://hotp/a?secret=JBSWY3DP&counter=7&period=50");
-        assert_eq!((h.params.period, h.params.counter), (crate::otp::DEFAULT_PERIOD, 7));
+        assert_eq!(
+            (h.params.period, h.params.counter),
+            (crate::otp::DEFAULT_PERIOD, 7)
+        );
         for a in [t, h] {
             assert_eq!(parse(&format_uri(&a)), a);
         }

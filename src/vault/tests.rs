@@ -124,9 +124,15 @@ fn oversized_names_and_groups_are_rejected_before_any_write() {
             &mut |_, _| {},
         )
         .unwrap_err();
-    assert!(err.to_string().contains("the group is 513 characters"), "{err}");
+    assert!(
+        err.to_string().contains("the group is 513 characters"),
+        "{err}"
+    );
     let err = v
-        .add(vec![account("C", &long, "MFRGGZDFMZTWQ2LK")], &mut |_, _| {})
+        .add(
+            vec![account("C", &long, "MFRGGZDFMZTWQ2LK")],
+            &mut |_, _| {},
+        )
         .unwrap_err();
     assert!(err.to_string().contains("account name is 513"), "{err}");
     assert_eq!(v.entries().count(), 0);
