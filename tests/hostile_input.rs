@@ -6,7 +6,8 @@
 //! One table; every input is made here (no binary blobs in git). Simple malformed
 //! URIs and fields are in malformed_input.rs, scanner behaviour in scan_cli.rs;
 //! this table is what an attacker would hand over: bombs, truncations, wrong
-//! passwords and versions, deep nesting, huge fields, broken encodings.
+//! passwords and versions, deep nesting, huge fields, broken encodings, and
+//! terminal escape sequences (a message quotes at most a short, escaped excerpt).
 
 mod common;
 #[path = "support/corpus.rs"]
@@ -228,6 +229,16 @@ fn cases(fixtures: Option<&Path>, harness: bool) -> Vec<Case> {
             "otpauth://totp/a?secret=JBSWY3DPE",
             "not a possible base32 length",
         ),
+        uri(
+            "terminal escape sequence instead of a URI",
+            "\u{1b}]0;pwned\u{7}\u{1b}[2Jotpauth://totp/a?secret=JBSWY3DP",
+            "not an otpauth:// URI: \"\\u{1b}]0;pwned\\u{7}",
+        ),
+        uri(
+            "terminal escape in an unknown type",
+            "otpauth://t\u{1b}[31motp/a?secret=JBSWY3DP",
+            "unknown OTP type \"t\\u{1b}[31motp\"",
+        ),
         // --- Google Authenticator transfer data ---
         import(
             "transfer URI with bad base64",
@@ -381,6 +392,11 @@ fn cases(fixtures: Option<&Path>, harness: bool) -> Vec<Case> {
             "Aegis entry with a 1 MB secret",
             aegis_plain(&aegis_entry("Ex", "me", &"A".repeat(1 << 20))),
             "the secret is 655360 bytes long",
+        ),
+        import(
+            "Aegis entry with a terminal escape in its type",
+            aegis_plain(&aegis_entry("A", "a", "JBSWY3DP").replace("totp", "\\u001b[2Jtotp")),
+            "unknown type \"\\u{1b}[2Jtotp\"",
         ),
         import(
             "Aegis entries with nothing importable",
@@ -755,6 +771,9 @@ fn hostile_inputs_are_one_line_errors_that_change_nothing() {
             let what = format!("case {i} ({}): ninsho {}", case.what, argv[0]);
             let outcome = std::panic::catch_unwind(|| assert_clean_error(&out, &what));
             match outcome {
+                Ok(msg) if msg.chars().any(char::is_control) => {
+                    failures.push(format!("{what}: control characters in: {msg:?}"))
+                }
                 Ok(msg) if msg.contains(case.expect) => {}
                 Ok(msg) => failures.push(format!("{what}: expected {:?} in: {msg}", case.expect)),
                 Err(_) => failures.push(format!(

@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 
 use super::json::{self, Doc, Sniff, array_field, need_str, str_field, u64_field};
 use super::{Format, FormatError, Import, crypto, digits, entry_label};
-use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
+use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "Aegis vault";
 
@@ -240,7 +240,7 @@ fn entry(e: &Value) -> Result<OtpAccount, String> {
         "steam" => Kind::Steam,
         "motp" => return Err("mOTP not supported".into()),
         "yandex" => return Err("Yandex OTP not supported".into()),
-        _ => return Err(format!("unknown type \"{kind_text}\"")),
+        _ => return Err(format!("unknown type \"{}\"", shorten(kind_text))),
     };
     let info = e.get("info").ok_or("it has no \"info\"")?;
     let secret = Secret::parse_base32(need_str(info, "secret")?).map_err(|e| e.to_string())?;

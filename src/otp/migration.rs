@@ -98,10 +98,7 @@ fn base64_engine(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {
 /// Decodes one `otpauth-migration://offline?data=…` URI.
 pub fn parse_migration_uri(text: &str) -> Result<Decoded, MigrationError> {
     let text = text.trim();
-    let shown = || {
-        let cut: String = text.chars().take(60).collect();
-        MigrationError::NotMigration(cut)
-    };
+    let shown = || MigrationError::NotMigration(super::shorten(text));
     let rest = strip_scheme(text, "otpauth-migration").ok_or_else(shown)?;
     let (host, query) = rest.split_once('?').ok_or(MigrationError::MissingData)?;
     if !host.trim_end_matches('/').eq_ignore_ascii_case("offline") {

@@ -21,7 +21,7 @@ pub use uri::{Parsed, format_uri, parse_uri};
 pub enum OtpError {
     #[error("the secret is empty")]
     EmptySecret,
-    #[error("the secret is not valid base32: character '{character}' at position {position}")]
+    #[error("the secret is not valid base32: character '{}' at position {position}", character.escape_debug())]
     BadBase32Char { character: char, position: usize },
     #[error("the secret is not valid base32: {length} characters is not a possible base32 length")]
     BadBase32Length { length: usize },
@@ -165,7 +165,7 @@ impl Kind {
             "totp" => Ok(Kind::Totp),
             "hotp" => Ok(Kind::Hotp),
             "steam" => Ok(Kind::Steam),
-            _ => Err(OtpError::UnknownType(text.to_string())),
+            _ => Err(OtpError::UnknownType(shorten(text))),
         }
     }
 }
@@ -200,7 +200,7 @@ impl Algorithm {
             "SHA1" => Ok(Algorithm::Sha1),
             "SHA256" => Ok(Algorithm::Sha256),
             "SHA512" => Ok(Algorithm::Sha512),
-            _ => Err(OtpError::UnknownAlgorithm(text.to_string())),
+            _ => Err(OtpError::UnknownAlgorithm(shorten(text))),
         }
     }
 }
@@ -274,21 +274,21 @@ impl Params {
 pub fn parse_digits(text: &str) -> Result<u8, OtpError> {
     match text.trim().parse::<u8>() {
         Ok(d) if (1..=10).contains(&d) => Ok(d),
-        _ => Err(OtpError::BadDigits(text.to_string())),
+        _ => Err(OtpError::BadDigits(shorten(text))),
     }
 }
 
 pub fn parse_period(text: &str) -> Result<u64, OtpError> {
     match text.trim().parse::<u64>() {
         Ok(p) if p >= 1 => Ok(p),
-        _ => Err(OtpError::BadPeriod(text.to_string())),
+        _ => Err(OtpError::BadPeriod(shorten(text))),
     }
 }
 
 pub fn parse_counter(text: &str) -> Result<u64, OtpError> {
     text.trim()
         .parse::<u64>()
-        .map_err(|_| OtpError::BadCounter(text.to_string()))
+        .map_err(|_| OtpError::BadCounter(shorten(text)))
 }
 
 /// The code for `params` at Unix time `unix` (ignored for HOTP, which uses
@@ -384,13 +384,23 @@ impl OtpAccount {
     }
 }
 
-/// At most 60 characters of `text`, for messages that quote a name or a URI.
+/// At most 60 characters of `text`, control characters escaped (`\u{1b}`), for
+/// messages that quote a name or a URI from a file: one line, and no terminal
+/// escape sequences from whoever made the file.
 pub fn shorten(text: &str) -> String {
     const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
+    let mut out: String = text
+        .chars()
+        .take(MAX)
+        .map(|c| match c.is_control() {
+            true => c.escape_debug().to_string(),
+            false => c.to_string(),
+        })
+        .collect();
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
     }
+    out
 }
 
 pub fn display_name(issuer: &str, name: &str) -> String {
@@ -618,5 +628,6 @@ mod tests {
         );
         assert_eq!(shorten(&"é".repeat(100)).chars().count(), 61);
         assert_eq!(shorten("short"), "short");
+        assert_eq!(shorten("a\u{1b}[31m\nb"), "a\\u{1b}[31m\\nb");
     }
 }
