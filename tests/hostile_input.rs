@@ -177,7 +177,12 @@ fn cases(fixtures: Option<&Path>, harness: bool) -> Vec<Case> {
         uri(
             "URI longer than any QR code",
             format!("otpauth://totp/a?secret=JBSWY3DP&image={}", long(20_000)),
-            "more than a QR code can hold",
+            "the otpauth URI is too long",
+        ),
+        uri(
+            "URI that grows past the limit when written out",
+            format!("otpauth://totp/a?secret=JBSWY3DP&note={}", "!".repeat(4000)),
+            "the otpauth URI is too long (12",
         ),
         uri(
             "4 KB secret",

@@ -44,7 +44,7 @@ pub enum OtpError {
     #[error("the {what} is {chars} characters long, more than the {MAX_NAME_CHARS} Ninsho keeps")]
     NameTooLong { what: &'static str, chars: usize },
     #[error(
-        "the otpauth URI is {0} bytes long, more than a QR code can hold ({MAX_URI_BYTES} at most)"
+        "the otpauth URI is too long ({0} bytes percent-encoded; a QR code holds at most 4296 characters, Ninsho takes {MAX_URI_BYTES})"
     )]
     UriTooLong(usize),
     #[error("the otpauth URI has no secret= parameter")]
@@ -61,6 +61,8 @@ pub const MAX_SECRET_BYTES: usize = 512;
 /// Issuer, account name and group: a long e-mail address is 254 characters.
 pub const MAX_NAME_CHARS: usize = 512;
 /// The largest QR code holds 4296 characters; double that is surely not a URI.
+/// Applies to the URI as given and to its canonical form (which percent-encodes
+/// more), so that every URI Ninsho accepts can be written out and read back.
 pub const MAX_URI_BYTES: usize = 8192;
 
 /// Checks an issuer, account name or group against [`MAX_NAME_CHARS`].
@@ -626,6 +628,13 @@ mod tests {
             parse_uri(&huge).unwrap_err(),
             OtpError::UriTooLong(huge.len())
         );
+        // Found by fuzzing: 3000 bytes that the canonical form encodes to 9000.
+        let expands = format!("otpauth://totp/x?secret=JBSWY3DP&note={}", "!".repeat(3000));
+        assert!(expands.len() < MAX_URI_BYTES);
+        assert!(matches!(
+            parse_uri(&expands).unwrap_err(),
+            OtpError::UriTooLong(n) if n > 9000
+        ));
         assert_eq!(shorten(&"é".repeat(100)).chars().count(), 61);
         assert_eq!(shorten("short"), "short");
         assert_eq!(shorten("a\u{1b}[31m\nb"), "a\\u{1b}[31m\\nb");

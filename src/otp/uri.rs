@@ -175,6 +175,10 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
         extra,
     };
     account.check_names()?;
+    let canonical = format_uri(&account).len();
+    if canonical > MAX_URI_BYTES {
+        return Err(OtpError::UriTooLong(canonical));
+    }
     Ok(Parsed { account, warnings })
 }
 
