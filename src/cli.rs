@@ -586,6 +586,18 @@ fn import(
         }
         Err(e) => return Err(anyhow::Error::new(e).context(shown)),
     };
+    if found.accounts.is_empty() {
+        match found.skipped.as_slice() {
+            [] => bail!("{shown}: the file holds no accounts"),
+            [(what, why), rest @ ..] => bail!(
+                "{shown}: no account could be imported: {what}: {why}{}",
+                match rest.len() {
+                    0 => String::new(),
+                    n => format!(" (and {n} more entries could not be read)"),
+                }
+            ),
+        }
+    }
     for w in &found.warnings {
         writeln!(stderr, "ninsho: warning: {w}")?;
     }

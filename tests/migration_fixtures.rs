@@ -101,17 +101,19 @@ fn broken_transfer_files_are_reported() {
     let Some(fx) = common::fixtures() else { return };
     let dir = fx.join("google-authenticator-migration");
     let env = Env::new();
-    // Bad base64 payload: the line is reported as skipped, nothing is added.
-    let out = env.run(&[
-        "import",
-        dir.join("test_export_wrong_data.txt").to_str().unwrap(),
-        "--dry-run",
-    ]);
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    // Bad payload and nothing else: an error naming the line, nothing is added.
+    let msg = assert_clean_error(
+        &env.run(&[
+            "import",
+            dir.join("test_export_wrong_data.txt").to_str().unwrap(),
+            "--dry-run",
+        ]),
+        "wrong data",
+    );
     assert!(
-        err.contains("skipped line 1") && err.contains("not a Google Authenticator export"),
-        "{err}"
+        msg.contains("no account could be imported: line 1")
+            && msg.contains("not a Google Authenticator export"),
+        "{msg}"
     );
     // A prefix before the scheme, and prose: not an export at all.
     for f in [

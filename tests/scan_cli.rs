@@ -112,29 +112,10 @@ fn huge_png_header() -> Vec<u8> {
     header.extend_from_slice(&60000u32.to_be_bytes());
     header.extend_from_slice(&[8, 2, 0, 0, 0]);
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut png, b"IHDR", &header);
+    common::png_chunk(&mut png, b"IHDR", &header);
     // The start of a zlib stream: decoders read up to the first IDAT for the header.
-    chunk(&mut png, b"IDAT", &[0x78, 0x9c]);
+    common::png_chunk(&mut png, b"IDAT", &[0x78, 0x9c]);
     png
-}
-
-fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    let mut crc = 0xffff_ffffu32;
-    for b in &body {
-        crc ^= u32::from(*b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    png.extend_from_slice(&body);
-    png.extend_from_slice(&(!crc).to_be_bytes());
 }
 
 fn migration_uri(payload: &[u8]) -> String {

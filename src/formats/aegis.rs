@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 
 use super::json::{self, Doc, Sniff, array_field, need_str, str_field, u64_field};
 use super::{Format, FormatError, Import, crypto, digits, entry_label};
-use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
+use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "Aegis vault";
 
@@ -41,10 +41,13 @@ pub const EXPORT_SCRYPT_LOG_N: u8 = 15;
 pub const EXPORT_SCRYPT_R: u32 = 8;
 pub const EXPORT_SCRYPT_P: u32 = 1;
 
-/// Refuse slot parameters that would take minutes or gigabytes: N = 2^20 with
-/// r = 8 is already 1 GiB.
-const MAX_LOG_N: u8 = 20;
-const MAX_R_TIMES_P: u64 = 64;
+/// Limits on a slot's scrypt parameters, which come from the file: without them a
+/// hostile vault makes the import allocate gigabytes or run for minutes. Aegis
+/// has always written N = 2^15, r = 8, p = 1 (32 MiB, 2^18 block mixes); we take
+/// up to 8 times its memory (128·N·r bytes ≤ 256 MiB) and 16 times its work
+/// (N·r·p ≤ 2^22, a second or two).
+const MAX_SCRYPT_N_TIMES_R: u64 = 1 << 21;
+const MAX_SCRYPT_WORK: u64 = 1 << 22;
 /// Aegis writes one password slot (two after a password change at most); a file
 /// with dozens would only multiply the scrypt cost.
 const MAX_PASSWORD_SLOTS: usize = 4;
@@ -117,6 +120,28 @@ fn database(root: &Value, password: Option<&str>) -> Result<Doc, FormatError> {
     }
 }
 
+/// A slot's scrypt parameters as (log2 N, r, p), refused when they are invalid
+/// or beyond [`MAX_SCRYPT_N_TIMES_R`] / [`MAX_SCRYPT_WORK`].
+fn scrypt_params(n: u64, r: u64, p: u64) -> Result<(u8, u32, u32), FormatError> {
+    if !n.is_power_of_two() || n < 2 {
+        return Err(damaged(format!(
+            "a key slot has scrypt N = {n}, not a power of two"
+        )));
+    }
+    if r == 0 || p == 0 {
+        return Err(damaged(format!("a key slot has scrypt r = {r}, p = {p}")));
+    }
+    let n_r = n.saturating_mul(r);
+    if n_r > MAX_SCRYPT_N_TIMES_R || n_r.saturating_mul(p) > MAX_SCRYPT_WORK {
+        return Err(FormatError::Unsupported(format!(
+            "this Aegis vault asks for scrypt N = 2^{}, r = {r}, p = {p}, far more memory or time than Aegis uses (N = 2^15, r = 8, p = 1); Ninsho refuses it",
+            n.trailing_zeros()
+        )));
+    }
+    // Both fit: r ≤ 2^20 and p ≤ 2^21 under the limits above.
+    Ok((n.trailing_zeros() as u8, r as u32, p as u32))
+}
+
 /// The master key, from the first password slot the password opens.
 fn unlock(header: &Value, password: &str) -> Result<crypto::Key, FormatError> {
     let slots = array_field(header, "slots").map_err(damaged)?;
@@ -132,17 +157,7 @@ fn unlock(header: &Value, password: &str) -> Result<crypto::Key, FormatError> {
         let n = u64_field(slot, "n").map_err(damaged)?.unwrap_or(0);
         let r = u64_field(slot, "r").map_err(damaged)?.unwrap_or(0);
         let p = u64_field(slot, "p").map_err(damaged)?.unwrap_or(0);
-        if !n.is_power_of_two() || n < 2 {
-            return Err(damaged(format!(
-                "a key slot has scrypt N = {n}, not a power of two"
-            )));
-        }
-        let log_n = n.trailing_zeros() as u8;
-        if log_n > MAX_LOG_N || r == 0 || p == 0 || r.saturating_mul(p) > MAX_R_TIMES_P {
-            return Err(FormatError::Unsupported(format!(
-                "this Aegis vault asks for scrypt N = 2^{log_n}, r = {r}, p = {p}, more than Ninsho will spend"
-            )));
-        }
+        let (log_n, r, p) = scrypt_params(n, r, p)?;
         let salt = hex_field(slot, "salt")?;
         let encrypted_key = hex_field(slot, "key")?;
         let key_params = slot
@@ -151,7 +166,7 @@ fn unlock(header: &Value, password: &str) -> Result<crypto::Key, FormatError> {
             .ok_or_else(|| damaged("a key slot has no \"key_params\""))?;
         let nonce = hex_field(key_params, "nonce")?;
         let tag = hex_field(key_params, "tag")?;
-        let derived = crypto::scrypt(password.as_bytes(), &salt, log_n, r as u32, p as u32)
+        let derived = crypto::scrypt(password.as_bytes(), &salt, log_n, r, p)
             .ok_or_else(|| damaged("a key slot has invalid scrypt parameters"))?;
         if let Some(master) =
             crypto::gcm_open_detached(derived.as_ref(), &nonce, &encrypted_key, &tag)
@@ -225,7 +240,7 @@ fn entry(e: &Value) -> Result<OtpAccount, String> {
         "steam" => Kind::Steam,
         "motp" => return Err("mOTP not supported".into()),
         "yandex" => return Err("Yandex OTP not supported".into()),
-        _ => return Err(format!("unknown type \"{kind_text}\"")),
+        _ => return Err(format!("unknown type \"{}\"", shorten(kind_text))),
     };
     let info = e.get("info").ok_or("it has no \"info\"")?;
     let secret = Secret::parse_base32(need_str(info, "secret")?).map_err(|e| e.to_string())?;
@@ -444,12 +459,42 @@ mod tests {
         );
     }
 
+    fn vault_with_scrypt(n: u64, r: u64, p: u64) -> Vec<u8> {
+        format!(r#"{{"version":1,"header":{{"slots":[{{"type":1,"n":{n},"r":{r},"p":{p},"salt":"00","key":"00","key_params":{{"nonce":"00","tag":"00"}}}}],"params":{{"nonce":"00","tag":"00"}}}},"db":"AAAA"}}"#).into_bytes()
+    }
+
+    /// Found while writing the fuzz targets: N = 2^20 with r = 64 passed the old
+    /// limits and asked for 8 GiB. Each case must be refused before scrypt runs (the test
+    /// would take minutes or abort on memory otherwise).
     #[test]
     fn absurd_scrypt_parameters_are_refused_before_running() {
-        let vault = br#"{"version":1,"header":{"slots":[{"type":1,"n":1099511627776,"r":8,"p":1,"salt":"00","key":"00","key_params":{"nonce":"00","tag":"00"}}],"params":{"nonce":"00","tag":"00"}},"db":"AAAA"}"#;
-        assert!(matches!(
-            import(vault, Some("x")),
-            Err(FormatError::Unsupported(_))
-        ));
+        for (n, r, p) in [
+            (1 << 40, 8, 1),
+            (1 << 20, 64, 1),
+            (1 << 20, 8, 1),
+            (1 << 15, 8, 1024),
+            (2, u64::MAX, 1),
+            (1 << 16, 1 << 40, 1 << 40),
+        ] {
+            let e = import(&vault_with_scrypt(n, r, p), Some("x")).unwrap_err();
+            assert!(
+                matches!(&e, FormatError::Unsupported(m) if m.contains("refuses")),
+                "N={n} r={r} p={p}: {e}"
+            );
+        }
+        let e = import(&vault_with_scrypt(1 << 15, 0, 1), Some("x")).unwrap_err();
+        assert!(matches!(e, FormatError::Damaged { .. }), "{e}");
+    }
+
+    #[test]
+    fn scrypt_limits_keep_what_aegis_might_write() {
+        assert_eq!(scrypt_params(1 << 15, 8, 1), Ok((15, 8, 1)));
+        assert_eq!(scrypt_params(1 << 18, 8, 1), Ok((18, 8, 1)));
+        assert_eq!(scrypt_params(1 << 17, 8, 2), Ok((17, 8, 2)));
+        assert!(scrypt_params(1 << 19, 8, 1).is_err(), "512 MiB");
+        assert!(scrypt_params(1 << 17, 8, 5).is_err(), "too much work");
+        // Aegis's own parameters run and reach the slot's (broken) key.
+        let e = import(&vault_with_scrypt(1 << 15, 8, 1), Some("x")).unwrap_err();
+        assert_eq!(e, FormatError::WrongPassword(WHAT));
     }
 }

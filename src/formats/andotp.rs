@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 use super::json::{self, Sniff, need_str, str_field, u64_field};
 use super::{Format, FormatError, Import, crypto, digits, entry_label};
-use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
+use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "andOTP backup";
 
@@ -134,7 +134,7 @@ fn entry(e: &Value, issuer: &str, name: &str) -> Result<OtpAccount, String> {
         "HOTP" => Kind::Hotp,
         "STEAM" => Kind::Steam,
         "MOTP" => return Err("mOTP not supported".into()),
-        _ => return Err(format!("type \"{type_text}\" not supported")),
+        _ => return Err(format!("type \"{}\" not supported", shorten(type_text))),
     };
     let secret = Secret::parse_base32(need_str(e, "secret")?).map_err(|e| e.to_string())?;
     let algorithm = match str_field(e, "algorithm") {

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use super::json::{self, Sniff, array_field, str_field};
 use super::{Format, FormatError, Import, entry_label, otp_field};
+use crate::otp::shorten;
 
 const WHAT_JSON: &str = "Bitwarden export";
 const WHAT_CSV: &str = "Bitwarden CSV export";
@@ -94,7 +95,7 @@ fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatEr
                 out.warnings.extend(
                     warnings
                         .into_iter()
-                        .map(|w| format!("item \"{item_name}\": {w}")),
+                        .map(|w| format!("item \"{}\": {w}", shorten(item_name))),
                 );
                 out.accounts.push(a);
                 out.groups.push(folder);
@@ -108,12 +109,11 @@ fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatEr
 const CSV_HEADER_KEY: &str = "login_totp";
 
 fn detect_csv(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(&bytes[..bytes.len().min(4096)]) else {
-        // Cut inside a multi-byte character: look at what decodes.
-        return std::str::from_utf8(&bytes[..bytes.len().min(4096).saturating_sub(3)])
-            .is_ok_and(first_line_has_totp_column);
-    };
-    first_line_has_totp_column(text)
+    // Only the header row decides: a bad byte in a later row is damage that
+    // import_csv reports by row, not a reason to call the file unknown.
+    let head = &bytes[..bytes.len().min(4096)];
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    std::str::from_utf8(line).is_ok_and(first_line_has_totp_column)
 }
 
 fn first_line_has_totp_column(text: &str) -> bool {
@@ -175,7 +175,7 @@ fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatErr
             }
             Err(why) => out
                 .skipped
-                .push((format!("row {} ({item_name})", i + 2), why)),
+                .push((format!("row {} ({})", i + 2, shorten(item_name)), why)),
         }
     }
     Ok(out)

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use super::json::{self, Sniff, need_str, str_field, u64_field};
 use super::{Format, FormatError, Import, digits, entry_label};
-use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
+use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "FreeOTP+ backup";
 
@@ -62,7 +62,7 @@ fn token(t: &Value, issuer: &str, name: &str) -> Result<OtpAccount, String> {
         "TOTP" => Kind::Totp,
         "HOTP" => Kind::Hotp,
         "STEAM" => Kind::Steam,
-        _ => return Err(format!("type \"{type_text}\" not supported")),
+        _ => return Err(format!("type \"{}\" not supported", shorten(type_text))),
     };
     let Some(Value::Array(raw)) = t.get("secret") else {
         return Err("it has no \"secret\" list of bytes".into());

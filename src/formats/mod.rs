@@ -23,7 +23,7 @@ pub mod stratum;
 pub mod twofas;
 
 use crate::otp::migration::Batch;
-use crate::otp::{Kind, OtpAccount, Params, Secret, display_name};
+use crate::otp::{Kind, OtpAccount, Params, Secret, display_name, shorten};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
@@ -142,13 +142,15 @@ pub(crate) fn account(
         _ => params,
     };
     params.validate().map_err(|e| e.to_string())?;
-    Ok(OtpAccount {
+    let account = OtpAccount {
         issuer: issuer.trim().to_string(),
         name: name.trim().to_string(),
         secret,
         params,
         extra: Vec::new(),
-    })
+    };
+    account.check_names().map_err(|e| e.to_string())?;
+    Ok(account)
 }
 
 /// Digits as the files write them (any integer), checked.
@@ -165,7 +167,11 @@ pub(crate) fn entry_label(index: usize, issuer: &str, name: &str) -> String {
     if issuer.is_empty() && name.is_empty() {
         format!("entry {}", index + 1)
     } else {
-        format!("entry {} ({})", index + 1, display_name(issuer, name))
+        format!(
+            "entry {} ({})",
+            index + 1,
+            display_name(&shorten(issuer), &shorten(name))
+        )
     }
 }
 

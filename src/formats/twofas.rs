@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::json::{self, Sniff, array_field, need_str, str_field, u64_field};
 use super::{Format, FormatError, Import, crypto, digits, entry_label};
-use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
+use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "2FAS backup";
 const PBKDF2_ROUNDS: u32 = 10_000;
@@ -138,7 +138,7 @@ fn service(s: &Value, otp: &Value, issuer: &str, name: &str) -> Result<OtpAccoun
             "TOTP" => Kind::Totp,
             "HOTP" => Kind::Hotp,
             "STEAM" => Kind::Steam,
-            _ => return Err(format!("token type \"{t}\" not supported")),
+            _ => return Err(format!("token type \"{}\" not supported", shorten(t))),
         },
     };
     let secret = Secret::parse_base32(need_str(s, "secret")?).map_err(|e| e.to_string())?;

@@ -114,10 +114,7 @@ fn base64_engine(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {
 /// Decodes one `otpauth-migration://offline?data=…` URI.
 pub fn parse_migration_uri(text: &str) -> Result<Decoded, MigrationError> {
     let text = text.trim();
-    let shown = || {
-        let cut: String = text.chars().take(60).collect();
-        MigrationError::NotMigration(cut)
-    };
+    let shown = || MigrationError::NotMigration(super::shorten(text));
     let rest = strip_scheme(text, "otpauth-migration").ok_or_else(shown)?;
     let (host, query) = rest.split_once('?').ok_or(MigrationError::MissingData)?;
     if !host.trim_end_matches('/').eq_ignore_ascii_case("offline") {
@@ -152,7 +149,10 @@ pub fn decode_payload(bytes: &[u8]) -> Result<Decoded, MigrationError> {
     for p in &payload.otp_parameters {
         match convert(p) {
             Ok(a) => accounts.push(a),
-            Err(reason) => skipped.push((super::display_name(&p.issuer, &p.name), reason)),
+            Err(reason) => skipped.push((
+                super::display_name(&super::shorten(&p.issuer), &super::shorten(&p.name)),
+                reason,
+            )),
         }
     }
     Ok(Decoded {
@@ -195,7 +195,7 @@ fn convert(p: &OtpParameters) -> Result<OtpAccount, String> {
         }
         _ => p.name.clone(),
     };
-    Ok(OtpAccount {
+    let account = OtpAccount {
         issuer: p.issuer.clone(),
         name,
         secret,
@@ -207,7 +207,9 @@ fn convert(p: &OtpParameters) -> Result<OtpAccount, String> {
             counter,
         },
         extra: Vec::new(),
-    })
+    };
+    account.check_names().map_err(|e| e.to_string())?;
+    Ok(account)
 }
 
 /// Builds transfer payloads, at most `per_code` accounts each, with batch fields

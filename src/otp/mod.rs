@@ -21,7 +21,7 @@ pub use uri::{Parsed, format_uri, parse_uri};
 pub enum OtpError {
     #[error("the secret is empty")]
     EmptySecret,
-    #[error("the secret is not valid base32: character '{character}' at position {position}")]
+    #[error("the secret is not valid base32: character '{}' at position {position}", character.escape_debug())]
     BadBase32Char { character: char, position: usize },
     #[error("the secret is not valid base32: {length} characters is not a possible base32 length")]
     BadBase32Length { length: usize },
@@ -37,10 +37,41 @@ pub enum OtpError {
     UnknownAlgorithm(String),
     #[error("not an otpauth:// URI: \"{0}\"")]
     NotOtpauth(String),
+    #[error(
+        "the secret is {0} bytes long; real ones are at most 64 (Ninsho takes up to {MAX_SECRET_BYTES})"
+    )]
+    SecretTooLong(usize),
+    #[error("the {what} is {chars} characters long, more than the {MAX_NAME_CHARS} Ninsho keeps")]
+    NameTooLong { what: &'static str, chars: usize },
+    #[error(
+        "the otpauth URI is too long ({0} bytes percent-encoded; a QR code holds at most 4296 characters, Ninsho takes {MAX_URI_BYTES})"
+    )]
+    UriTooLong(usize),
     #[error("the otpauth URI has no secret= parameter")]
     MissingSecret,
     #[error("the otpauth URI has invalid percent-encoding (not UTF-8) in {0}")]
     BadEncoding(&'static str),
+}
+
+/// Limits on what a URI, a QR code or an import file may hand us. Real values are
+/// far smaller; the limits keep a hostile file from filling the keyring, the
+/// metadata file and the window with megabytes. A secret of 512 bytes is four
+/// times SHA-512's block (longer HMAC keys are hashed down anyway).
+pub const MAX_SECRET_BYTES: usize = 512;
+/// Issuer, account name and group: a long e-mail address is 254 characters.
+pub const MAX_NAME_CHARS: usize = 512;
+/// The largest QR code holds 4296 characters; double that is surely not a URI.
+/// Applies to the URI as given and to its canonical form (which percent-encodes
+/// more), so that every URI Ninsho accepts can be written out and read back.
+pub const MAX_URI_BYTES: usize = 8192;
+
+/// Checks an issuer, account name or group against [`MAX_NAME_CHARS`].
+pub fn check_name(what: &'static str, text: &str) -> Result<(), OtpError> {
+    let chars = text.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(OtpError::NameTooLong { what, chars });
+    }
+    Ok(())
 }
 
 /// A shared secret key. Zeroized on drop, never printed.
@@ -67,6 +98,11 @@ impl Secret {
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, OtpError> {
         if bytes.is_empty() {
             return Err(OtpError::EmptySecret);
+        }
+        if bytes.len() > MAX_SECRET_BYTES {
+            let len = bytes.len();
+            drop(Zeroizing::new(bytes));
+            return Err(OtpError::SecretTooLong(len));
         }
         Ok(Secret(bytes))
     }
@@ -131,7 +167,7 @@ impl Kind {
             "totp" => Ok(Kind::Totp),
             "hotp" => Ok(Kind::Hotp),
             "steam" => Ok(Kind::Steam),
-            _ => Err(OtpError::UnknownType(text.to_string())),
+            _ => Err(OtpError::UnknownType(shorten(text))),
         }
     }
 }
@@ -166,7 +202,7 @@ impl Algorithm {
             "SHA1" => Ok(Algorithm::Sha1),
             "SHA256" => Ok(Algorithm::Sha256),
             "SHA512" => Ok(Algorithm::Sha512),
-            _ => Err(OtpError::UnknownAlgorithm(text.to_string())),
+            _ => Err(OtpError::UnknownAlgorithm(shorten(text))),
         }
     }
 }
@@ -240,21 +276,21 @@ impl Params {
 pub fn parse_digits(text: &str) -> Result<u8, OtpError> {
     match text.trim().parse::<u8>() {
         Ok(d) if (1..=10).contains(&d) => Ok(d),
-        _ => Err(OtpError::BadDigits(text.to_string())),
+        _ => Err(OtpError::BadDigits(shorten(text))),
     }
 }
 
 pub fn parse_period(text: &str) -> Result<u64, OtpError> {
     match text.trim().parse::<u64>() {
         Ok(p) if p >= 1 => Ok(p),
-        _ => Err(OtpError::BadPeriod(text.to_string())),
+        _ => Err(OtpError::BadPeriod(shorten(text))),
     }
 }
 
 pub fn parse_counter(text: &str) -> Result<u64, OtpError> {
     text.trim()
         .parse::<u64>()
-        .map_err(|_| OtpError::BadCounter(text.to_string()))
+        .map_err(|_| OtpError::BadCounter(shorten(text)))
 }
 
 /// The code for `params` at Unix time `unix` (ignored for HOTP, which uses
@@ -334,6 +370,13 @@ impl OtpAccount {
         })
     }
 
+    /// Checks the names against [`MAX_NAME_CHARS`] (the secret was checked when
+    /// it was made).
+    pub fn check_names(&self) -> Result<(), OtpError> {
+        check_name("issuer", &self.issuer)?;
+        check_name("account name", &self.name)
+    }
+
     /// Same secret, kind, issuer and account name: adding it again would double it.
     pub fn same_account(&self, other: &OtpAccount) -> bool {
         self.secret == other.secret
@@ -341,6 +384,25 @@ impl OtpAccount {
             && self.issuer == other.issuer
             && self.name == other.name
     }
+}
+
+/// At most 60 characters of `text`, control characters escaped (`\u{1b}`), for
+/// messages that quote a name or a URI from a file: one line, and no terminal
+/// escape sequences from whoever made the file.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    let mut out: String = text
+        .chars()
+        .take(MAX)
+        .map(|c| match c.is_control() {
+            true => c.escape_debug().to_string(),
+            false => c.to_string(),
+        })
+        .collect();
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 pub fn display_name(issuer: &str, name: &str) -> String {
@@ -535,5 +597,46 @@ mod tests {
         assert_eq!(p.remaining(29), Some(1));
         assert_eq!(p.remaining(u64::MAX), Some(30 - u64::MAX % 30));
         assert_eq!(params(Kind::Hotp, Algorithm::Sha1, 6).remaining(5), None);
+    }
+
+    /// Hostile input: megabyte fields are refused with their size, not stored.
+    #[test]
+    fn oversized_secrets_names_and_uris_are_refused() {
+        assert!(Secret::from_bytes(vec![1; MAX_SECRET_BYTES]).is_ok());
+        assert_eq!(
+            Secret::from_bytes(vec![1; MAX_SECRET_BYTES + 1]),
+            Err(OtpError::SecretTooLong(MAX_SECRET_BYTES + 1))
+        );
+        let long_secret = "A".repeat(2000);
+        assert_eq!(
+            parse_uri(&format!("otpauth://totp/x?secret={long_secret}")).unwrap_err(),
+            OtpError::SecretTooLong(1250)
+        );
+        let long_name = "n".repeat(MAX_NAME_CHARS + 1);
+        assert_eq!(
+            parse_uri(&format!("otpauth://totp/{long_name}?secret=JBSWY3DP")).unwrap_err(),
+            OtpError::NameTooLong {
+                what: "account name",
+                chars: MAX_NAME_CHARS + 1
+            }
+        );
+        let huge = format!(
+            "otpauth://totp/x?secret=JBSWY3DP&image={}",
+            "x".repeat(9000)
+        );
+        assert_eq!(
+            parse_uri(&huge).unwrap_err(),
+            OtpError::UriTooLong(huge.len())
+        );
+        // Found by fuzzing: 3000 bytes that the canonical form encodes to 9000.
+        let expands = format!("otpauth://totp/x?secret=JBSWY3DP&note={}", "!".repeat(3000));
+        assert!(expands.len() < MAX_URI_BYTES);
+        assert!(matches!(
+            parse_uri(&expands).unwrap_err(),
+            OtpError::UriTooLong(n) if n > 9000
+        ));
+        assert_eq!(shorten(&"é".repeat(100)).chars().count(), 61);
+        assert_eq!(shorten("short"), "short");
+        assert_eq!(shorten("a\u{1b}[31m\nb"), "a\\u{1b}[31m\\nb");
     }
 }

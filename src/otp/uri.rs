@@ -9,8 +9,8 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use super::{
-    Algorithm, Kind, OtpAccount, OtpError, Params, STEAM_DIGITS, Secret, parse_counter,
-    parse_digits, parse_period,
+    Algorithm, Kind, MAX_URI_BYTES, OtpAccount, OtpError, Params, STEAM_DIGITS, Secret,
+    parse_counter, parse_digits, parse_period, shorten,
 };
 
 /// Everything but RFC 3986's unreserved characters is encoded.
@@ -57,29 +57,36 @@ pub(crate) fn query_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
         .map(|p| p.split_once('=').unwrap_or((p, "")))
 }
 
-fn short(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
+/// Splits a raw (still encoded) label into issuer prefix and account name: at the
+/// first literal ':', or else at the first "%3A". Splitting before decoding keeps
+/// an encoded colon inside a name or issuer (as [`format_uri`] writes it) apart
+/// from the separator.
+fn split_label(label: &str) -> Option<(&str, &str)> {
+    if let Some(split) = label.split_once(':') {
+        return Some(split);
     }
+    let at = label.to_ascii_lowercase().find("%3a")?;
+    Some((&label[..at], &label[at + 3..]))
 }
 
 /// Parses one `otpauth://` URI.
 pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
     let text = text.trim();
-    let rest = strip_scheme(text, "otpauth").ok_or_else(|| OtpError::NotOtpauth(short(text)))?;
+    let rest = strip_scheme(text, "otpauth").ok_or_else(|| OtpError::NotOtpauth(shorten(text)))?;
+    if text.len() > MAX_URI_BYTES {
+        return Err(OtpError::UriTooLong(text.len()));
+    }
     let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let (kind_text, label) = path.split_once('/').unwrap_or((path, ""));
     let mut kind = Kind::parse(kind_text)?;
 
-    let label = decode(label, false, "the label")?;
-    let (label_issuer, name) = match label.split_once(':') {
-        Some((issuer, name)) => (Some(issuer.trim().to_string()), name.trim().to_string()),
-        None => (None, label.trim().to_string()),
+    let (label_issuer, name) = match split_label(label) {
+        Some((issuer, name)) => (
+            Some(decode(issuer, false, "the label")?.trim().to_string()),
+            decode(name, false, "the label")?.trim().to_string(),
+        ),
+        None => (None, decode(label, false, "the label")?.trim().to_string()),
     };
 
     let mut secret_text: Option<zeroize::Zeroizing<String>> = None;
@@ -119,7 +126,9 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
     let issuer = match (label_issuer, issuer_param) {
         (Some(l), Some(p)) if !l.is_empty() && !p.is_empty() && l != p => {
             warnings.push(format!(
-                "label says issuer \"{l}\" but issuer= says \"{p}\"; using \"{p}\""
+                "label says issuer \"{}\" but issuer= says \"{1}\"; using \"{1}\"",
+                shorten(&l),
+                shorten(&p)
             ));
             p
         }
@@ -142,24 +151,35 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
             kind,
             algorithm: algorithm.unwrap_or(Algorithm::Sha1),
             digits: digits.unwrap_or(6),
-            period: period.unwrap_or(super::DEFAULT_PERIOD),
-            counter: counter.unwrap_or(0),
+            // Each kind keeps only its own moving factor: a TOTP URI's counter= or
+            // an HOTP URI's period= means nothing and would not survive export.
+            period: match kind {
+                Kind::Hotp => super::DEFAULT_PERIOD,
+                _ => period.unwrap_or(super::DEFAULT_PERIOD),
+            },
+            counter: match kind {
+                Kind::Hotp => counter.unwrap_or(0),
+                _ => 0,
+            },
         },
     };
     if kind == Kind::Hotp && counter.is_none() {
         warnings.push("HOTP URI has no counter=; starting at 0".to_string());
     }
 
-    Ok(Parsed {
-        account: OtpAccount {
-            issuer,
-            name,
-            secret,
-            params,
-            extra,
-        },
-        warnings,
-    })
+    let account = OtpAccount {
+        issuer,
+        name,
+        secret,
+        params,
+        extra,
+    };
+    account.check_names()?;
+    let canonical = format_uri(&account).len();
+    if canonical > MAX_URI_BYTES {
+        return Err(OtpError::UriTooLong(canonical));
+    }
+    Ok(Parsed { account, warnings })
 }
 
 /// The canonical URI: upper-case unpadded secret, percent-encoded label, the
@@ -170,6 +190,9 @@ pub fn format_uri(account: &OtpAccount) -> zeroize::Zeroizing<String> {
     let mut head = format!("otpauth://{}/", p.kind.as_str());
     if !account.issuer.is_empty() {
         head.push_str(&enc(&account.issuer));
+        head.push(':');
+    } else if account.name.contains(':') {
+        // An empty prefix, so that the colon in the name is not taken for one.
         head.push(':');
     }
     head.push_str(&enc(&account.name));
@@ -274,6 +297,46 @@ mod tests {
         assert_eq!(a.issuer, "ツイッター");
         assert_eq!(a.name, "山田太郎");
         assert_eq!(parse(&format_uri(&a)), a);
+    }
+
+    /// Fuzzing (fuzz/ target `uri`) found names and issuers with colons that came
+    /// back split differently after a round trip.
+    #[test]
+    fn colons_in_names_survive_the_round_trip() {
+        for (uri, issuer, name) in [
+            (
+                "otpauth://totp/a%3Ab:c%3Ad?secret=JBSWY3DP&issuer=a%3Ab",
+                "a:b",
+                "c:d",
+            ),
+            ("otpauth://totp/:x%3Ay?secret=JBSWY3DP", "", "x:y"),
+            ("otpauth://totp/Ex%3Ame?secret=JBSWY3DP", "Ex", "me"),
+            ("otpauth://totp/Ex:me:you?secret=JBSWY3DP", "Ex", "me:you"),
+        ] {
+            let a = parse(uri);
+            assert_eq!(
+                (a.issuer.as_str(), a.name.as_str()),
+                (issuer, name),
+                "{uri}"
+            );
+            assert_eq!(parse(&format_uri(&a)), a, "{uri}");
+        }
+    }
+
+    /// Fuzzing found a TOTP URI with counter= whose counter was kept, then lost
+    /// by the canonical form (which writes period for TOTP, counter for HOTP).
+    #[test]
+    fn only_the_kinds_own_moving_factor_is_kept() {
+        let t = parse("otpauth://totp/a?secret=JBSWY3DP&counter=10300&period=50");
+        assert_eq!((t.params.period, t.params.counter), (50, 0));
+        let h = parse("otpauth://hotp/a?secret=JBSWY3DP&counter=7&period=50");
+        assert_eq!(
+            (h.params.period, h.params.counter),
+            (crate::otp::DEFAULT_PERIOD, 7)
+        );
+        for a in [t, h] {
+            assert_eq!(parse(&format_uri(&a)), a);
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroize;
 
-use crate::otp::{OtpAccount, Secret};
+use crate::otp::{OtpAccount, Secret, check_name, display_name, shorten};
 pub use meta::{Entry, State};
 pub use recovery::{RecoveryAdd, RecoveryUse};
 pub use store::{MemoryStore, SecretStore, StoreError};
@@ -49,6 +49,12 @@ pub enum VaultError {
     UnknownRecoveryCode { account: String, code: String },
     #[error("{0}")]
     BadRecoveryCode(String),
+    /// An account that must not be saved as it is (checked before any write).
+    #[error("cannot save {name}: {reason}")]
+    Rejected {
+        name: String,
+        reason: crate::otp::OtpError,
+    },
     #[error("saved {saved} of {total} accounts, then: {source}")]
     Partial {
         saved: usize,
@@ -312,10 +318,15 @@ impl<S: SecretStore> Vault<S> {
         incoming: Vec<(OtpAccount, String)>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<AddReport, VaultError> {
-        for (a, _) in &incoming {
+        for (a, group) in &incoming {
             a.params
                 .validate()
-                .map_err(|e| VaultError::BadItem(format!("{} ({e})", a.display_name())))?;
+                .and_then(|()| a.check_names())
+                .and_then(|()| check_name("group", group))
+                .map_err(|reason| VaultError::Rejected {
+                    name: display_name(&shorten(&a.issuer), &shorten(&a.name)),
+                    reason,
+                })?;
         }
         let accounts: Vec<OtpAccount> = incoming.iter().map(|(a, _)| a.clone()).collect();
         let flags = self.duplicate_flags(&accounts)?;
@@ -452,6 +463,12 @@ impl<S: SecretStore> Vault<S> {
         name: &str,
         group: &str,
     ) -> Result<Entry, VaultError> {
+        for (what, text) in [("issuer", issuer), ("account name", name), ("group", group)] {
+            check_name(what, text.trim()).map_err(|reason| VaultError::Rejected {
+                name: display_name(&shorten(issuer), &shorten(name)),
+                reason,
+            })?;
+        }
         let now = (self.clock)();
         let edited = self.update(|entries| {
             let e = entries

@@ -110,6 +110,43 @@ fn keyring_failure_adds_nothing_and_says_why() {
 }
 
 #[test]
+fn oversized_names_and_groups_are_rejected_before_any_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let mut v = vault_with(dir.path(), store.clone());
+    let long = "g".repeat(crate::otp::MAX_NAME_CHARS + 1);
+    let err = v
+        .add_grouped(
+            vec![
+                (account("A", "a", "JBSWY3DPEHPK3PXP"), String::new()),
+                (account("B", "b", "GEZDGNBVGY3TQOJQ"), long.clone()),
+            ],
+            &mut |_, _| {},
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("the group is 513 characters"),
+        "{err}"
+    );
+    let err = v
+        .add(
+            vec![account("C", &long, "MFRGGZDFMZTWQ2LK")],
+            &mut |_, _| {},
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("account name is 513"), "{err}");
+    assert_eq!(v.entries().count(), 0);
+    assert!(store.is_empty(), "nothing reached the keyring");
+    let saved = v
+        .add(vec![account("D", "d", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap()
+        .added;
+    let err = v.edit(saved[0].id, "D", &long, "").unwrap_err();
+    assert!(err.to_string().contains("account name is 513"), "{err}");
+    assert_eq!(v.entries().next().unwrap().name, "d");
+}
+
+#[test]
 fn interrupted_add_is_finished_or_dropped_by_repair() {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(MemoryStore::new());

@@ -193,3 +193,23 @@ pub fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     }
     out
 }
+
+/// Appends a PNG chunk with its CRC, for hand-made (hostile) PNG headers.
+pub fn png_chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    let mut crc = 0xffff_ffffu32;
+    for b in &body {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    png.extend_from_slice(&body);
+    png.extend_from_slice(&(!crc).to_be_bytes());
+}
