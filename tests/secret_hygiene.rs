@@ -110,7 +110,8 @@ impl Session {
     fn answer(&mut self, args: &[&str]) -> String {
         let out = common::run_cmd(self.cmd().args(args), "");
         let what = format!("ninsho {}", args.join(" "));
-        self.logs.push((format!("{what} (stderr)"), out.stderr.clone()));
+        self.logs
+            .push((format!("{what} (stderr)"), out.stderr.clone()));
         assert!(
             out.status.success(),
             "{what}: {}",
@@ -287,7 +288,13 @@ fn recovery_codes(s: &mut Session) {
 fn export_pdf(s: &mut Session) {
     let out = s.dir("Documents/sheet.pdf");
     s.ok(
-        &["export", "--format", "pdf", "--output", out.to_str().unwrap()],
+        &[
+            "export",
+            "--format",
+            "pdf",
+            "--output",
+            out.to_str().unwrap(),
+        ],
         "",
     );
     assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF"));

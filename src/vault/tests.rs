@@ -343,7 +343,12 @@ fn a_lost_metadata_file_is_restored_with_the_latest_edit_and_counter() {
     v.repair().unwrap();
     let e = v.entry(id).unwrap();
     assert_eq!(
-        (e.issuer.as_str(), e.name.as_str(), e.group.as_str(), e.counter),
+        (
+            e.issuer.as_str(),
+            e.name.as_str(),
+            e.group.as_str(),
+            e.counter
+        ),
         ("Renamed", "me", "Work", Some(9))
     );
 }
