@@ -344,7 +344,7 @@ fn window_session(s: &mut Session) {
         }
     };
     // The codes can be ready before the window is mapped.
-    let wid = ready.then(|| find_window(deadline)).flatten();
+    let wid = ready.then(|| find_window(app.id(), deadline)).flatten();
     if wid.is_none() {
         let _ = app.kill();
         let _ = app.wait();
@@ -378,7 +378,15 @@ fn window_session(s: &mut Session) {
         }
         if Instant::now() > deadline {
             let _ = app.kill();
-            panic!("the window did not close when asked to");
+            let windows = Command::new("xdotool")
+                .args(["search", "--name", "Ninsho"])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).replace('\n', " "))
+                .unwrap_or_default();
+            panic!(
+                "the window did not close when asked to (asked {wid}; windows named Ninsho: {windows}); its stderr: {}",
+                String::from_utf8_lossy(&stderr.join().unwrap())
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -395,10 +403,19 @@ fn window_session(s: &mut Session) {
     );
 }
 
-fn find_window(deadline: Instant) -> Option<String> {
+/// The window of process `pid` (not another test's, should one linger).
+fn find_window(pid: u32, deadline: Instant) -> Option<String> {
+    let pid = pid.to_string();
     while Instant::now() < deadline {
         let out = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", "^Ninsho$"])
+            .args([
+                "search",
+                "--onlyvisible",
+                "--pid",
+                &pid,
+                "--name",
+                "^Ninsho$",
+            ])
             .output()
             .ok()?;
         if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {

@@ -9,8 +9,9 @@
 //! counts the freed blocks that still held it.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine;
 use ninsho::otp::{self, Secret};
@@ -24,7 +25,11 @@ const MARKER: [u8; 20] = [
 /// secrets take in URIs, keyring items and forms.
 const MARKER_TEXT: &[u8] = b"R4JXU4OSAHXFU56ESA5R7JQCNW4UJSB6";
 
-static ARMED: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    /// Armed on the thread running a case only: the other tests run at the same
+    /// time on other threads and free secrets of their own.
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+}
 static HITS: AtomicUsize = AtomicUsize::new(0);
 
 struct Watching;
@@ -35,7 +40,7 @@ unsafe impl GlobalAlloc for Watching {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if ARMED.load(Ordering::SeqCst) {
+        if ARMED.try_with(Cell::get).unwrap_or(false) {
             // SAFETY: the block is still allocated, `layout.size()` long, and every
             // byte was initialised (zeroed at allocation, then written by its owner).
             let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
@@ -58,9 +63,9 @@ static SERIAL: Mutex<()> = Mutex::new(());
 fn leaks(f: impl FnOnce()) -> usize {
     let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     HITS.store(0, Ordering::SeqCst);
-    ARMED.store(true, Ordering::SeqCst);
+    ARMED.with(|a| a.set(true));
     f();
-    ARMED.store(false, Ordering::SeqCst);
+    ARMED.with(|a| a.set(false));
     HITS.load(Ordering::SeqCst)
 }
 
