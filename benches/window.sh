@@ -9,10 +9,10 @@
 # launches. "first frame" and "all codes" come from NINSHO_TRACE_STARTUP (ms since
 # main()); "keyring floor" is examples/keyring_read (metadata + one get per item,
 # no window); idle CPU is utime+stime from /proc over 10 s starting 3 s after all
-# codes showed; peak RSS is VmHWM.
+# codes showed; peak RSS is VmHWM. Floor and window launches alternate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 
 if [[ -z "${NINSHO_BENCH_INNER:-}" ]]; then
   cargo build --release --quiet --bin ninsho --example blank_window --example keyring_read
@@ -72,9 +72,15 @@ for i in range(int(sys.argv[1])):
     print(f"otpauth://totp/Service%20{i}:user{i}%40example.com?secret={s}&issuer=Service%20{i}")
 PY
   "$BIN" import "$list" >/dev/null
-  floor=$(for _ in $(seq "$RUNS"); do "$READ" "$NINSHO_DATA_DIR" | awk '{print $2}'; done | median)
+  # Floor and window runs alternate, so a busy moment on the machine hits both.
   WAIT_FOR="all codes ready"
-  runs=$(for _ in $(seq "$RUNS"); do launch "$BIN"; done)
+  floors="" runs=""
+  for _ in $(seq "$RUNS"); do
+    floors+="$("$READ" "$NINSHO_DATA_DIR" | awk '{print $2}')"$'\n'
+    runs+="$(launch "$BIN")"$'\n'
+  done
+  floor=$(grep . <<<"$floors" | median)
+  runs=$(grep . <<<"$runs")
   echo "| $n | $floor | $(col 1 <<<"$runs") | $(col 2 <<<"$runs") | $(col 3 <<<"$runs") | $(col 4 <<<"$runs") |"
   secret-tool clear service "bench-$n" >/dev/null 2>&1 || true
 done
