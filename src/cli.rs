@@ -223,6 +223,16 @@ fn open_vault(data_dir: Option<&Path>) -> Result<CliVault> {
     Ok(Vault::open(&dir, store)?)
 }
 
+/// Opens the vault and finishes any write a killed process left pending (cheap
+/// when there is none), telling the user what was repaired.
+fn open_ready_vault(data_dir: Option<&Path>, stderr: &mut dyn Write) -> Result<CliVault> {
+    let mut vault = open_vault(data_dir)?;
+    for note in vault.finish_interrupted()? {
+        writeln!(stderr, "ninsho: {note}")?;
+    }
+    Ok(vault)
+}
+
 /// Runs start-up repair, telling the user what it did.
 fn repair(vault: &mut CliVault, stderr: &mut dyn Write) -> Result<()> {
     for note in vault.repair()? {
@@ -341,10 +351,7 @@ fn code(
         return Ok(());
     }
     let query = args.query.unwrap_or_default();
-    let mut vault = open_vault(data_dir)?;
-    for note in vault.finish_interrupted()? {
-        writeln!(stderr, "ninsho: {note}")?;
-    }
+    let mut vault = open_ready_vault(data_dir, stderr)?;
     let entry = vault.find(&query)?.clone();
     let mut account = vault.account(&entry)?;
     if args.next {
@@ -507,11 +514,8 @@ fn edit(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<()> {
-    let mut vault = open_vault(data_dir)?;
-    // Names live only in the metadata file: no keyring-wide search needed.
-    for note in vault.finish_interrupted()? {
-        writeln!(stderr, "ninsho: {note}")?;
-    }
+    // No keyring-wide search needed: the entry is found in the metadata file.
+    let mut vault = open_ready_vault(data_dir, stderr)?;
     let old = vault.find(&args.query)?.clone();
     let issuer = args.issuer.as_deref().unwrap_or(&old.issuer).trim();
     let name = args.account.as_deref().unwrap_or(&old.name).trim();

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use clap::Subcommand;
 
-use super::{open_vault, read_stdin_secret};
+use super::{open_ready_vault, read_stdin_secret};
 use crate::vault::recovery::{split_codes, unused};
 
 #[derive(Subcommand, Debug)]
@@ -37,10 +37,7 @@ pub fn recovery(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<()> {
-    let mut vault = open_vault(data_dir)?;
-    for note in vault.finish_interrupted()? {
-        writeln!(stderr, "ninsho: {note}")?;
-    }
+    let mut vault = open_ready_vault(data_dir, stderr)?;
     let query = match &command {
         RecoveryCommand::Add { query }
         | RecoveryCommand::List { query, .. }
