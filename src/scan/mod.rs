@@ -173,11 +173,7 @@ pub fn to_luma(image: &DynamicImage) -> GrayImage {
     match image {
         DynamicImage::ImageLuma8(g) => g.clone(),
         DynamicImage::ImageRgb8(rgb) => {
-            let data = rgb
-                .as_raw()
-                .chunks_exact(3)
-                .map(|p| luma_of(p[0], p[1], p[2], 255))
-                .collect();
+            let data = grey(rgb.as_raw(), |[r, g, b]| luma_of(r, g, b, 255));
             GrayImage::from_raw(rgb.width(), rgb.height(), data).unwrap_or_default()
         }
         DynamicImage::ImageRgba8(rgba) => {
@@ -197,17 +193,50 @@ fn luma_from_rgba(width: u32, height: u32, rgba: &[u8]) -> Option<GrayImage> {
     if rgba.len() != expected {
         return None;
     }
-    let data = rgba
-        .chunks_exact(4)
-        .map(|p| luma_of(p[0], p[1], p[2], p[3]))
-        .collect();
+    let data = grey(rgba, |[r, g, b, a]| luma_of(r, g, b, a));
     GrayImage::from_raw(width, height, data)
+}
+
+/// Below this many pixels a second thread costs more than it saves.
+const PARALLEL_MIN_PIXELS: usize = 1 << 20;
+
+/// One grey byte per `N`-byte pixel. Large images are split between two
+/// threads: at 4K this halves the conversion's share of a scan (BENCHMARKS.md).
+fn grey<const N: usize>(pixels: &[u8], luma: impl Fn([u8; N]) -> u8 + Sync) -> Vec<u8> {
+    let convert = |src: &[[u8; N]], dst: &mut [u8]| {
+        for (d, p) in dst.iter_mut().zip(src) {
+            *d = luma(*p);
+        }
+    };
+    let (pixels, _) = pixels.as_chunks::<N>();
+    let count = pixels.len();
+    let mut out = vec![0u8; count];
+    if count < PARALLEL_MIN_PIXELS {
+        convert(pixels, &mut out);
+        return out;
+    }
+    let (first, second) = out.split_at_mut(count / 2);
+    let (src_first, src_second) = pixels.split_at(count / 2);
+    let shared = std::thread::scope(|scope| {
+        let helper =
+            std::thread::Builder::new().spawn_scoped(scope, || convert(src_second, &mut *second));
+        convert(src_first, first);
+        helper.is_ok()
+    });
+    // No thread to be had: this one does the rest.
+    if !shared {
+        convert(src_second, second);
+    }
+    out
 }
 
 #[inline]
 fn luma_of(r: u8, g: u8, b: u8, a: u8) -> u8 {
     // Rec. 601 weights in fixed point (sum 1024).
     let y = (306 * u32::from(r) + 601 * u32::from(g) + 117 * u32::from(b)) >> 10;
+    if a == 255 {
+        return y as u8;
+    }
     let a = u32::from(a);
     ((y * a + 255 * (255 - a)) / 255) as u8
 }
@@ -257,11 +286,19 @@ fn decode_all(luma: &GrayImage) -> Vec<String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
         let matrix = bitmap.get_black_matrix();
-        let mut found = guarded(matrix);
         let mut inverse = matrix.clone();
         inverse.flip_self();
-        found.extend(guarded(&inverse));
-        found
+        // The two searches are independent: on two cores they take the time of one.
+        std::thread::scope(|scope| {
+            let light_on_dark =
+                std::thread::Builder::new().spawn_scoped(scope, || guarded(&inverse));
+            let mut found = guarded(matrix);
+            match light_on_dark {
+                Ok(helper) => found.extend(helper.join().unwrap_or_default()),
+                Err(_) => found.extend(guarded(&inverse)),
+            }
+            found
+        })
     }))
     .unwrap_or_default()
 }

@@ -94,6 +94,35 @@ fn transparency_is_composited_over_white() {
 }
 
 #[test]
+fn large_images_turn_grey_alike_on_both_threads() {
+    // Odd sizes put the split between the two threads mid-row.
+    let (w, h) = (1283, 1021);
+    let pixel = |i: u32| [(i * 7) as u8, (i * 13) as u8, (i * 29) as u8, (i * 3) as u8];
+    let rgba = image::RgbaImage::from_fn(w, h, |x, y| image::Rgba(pixel(y * w + x)));
+    let rgb = image::RgbImage::from_fn(w, h, |x, y| {
+        let [r, g, b, _] = pixel(y * w + x);
+        image::Rgb([r, g, b])
+    });
+    assert!((w * h) as usize > PARALLEL_MIN_PIXELS);
+    let grey_rgba = to_luma(&DynamicImage::ImageRgba8(rgba));
+    let grey_rgb = to_luma(&DynamicImage::ImageRgb8(rgb));
+    for i in 0..w * h {
+        let [r, g, b, a] = pixel(i);
+        let (x, y) = (i % w, i / w);
+        assert_eq!(
+            grey_rgba.get_pixel(x, y).0[0],
+            luma_of(r, g, b, a),
+            "RGBA pixel {i}"
+        );
+        assert_eq!(
+            grey_rgb.get_pixel(x, y).0[0],
+            luma_of(r, g, b, 255),
+            "RGB pixel {i}"
+        );
+    }
+}
+
+#[test]
 fn payloads_are_sorted() {
     let report = report_from_payloads(&[
         URI.to_string(),

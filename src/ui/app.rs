@@ -808,14 +808,15 @@ impl App {
                         .text(format!("Saving {done} of {total}…")),
                 );
             } else if !self.secrets_done && !self.entries.is_empty() {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!(
-                        "Reading secrets from the keyring… {} of {}",
-                        self.secrets.len(),
-                        self.entries.len()
-                    ));
-                });
+                // A bar, not a spinner: a spinner repaints every frame, and those
+                // frames took CPU from the keyring while it was returning secrets
+                // (BENCHMARKS.md, window start-up). The bar moves with each batch.
+                let (done, total) = (self.secrets.len(), self.entries.len());
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!(
+                        "Reading secrets from the keyring… {done} of {total}"
+                    )),
+                );
             }
             if let Some((text, _)) = &self.toast {
                 ui.label(text);
@@ -847,7 +848,16 @@ impl App {
             }
             let now = self.now();
             let row_height = 64.0;
-            egui::ScrollArea::vertical().auto_shrink(false).show_rows(ui, row_height, visible.len(), |ui, range| {
+            // A long list shows its scroll bar from the first frame: left to find
+            // out, egui fades the bar in over a dozen frames while start-up is
+            // still reading secrets (BENCHMARKS.md, window start-up).
+            let rows = visible.len() as f32 * (row_height + ui.spacing().item_spacing.y);
+            let bar = if rows > ui.available_height() {
+                egui::scroll_area::ScrollBarVisibility::AlwaysVisible
+            } else {
+                egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded
+            };
+            egui::ScrollArea::vertical().auto_shrink(false).scroll_bar_visibility(bar).show_rows(ui, row_height, visible.len(), |ui, range| {
                 for &i in &visible[range] {
                     let entry = self.entries[i].clone();
                     self.account_row(ui, &entry, now, row_height);

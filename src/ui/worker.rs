@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use eframe::egui;
 use uuid::Uuid;
@@ -205,9 +206,12 @@ struct Worker {
     waker: Waker,
 }
 
-/// Secrets per event: small enough that codes appear progressively, large enough
-/// not to wake the window a thousand times.
-const BATCH: usize = 32;
+/// The first secrets go to the window as soon as a screenful is read.
+const SCREENFUL: usize = 16;
+/// After that, at most this often: every batch costs the window a frame or two,
+/// and under software rendering a frame for every 32 secrets took CPU from the
+/// keyring while it was still answering (BENCHMARKS.md, window start-up).
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 impl Worker {
     fn run(mut self, commands: Receiver<Command>) {
@@ -351,6 +355,7 @@ impl Worker {
             Ok(s) => s,
             Err(e) => return self.emit(Event::KeyringError(e.to_string())),
         };
+        super::trace("keyring connected");
         let mut vault = match Vault::open(&self.data_dir, store) {
             Ok(v) => v,
             Err(e) => return self.emit(Event::Failed(e.to_string())),
@@ -369,6 +374,7 @@ impl Worker {
         if let Err(err) = self.stream_secrets(&vault, &entries) {
             return self.emit(Event::KeyringError(err.to_string()));
         }
+        super::trace("secrets fetched");
         self.emit(Event::SecretsDone);
         // The keyring-wide search for orphaned items reads every item's
         // attributes (about 1 ms each), so it runs after the codes are up.
@@ -397,8 +403,9 @@ impl Worker {
         vault: &Vault<Box<dyn SecretStore>>,
         entries: &[Entry],
     ) -> Result<(), crate::vault::StoreError> {
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch = Vec::new();
         let mut left = Vec::new();
+        let mut sent: Option<Instant> = None;
         for e in entries {
             match vault.account_with_codes(e) {
                 Ok((a, codes)) => {
@@ -411,8 +418,13 @@ impl Worker {
                 Err(crate::vault::VaultError::Store(err)) => return Err(err),
                 Err(err) => self.emit(Event::SecretMissing(e.id, err.to_string())),
             }
-            if batch.len() == BATCH {
+            let due = match sent {
+                None => batch.len() >= SCREENFUL,
+                Some(at) => at.elapsed() >= PROGRESS_EVERY,
+            };
+            if due {
                 self.emit(Event::Secrets(std::mem::take(&mut batch)));
+                sent = Some(Instant::now());
             }
         }
         self.emit(Event::Secrets(batch));
