@@ -154,9 +154,12 @@ impl Waker {
         ctx.request_repaint();
     }
 
+    /// One frame per wake: egui answers `request_repaint()` with two frames (to let
+    /// frame-delayed layout settle), and a widget that needs a second frame asks for
+    /// it itself. While 300 secrets stream in, that halves the start-up frames.
     fn wake(&self) {
         if let Some(ctx) = &*self.0.lock().unwrap_or_else(|e| e.into_inner()) {
-            ctx.request_repaint();
+            ctx.request_repaint_after(Duration::from_millis(1));
         }
     }
 }
