@@ -12,6 +12,7 @@
 //! `zbarimg` in measurements (see BENCHMARKS.md). Payload text never leaves the
 //! report: it can carry secrets.
 
+mod binarize;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod portal;
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -27,7 +28,7 @@ use rxing::common::{
 };
 use rxing::multi::qrcode::detector::MultiDetector;
 use rxing::qrcode::decoder::qrcode_decoder::decode_bitmatrix_with_hints;
-use rxing::{BinaryBitmap, DecodeHintValue, DecodeHints, Luma8Source, Point, point};
+use rxing::{Binarizer, DecodeHintValue, DecodeHints, Luma8Source, Point, point};
 
 use crate::otp::migration::{self, Batch};
 use crate::otp::{self, OtpAccount};
@@ -203,31 +204,47 @@ const PARALLEL_MIN_PIXELS: usize = 1 << 20;
 /// One grey byte per `N`-byte pixel. Large images are split between two
 /// threads: at 4K this halves the conversion's share of a scan (BENCHMARKS.md).
 fn grey<const N: usize>(pixels: &[u8], luma: impl Fn([u8; N]) -> u8 + Sync) -> Vec<u8> {
-    let convert = |src: &[[u8; N]], dst: &mut [u8]| {
-        for (d, p) in dst.iter_mut().zip(src) {
-            *d = luma(*p);
-        }
-    };
     let (pixels, _) = pixels.as_chunks::<N>();
     let count = pixels.len();
     let mut out = vec![0u8; count];
-    if count < PARALLEL_MIN_PIXELS {
-        convert(pixels, &mut out);
-        return out;
+    in_halves(
+        &mut out,
+        count / 2,
+        count >= PARALLEL_MIN_PIXELS,
+        |start, part| {
+            for (d, p) in part.iter_mut().zip(&pixels[start..]) {
+                *d = luma(*p);
+            }
+        },
+    );
+    out
+}
+
+/// Runs `work(start, part)` on the two parts of `out` cut at `at` (`start` is
+/// where the part begins in `out`), side by side on two threads when `parallel`
+/// and a thread can be had, else one after the other.
+fn in_halves<T: Send>(
+    out: &mut [T],
+    at: usize,
+    parallel: bool,
+    work: impl Fn(usize, &mut [T]) + Sync,
+) {
+    let at = at.min(out.len());
+    let (first, second) = out.split_at_mut(at);
+    if !parallel {
+        work(0, first);
+        work(at, second);
+        return;
     }
-    let (first, second) = out.split_at_mut(count / 2);
-    let (src_first, src_second) = pixels.split_at(count / 2);
     let shared = std::thread::scope(|scope| {
-        let helper =
-            std::thread::Builder::new().spawn_scoped(scope, || convert(src_second, &mut *second));
-        convert(src_first, first);
+        let helper = std::thread::Builder::new().spawn_scoped(scope, || work(at, &mut *second));
+        work(0, first);
         helper.is_ok()
     });
     // No thread to be had: this one does the rest.
     if !shared {
-        convert(src_second, second);
+        work(at, second);
     }
-    out
 }
 
 #[inline]
@@ -274,9 +291,6 @@ fn decode_all(luma: &GrayImage) -> Vec<String> {
     if w == 0 || h == 0 {
         return Vec::new();
     }
-    let Ok(source) = Luma8Source::new_with_slice(luma.as_raw(), w, h) else {
-        return Vec::new();
-    };
     // rxing is a port of Java code with many index computations; a malformed
     // symbol must cost us that pass, never the process.
     let guarded = |matrix: &BitMatrix| {
@@ -284,15 +298,16 @@ fn decode_all(luma: &GrayImage) -> Vec<String> {
             .unwrap_or_default()
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-        let matrix = bitmap.get_black_matrix();
+        let Some(matrix) = black_matrix(luma) else {
+            return Vec::new();
+        };
         let mut inverse = matrix.clone();
         inverse.flip_self();
         // The two searches are independent: on two cores they take the time of one.
         std::thread::scope(|scope| {
             let light_on_dark =
                 std::thread::Builder::new().spawn_scoped(scope, || guarded(&inverse));
-            let mut found = guarded(matrix);
+            let mut found = guarded(&matrix);
             match light_on_dark {
                 Ok(helper) => found.extend(helper.join().unwrap_or_default()),
                 Err(_) => found.extend(guarded(&inverse)),
@@ -301,6 +316,21 @@ fn decode_all(luma: &GrayImage) -> Vec<String> {
         })
     }))
     .unwrap_or_default()
+}
+
+/// The picture in black and white: rxing's `HybridBinarizer`, computed by
+/// [`binarize`] (the same bits, faster), or by rxing itself for pictures too
+/// small for local thresholds.
+fn black_matrix(luma: &GrayImage) -> Option<BitMatrix> {
+    let (w, h) = luma.dimensions();
+    if let Some(matrix) = binarize::black_matrix(luma.as_raw(), w as usize, h as usize) {
+        return Some(matrix);
+    }
+    let source = Luma8Source::new_with_slice(luma.as_raw(), w, h).ok()?;
+    HybridBinarizer::new(source)
+        .get_black_matrix()
+        .ok()
+        .cloned()
 }
 
 /// rxing's `QRCodeMultiReader` gives up on every code in the picture when one of

@@ -235,3 +235,55 @@ fn normal_and_inverted_codes_on_one_page_are_both_read() {
     found.sort();
     assert_eq!(found, vec![other.to_string(), URI.to_string()]);
 }
+
+/// `binarize` must give exactly rxing's `HybridBinarizer` bits, or the search
+/// would see a different picture than the one BENCHMARKS.md measured. Sizes
+/// that are and are not multiples of the 8-pixel block (so the edge blocks
+/// overlap) and of the 64-bit word, below and above the two-thread size;
+/// pictures with flat areas (the black point borrowed from the neighbours),
+/// gradients, noise and a QR code.
+#[test]
+fn binarizer_matches_rxing_bit_for_bit() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut noise = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let code = code_luma(URI, 3, 20, 235);
+    let sizes = [
+        (40, 40),
+        (41, 47),
+        (64, 64),
+        (100, 57),
+        (333, 200),
+        (1030, 1100),
+        (1283, 1021),
+    ];
+    for (w, h) in sizes {
+        let seed = noise();
+        let mut page = GrayImage::from_fn(w, h, |x, y| {
+            let region = ((x / 37) + (y / 23) * 3 + (seed as u32 % 5)) % 5;
+            image::Luma([match region {
+                0 => 250,
+                1 => (x * 255 / w) as u8,
+                2 => (noise() % 256) as u8,
+                3 => 8 + (noise() % 20) as u8,
+                _ => (100 + (x + y) % 40) as u8,
+            }])
+        });
+        if w > code.width() && h > code.height() {
+            image::imageops::replace(&mut page, &code, 5, 7);
+        }
+        let source = Luma8Source::new_with_slice(page.as_raw(), w, h).unwrap();
+        let expected = HybridBinarizer::new(source)
+            .get_black_matrix()
+            .unwrap()
+            .clone();
+        let ours = binarize::black_matrix(page.as_raw(), w as usize, h as usize).unwrap();
+        assert_eq!(ours, expected, "{w}x{h}");
+    }
+    assert!(binarize::black_matrix(&[0; 39 * 100], 39, 100).is_none());
+    assert!(binarize::black_matrix(&[0; 10], 40, 40).is_none());
+}
