@@ -219,7 +219,7 @@ impl Grid {
             let (whole, rest) = pixels.as_chunks::<WORD>();
             let (spread_whole, spread_rest) = spread.as_chunks::<WORD>();
             for ((word, p), t) in bits.iter_mut().zip(whole).zip(spread_whole) {
-                *word = pack(p, t);
+                *word = pack_whole(p, t);
             }
             if let Some(last) = bits.get_mut(whole.len()) {
                 *last = pack(rest, spread_rest);
@@ -228,13 +228,31 @@ impl Grid {
     }
 }
 
-/// Bit `i` set when `pixels[i] <= thresholds[i]`; up to 64 pixels.
-/// With whole 64-pixel arrays the compiler makes this a few vector compares.
-#[inline]
+/// Bit `i` set when `pixels[i] <= thresholds[i]`, for a row's last few pixels.
 fn pack(pixels: &[u8], thresholds: &[u8]) -> usize {
     let mut word = 0usize;
     for (i, (&p, &t)) in pixels.iter().zip(thresholds).enumerate() {
         word |= usize::from(p <= t) << i;
+    }
+    word
+}
+
+/// [`pack`] for a whole word of pixels. The compares come out as one byte
+/// each (0 or 1), many per vector instruction; a multiply then gathers each
+/// 8 of them into a byte: with `b[i]` at bit `8i` and the factor's bits at
+/// `7j + 7`, bit `56 + i` of the product is `b[i]`, and no two partial
+/// products meet below it, so nothing carries into the top byte.
+#[inline]
+fn pack_whole(pixels: &[u8; WORD], thresholds: &[u8; WORD]) -> usize {
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    let mut black = [0u8; WORD];
+    for ((b, &p), &t) in black.iter_mut().zip(pixels).zip(thresholds) {
+        *b = u8::from(p <= t);
+    }
+    let mut word = 0usize;
+    for (k, bytes) in black.as_chunks::<8>().0.iter().enumerate() {
+        let gathered = (u64::from_le_bytes(*bytes).wrapping_mul(GATHER) >> 56) as usize;
+        word |= gathered << (8 * k);
     }
     word
 }

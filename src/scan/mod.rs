@@ -13,6 +13,7 @@
 //! report: it can carry secrets.
 
 mod binarize;
+mod png_grey;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod portal;
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -147,10 +148,19 @@ fn map_image_error(e: ImageError) -> ScanError {
     }
 }
 
+/// The grey picture in image bytes, as [`to_luma`] sees it: PNG files are
+/// decoded and turned grey side by side ([`png_grey`]), other formats go
+/// through [`decode_image`] first. Same limits, same errors.
+pub fn decode_luma(bytes: &[u8]) -> Result<GrayImage, ScanError> {
+    match png_grey::png_to_luma(bytes) {
+        Some(result) => result,
+        None => Ok(to_luma(&decode_image(bytes)?)),
+    }
+}
+
 /// Scans encoded image bytes: every authenticator code in the picture.
 pub fn scan_image_bytes(bytes: &[u8]) -> Result<ScanReport, ScanError> {
-    let image = decode_image(bytes)?;
-    Ok(scan_image(&image))
+    Ok(report_from_payloads(&find_payloads(&decode_luma(bytes)?)))
 }
 
 /// Scans an already decoded image (a screen capture, a clipboard image).

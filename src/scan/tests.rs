@@ -287,3 +287,88 @@ fn binarizer_matches_rxing_bit_for_bit() {
     assert!(binarize::black_matrix(&[0; 39 * 100], 39, 100).is_none());
     assert!(binarize::black_matrix(&[0; 10], 40, 40).is_none());
 }
+
+/// A PNG palette's colours and, when not empty, their transparency.
+type Palette<'a> = Option<(&'a [u8], &'a [u8])>;
+
+/// A PNG file of `pixels` (packed rows as PNG stores them).
+fn png_file(
+    w: u32,
+    h: u32,
+    color: png::ColorType,
+    depth: png::BitDepth,
+    pixels: &[u8],
+    palette: Palette,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(color);
+    encoder.set_depth(depth);
+    if let Some((colors, alphas)) = palette {
+        encoder.set_palette(colors.to_vec());
+        if !alphas.is_empty() {
+            encoder.set_trns(alphas.to_vec());
+        }
+    }
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(pixels).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+/// The side-by-side PNG path must see the same grey picture as decoding with
+/// `image` then `to_luma`: every colour type and bit depth PNG has, sizes that
+/// take one thread and two (with a last band shorter than the others), and
+/// the cases it leaves to `image` (16 bits a channel). Damaged files are
+/// errors on both paths, never a picture.
+#[test]
+fn png_files_turn_grey_as_image_would() {
+    use png::{BitDepth as D, ColorType as C};
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut byte = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 24) as u8
+    };
+    let palette: Vec<u8> = (0..16 * 3).map(|_| byte()).collect();
+    let alphas: Vec<u8> = (0..16)
+        .map(|i| if i % 3 == 0 { 255 } else { byte() })
+        .collect();
+    let kinds: [(C, D, Palette); 11] = [
+        (C::Grayscale, D::One, None),
+        (C::Grayscale, D::Four, None),
+        (C::Grayscale, D::Eight, None),
+        (C::GrayscaleAlpha, D::Eight, None),
+        (C::Rgb, D::Eight, None),
+        (C::Rgba, D::Eight, None),
+        (C::Indexed, D::Four, Some((&palette, &[]))),
+        (C::Indexed, D::Four, Some((&palette, &alphas))),
+        (C::Rgb, D::Sixteen, None),
+        (C::Rgba, D::Sixteen, None),
+        (C::Grayscale, D::Sixteen, None),
+    ];
+    for (w, h) in [(37, 23), (1100, 1000)] {
+        for (color, depth, palette) in kinds {
+            let bits = color.samples() * depth as usize;
+            let row = (w as usize * bits).div_ceil(8);
+            let pixels: Vec<u8> = (0..row * h as usize).map(|_| byte()).collect();
+            let file = png_file(w, h, color, depth, &pixels, palette);
+            let expected = to_luma(&decode_image(&file).unwrap());
+            let ours = decode_luma(&file).unwrap();
+            assert_eq!(ours, expected, "{w}x{h} {color:?} {depth:?}");
+            let direct = png_grey::png_to_luma(&file);
+            assert_eq!(
+                direct.is_some(),
+                depth != D::Sixteen,
+                "{color:?} {depth:?} path"
+            );
+            let mut damaged = file.clone();
+            damaged.truncate(file.len() * 2 / 3);
+            assert!(
+                matches!(decode_luma(&damaged), Err(ScanError::BadImage(_))),
+                "{w}x{h} {color:?} {depth:?} truncated"
+            );
+        }
+    }
+}
