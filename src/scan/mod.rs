@@ -11,8 +11,8 @@
 //! multi-code reader with TRY_HARDER read more screenshot-like images than
 //! `zbarimg` in measurements (see BENCHMARKS.md). Two steps before it are ours,
 //! for speed, each checked against what it replaces: PNG files turn grey while
-//! they decode ([`png_grey`]), and the black/white picture rxing searches is
-//! computed on two threads ([`binarize`], the same bits as rxing's own).
+//! they decode (`png_grey`), and the black/white picture rxing searches is
+//! computed on two threads (`binarize`, the same bits as rxing's own).
 //! Payload text never leaves the report: it can carry secrets.
 
 mod binarize;
@@ -152,7 +152,7 @@ fn map_image_error(e: ImageError) -> ScanError {
 }
 
 /// The grey picture in image bytes, as [`to_luma`] sees it: PNG files are
-/// decoded and turned grey side by side ([`png_grey`]), other formats go
+/// decoded and turned grey side by side (`png_grey`), other formats go
 /// through [`decode_image`] first. Same limits, same errors.
 pub fn decode_luma(bytes: &[u8]) -> Result<GrayImage, ScanError> {
     match png_grey::png_to_luma(bytes) {
