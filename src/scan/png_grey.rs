@@ -44,7 +44,9 @@ pub(super) fn png_to_luma(bytes: &[u8]) -> Option<Result<GrayImage, ScanError>> 
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Some(Err(ScanError::TooLarge { width, height }));
     }
-    if interlaced {
+    // Interlaced rows arrive out of order; an empty picture has no rows to
+    // split (and the decoder refuses one anyway).
+    if interlaced || width == 0 || height == 0 {
         return None;
     }
     let Ok(mut reader) = decoder.read_info() else {
