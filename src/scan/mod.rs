@@ -217,20 +217,24 @@ const PARALLEL_MIN_PIXELS: usize = 1 << 20;
 /// One grey byte per `N`-byte pixel. Large images are split between two
 /// threads: at 4K this halves the conversion's share of a scan (BENCHMARKS.md).
 fn grey<const N: usize>(pixels: &[u8], luma: impl Fn([u8; N]) -> u8 + Sync) -> Vec<u8> {
-    let (pixels, _) = pixels.as_chunks::<N>();
-    let count = pixels.len();
+    let count = pixels.len() / N;
     let mut out = vec![0u8; count];
     in_halves(
         &mut out,
         count / 2,
         count >= PARALLEL_MIN_PIXELS,
-        |start, part| {
-            for (d, p) in part.iter_mut().zip(&pixels[start..]) {
-                *d = luma(*p);
-            }
-        },
+        |start, part| grey_pixels(&pixels[start * N..], part, &luma),
     );
     out
+}
+
+/// `dst[i]` is the grey of the `i`th `N`-byte pixel of `src`, for as many
+/// pixels as both hold.
+fn grey_pixels<const N: usize>(src: &[u8], dst: &mut [u8], luma: &impl Fn([u8; N]) -> u8) {
+    let (pixels, _) = src.as_chunks::<N>();
+    for (d, p) in dst.iter_mut().zip(pixels) {
+        *d = luma(*p);
+    }
 }
 
 /// Runs `work(start, part)` on the two parts of `out` cut at `at` (`start` is

@@ -16,7 +16,7 @@ use std::sync::mpsc;
 
 use image::GrayImage;
 
-use super::{MAX_PIXELS, MAX_SIDE, PARALLEL_MIN_PIXELS, ScanError, limits, luma_of};
+use super::{MAX_PIXELS, MAX_SIDE, PARALLEL_MIN_PIXELS, ScanError, grey_pixels, limits, luma_of};
 
 /// Rows handed to the converter at a time: small enough to stay in cache,
 /// large enough that handing over costs little.
@@ -59,9 +59,9 @@ pub(super) fn png_to_luma(bytes: &[u8]) -> Option<Result<GrayImage, ScanError>> 
     let channels = color.samples();
     let convert: fn(&[u8], &mut [u8]) = match channels {
         1 => |src, dst| dst.copy_from_slice(src),
-        2 => |src, dst| convert::<2>(src, dst, |[l, a]| luma_of(l, l, l, a)),
-        3 => |src, dst| convert::<3>(src, dst, |[r, g, b]| luma_of(r, g, b, 255)),
-        4 => |src, dst| convert::<4>(src, dst, |[r, g, b, a]| luma_of(r, g, b, a)),
+        2 => |src, dst| grey_pixels::<2>(src, dst, &|[l, a]| luma_of(l, l, l, a)),
+        3 => |src, dst| grey_pixels::<3>(src, dst, &|[r, g, b]| luma_of(r, g, b, 255)),
+        4 => |src, dst| grey_pixels::<4>(src, dst, &|[r, g, b, a]| luma_of(r, g, b, a)),
         _ => return None,
     };
     let (w, h) = (width as usize, height as usize);
@@ -156,12 +156,5 @@ fn convert_band(
 ) {
     for (src, dst) in band.chunks_exact(stride).zip(out.chunks_exact_mut(w)) {
         convert(src, dst);
-    }
-}
-
-fn convert<const N: usize>(src: &[u8], dst: &mut [u8], luma: impl Fn([u8; N]) -> u8) {
-    let (pixels, _) = src.as_chunks::<N>();
-    for (d, p) in dst.iter_mut().zip(pixels) {
-        *d = luma(*p);
     }
 }
