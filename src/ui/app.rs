@@ -222,7 +222,8 @@ pub struct App {
     progress: Option<(usize, usize)>,
     /// A dropped file being read or decrypted (name shown with a spinner).
     opening: Option<String>,
-    cjk_missing: Arc<AtomicBool>,
+    /// Set once the CJK font provider is installed (see [`App::install_fonts`]).
+    cjk_missing: Option<Arc<AtomicBool>>,
     cjk_notice_shown: bool,
     applied_theme: Option<Theme>,
     started: bool,
@@ -231,7 +232,7 @@ pub struct App {
 }
 
 impl App {
-    /// The window state. Nothing touches egui until the first [`App::tick`].
+    /// The window state. It touches egui only from [`App::install_fonts`] and [`App::tick`].
     pub fn new(worker: WorkerHandle, services: Services, settings: Settings) -> Self {
         App {
             worker,
@@ -253,7 +254,7 @@ impl App {
             notices: Vec::new(),
             progress: None,
             opening: None,
-            cjk_missing: Arc::new(AtomicBool::new(false)),
+            cjk_missing: None,
             cjk_notice_shown: false,
             applied_theme: None,
             started: false,
@@ -558,13 +559,22 @@ impl App {
             .is_some_and(|r| !r.is_empty())
     }
 
+    /// Installs the system-font fallback for CJK names. eframe's app creator calls
+    /// this before the first frame, so egui builds its fonts once: installed during
+    /// a frame, the provider makes egui rebuild them and repaint at once.
+    pub fn install_fonts(&mut self, ctx: &egui::Context) {
+        if self.cjk_missing.is_none() {
+            self.cjk_missing = Some(super::fonts::install(ctx));
+        }
+    }
+
     /// Everything that happens once per frame before drawing.
     pub fn tick(&mut self, ctx: &egui::Context) {
         if !self.started {
             self.started = true;
             super::trace("first frame");
             self.worker.waker.set(ctx);
-            self.cjk_missing = super::fonts::install(ctx);
+            self.install_fonts(ctx);
         }
         self.drain_events();
         self.take_dropped_files(ctx);
@@ -575,7 +585,12 @@ impl App {
         if self.toast.as_ref().is_some_and(|(_, until)| now >= *until) {
             self.toast = None;
         }
-        if !self.cjk_notice_shown && self.cjk_missing.load(Ordering::Relaxed) {
+        if !self.cjk_notice_shown
+            && self
+                .cjk_missing
+                .as_ref()
+                .is_some_and(|m| m.load(Ordering::Relaxed))
+        {
             self.cjk_notice_shown = true;
             self.notices.push(
                 "No Japanese/Chinese/Korean font is installed, so some names show as boxes. Install one (e.g. fonts-noto-cjk or fonts-ipafont) and restart Ninsho.".into(),

@@ -269,7 +269,9 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
                 .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
                 .unwrap_or_default();
             let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
-            Ok(Box::new(App::new(handle, services, settings)))
+            let mut app = App::new(handle, services, settings);
+            app.install_fonts(&cc.egui_ctx);
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))

@@ -211,10 +211,11 @@ struct Worker {
 
 /// The first secrets go to the window as soon as a screenful is read.
 const SCREENFUL: usize = 16;
-/// After that, at most this often: every batch costs the window a frame, and
-/// under software rendering a frame for every 32 secrets took CPU from the
-/// keyring while it was still answering (BENCHMARKS.md, window start-up).
-const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+/// After that, at most this often (the progress bar moves four times a second):
+/// every batch costs the window a frame, and under software rendering those
+/// frames took CPU from the keyring while it was still answering (BENCHMARKS.md,
+/// window start-up).
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 impl Worker {
     fn run(mut self, commands: Receiver<Command>) {
