@@ -87,8 +87,8 @@ PY
   # Each round's window against the floor read just before it.
   ratios=$(paste -d' ' <(grep . <<<"$floors") <(awk '{print $2}' <<<"$runs") | awk '{printf "%.2f\n", $2 / $1}')
   ratio=$(awk -v c="$codes" -v f="$floor" 'BEGIN {printf "%.2f", c / f}')
-  per_round="$(median <<<"$ratios") ($(sort -n <<<"$ratios" | head -1)–$(sort -n <<<"$ratios" | tail -1))"
-  echo "| $n | $floor | $(col 1 <<<"$runs") | $codes | ${ratio}x, ${per_round/ (/x (} | $(col 3 <<<"$runs") | $(col 4 <<<"$runs") |"
+  per_round="$(median <<<"$ratios")x ($(sort -n <<<"$ratios" | head -1)–$(sort -n <<<"$ratios" | tail -1))"
+  echo "| $n | $floor | $(col 1 <<<"$runs") | $codes | ${ratio}x, $per_round | $(col 3 <<<"$runs") | $(col 4 <<<"$runs") |"
   secret-tool clear service "bench-$n" >/dev/null 2>&1 || true
 done
 echo
