@@ -988,3 +988,158 @@ fn a_transfer_in_three_codes_adds_up_across_screen_clipboard_and_file() {
     r.wait_for("Copy code for ツイッター (山田太郎)");
     r.wait_for_store(3);
 }
+
+impl Rig {
+    /// Replaces the text of the `index`-th text field (select all, then type).
+    fn replace_field(&mut self, index: usize, text: &str) {
+        fn field<'a>(r: &'a Rig, index: usize) -> egui_kittest::Node<'a> {
+            r.harness
+                .query_all_by(|n| n.role() == egui::Role::TextInput)
+                .nth(index)
+                .unwrap_or_else(|| panic!("no text field #{index}"))
+        }
+        field(self, index).focus();
+        self.harness.run_steps(1);
+        self.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        field(self, index).type_text(text);
+        self.harness.run_steps(2);
+    }
+
+    /// The accounts file as the worker last wrote it, once `done` holds (or fails).
+    fn wait_for_saved(
+        &mut self,
+        done: impl Fn(&[ninsho::vault::Entry]) -> bool,
+    ) -> Vec<ninsho::vault::Entry> {
+        let path = self.data.path().join("accounts.json");
+        for _ in 0..1000 {
+            self.harness.step();
+            if let Ok(file) = ninsho::vault::meta::load(&path)
+                && done(&file.accounts)
+            {
+                return file.accounts;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("the accounts file never reached the expected state");
+    }
+
+    /// Steps frames until row `index` is `label`. (After quick moves the list can
+    /// show the worker's answer to the first move for a frame before the second's.)
+    fn wait_for_row(&mut self, index: usize, label: &str) {
+        for _ in 0..500 {
+            self.harness.step();
+            if self.rows().get(index).is_some_and(|r| r == label) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("row {index} is not {label:?}: {:?}", self.rows());
+    }
+
+    /// Row labels top to bottom.
+    fn rows(&self) -> Vec<String> {
+        self.harness
+            .query_all_by_label_contains("Copy code for ")
+            .filter_map(|n| n.accesskit_node().label())
+            .collect()
+    }
+}
+
+#[test]
+fn edit_renames_and_regroups_and_keeps_the_secret() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.click("Copy code for GitHub (alice)");
+    r.harness.key_press(egui::Key::F2);
+    r.harness.run_steps(2);
+    assert!(r.has_text("Edit account"));
+    r.replace_field(0, "GitHub Work");
+    r.replace_field(1, "alice@work");
+    r.replace_field(2, "Work");
+    r.point_and_click("Save");
+    r.wait_for("Copy code for GitHub Work (alice@work)");
+    assert!(r.has_text("Work"), "the group shows under the name");
+    // The same secret: the renamed row still shows GitHub's code.
+    assert!(r.has(&code(GITHUB, T0)));
+    let saved = r.wait_for_saved(|a| a.iter().any(|e| e.issuer == "GitHub Work"));
+    let e = saved.iter().find(|e| e.issuer == "GitHub Work").unwrap();
+    assert_eq!((e.name.as_str(), e.group.as_str()), ("alice@work", "Work"));
+    let vault = Vault::open(r.data.path(), r.store.clone()).unwrap();
+    let account = vault
+        .account(vault.entries().find(|x| x.id == e.id).unwrap())
+        .unwrap();
+    assert_eq!(
+        account.code_at(T0 as u64),
+        parse_uri(GITHUB).unwrap().account.code_at(T0 as u64)
+    );
+}
+
+#[test]
+fn move_down_and_up_reorder_and_the_order_is_saved() {
+    let mut r = rig(&[GITHUB, GITLAB, TWITTER_JA]);
+    r.wait_for(&code(GITLAB, T0));
+    assert_eq!(
+        r.rows(),
+        [
+            "Copy code for GitHub (alice)",
+            "Copy code for GitLab (bob)",
+            "Copy code for ツイッター (山田太郎)"
+        ]
+    );
+    r.click("Copy code for GitHub (alice)");
+    r.shortcut(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    r.shortcut(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    r.wait_for_row(2, "Copy code for GitHub (alice)");
+    let saved = r.wait_for_saved(|a| a.last().is_some_and(|e| e.issuer == "GitHub"));
+    let order: Vec<&str> = saved.iter().map(|e| e.issuer.as_str()).collect();
+    assert_eq!(order, ["GitLab", "ツイッター", "GitHub"]);
+
+    // Up once, from the row's menu this time.
+    r.row_menu("Move up");
+    r.wait_for_row(1, "Copy code for GitHub (alice)");
+    let saved = r.wait_for_saved(|a| a.get(1).is_some_and(|e| e.issuer == "GitHub"));
+    let order: Vec<&str> = saved.iter().map(|e| e.issuer.as_str()).collect();
+    assert_eq!(order, ["GitLab", "GitHub", "ツイッター"]);
+}
+
+#[test]
+fn privacy_mode_hides_codes_until_the_row_is_clicked() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.point_and_click("Settings");
+    r.click("Hide codes until clicked");
+    r.click("Done");
+    r.harness.run_steps(2);
+    assert!(!r.has(&code(GITHUB, T0)) && !r.has(&code(GITLAB, T0)));
+    assert!(r.has_text("••• •••"), "a hidden code keeps its shape");
+    r.click("Copy code for GitHub (alice)");
+    assert!(r.has(&code(GITHUB, T0)), "clicked: shown");
+    assert!(!r.has(&code(GITLAB, T0)), "the others stay hidden");
+    let want = parse_uri(GITHUB).unwrap().account.code_at(T0 as u64);
+    assert_eq!(r.clipboard.contents().as_deref(), Some(want.as_str()));
+}
+
+#[test]
+fn clipboard_clear_delay_and_theme_follow_the_settings() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.point_and_click("Settings");
+    r.harness
+        .get_by(|n| n.role() == egui::Role::Slider)
+        .set_value_accesskit(5.0);
+    r.harness.run_steps(2);
+    r.click("Dark");
+    assert_eq!(r.harness.ctx.theme(), egui::Theme::Dark);
+    r.click("Light");
+    assert_eq!(r.harness.ctx.theme(), egui::Theme::Light);
+    r.click("Done");
+
+    r.click("Copy code for GitHub (alice)");
+    assert!(r.has_text("clipboard clears in 5 s"));
+    let want = parse_uri(GITHUB).unwrap().account.code_at(T0 as u64);
+    r.set_time(T0 + 4.0);
+    assert_eq!(r.clipboard.contents().as_deref(), Some(want.as_str()));
+    r.set_time(T0 + 6.0);
+    assert_eq!(r.clipboard.contents(), None, "cleared after the 5 s chosen");
+}
