@@ -1143,3 +1143,18 @@ fn clipboard_clear_delay_and_theme_follow_the_settings() {
     r.set_time(T0 + 6.0);
     assert_eq!(r.clipboard.contents(), None, "cleared after the 5 s chosen");
 }
+
+#[test]
+fn tooltips_name_the_shortcuts() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.harness.get_by_label("Add account").hover();
+    // egui waits for the pointer to rest before showing a tooltip.
+    r.harness.run_steps(60);
+    assert!(r.has_text("Add account (Ctrl+N)"));
+    r.click("Copy code for GitHub (alice)");
+    r.point_and_click("More");
+    r.harness.get_by_label("Edit").hover();
+    r.harness.run_steps(60);
+    assert!(r.has_text("Edit (F2)"));
+}
