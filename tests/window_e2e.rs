@@ -191,7 +191,15 @@ fn scan_screen_shortcut_adds_the_code_under_the_window() {
     // Ctrl+Shift+S hides the window, captures, comes back with the review;
     // Enter saves. Retried: the first key press may arrive before focus does.
     let meta = env.data.path().join("accounts.json");
-    let saved = || std::fs::read_to_string(&meta).is_ok_and(|m| m.contains("ScanE2E"));
+    // Saved means committed: an add first writes the entry as `adding`, and a kill
+    // before the keyring write lands makes the next start undo it.
+    let saved = || {
+        ninsho::vault::meta::load(&meta).is_ok_and(|file| {
+            file.accounts
+                .iter()
+                .any(|e| e.issuer == "ScanE2E" && e.state == ninsho::vault::meta::State::Saved)
+        })
+    };
     while !saved() && Instant::now() < deadline {
         xdotool(&["windowfocus", &wid]);
         xdotool(&["key", "ctrl+shift+s"]);
