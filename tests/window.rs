@@ -1,15 +1,17 @@
 //! Protects: the window as a person uses it — adding, searching, copying with
 //! clipboard clearing, deleting with confirmation, the keyring-error screen,
-//! Japanese names, and adding from QR codes (drop, scan screen, paste image,
-//! open image) — driven through AccessKit labels with an in-memory keyring, an
-//! in-memory clipboard, a canned screen, a canned file dialog and a fixed clock.
+//! Japanese names, adding from QR codes (drop, scan screen, paste image, open
+//! image), quick changes that never flash back, and closing during a bulk add
+//! without losing accounts — driven through AccessKit labels with an in-memory
+//! keyring, an in-memory clipboard, a canned screen, a canned file dialog and a
+//! fixed clock.
 
 #[path = "support/corpus.rs"]
 mod corpus;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use eframe::egui;
 use egui_kittest::Harness;
@@ -30,6 +32,8 @@ struct Rig {
     keyring_up: Arc<AtomicBool>,
     data: tempfile::TempDir,
     screen: Arc<CannedScreen>,
+    /// Holds the worker's keyring writes while a test needs them held.
+    gate: Arc<Gate>,
     /// What the file dialog answers next (None: the user cancels).
     picks: Arc<Mutex<Option<Vec<PathBuf>>>>,
 }
@@ -77,20 +81,8 @@ fn rig_with(accounts: &[&str], keyring_up: bool) -> Rig {
         v.add(parsed, &mut |_, _| {}).unwrap();
     }
     let up = Arc::new(AtomicBool::new(keyring_up));
-    let connect: Connect = {
-        let store = store.clone();
-        let up = up.clone();
-        Arc::new(move || {
-            if up.load(Ordering::SeqCst) {
-                Ok(Box::new(store.clone()) as Box<dyn SecretStore>)
-            } else {
-                Err(StoreError::Unavailable {
-                    detail: "no Secret Service provider (org.freedesktop.secrets) is running"
-                        .into(),
-                })
-            }
-        })
-    };
+    let gate = Arc::new(Gate::default());
+    let connect = gated_connect(store.clone(), gate.clone(), up.clone());
     let clock = Arc::new(AtomicU64::new(T0.to_bits()));
     let clipboard = MemoryClipboard::default();
     let mut services = Services::new(
@@ -129,7 +121,109 @@ fn rig_with(accounts: &[&str], keyring_up: bool) -> Rig {
         keyring_up: up,
         data,
         screen,
+        gate,
         picks,
+    }
+}
+
+/// The in-memory keyring behind `gate`, or none while `up` is false.
+fn gated_connect(store: Arc<MemoryStore>, gate: Arc<Gate>, up: Arc<AtomicBool>) -> Connect {
+    Arc::new(move || {
+        if up.load(Ordering::SeqCst) {
+            Ok(Box::new(GatedStore {
+                inner: store.clone(),
+                gate: gate.clone(),
+            }) as Box<dyn SecretStore>)
+        } else {
+            Err(StoreError::Unavailable {
+                detail: "no Secret Service provider (org.freedesktop.secrets) is running".into(),
+            })
+        }
+    })
+}
+
+/// Lets keyring writes through one at a time while closed (open by default).
+#[derive(Default)]
+struct Gate {
+    state: Mutex<GateState>,
+    turn: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    closed: bool,
+    permits: usize,
+    /// Writes waiting at the gate now, and writes that went through it closed.
+    held: usize,
+    passed: usize,
+}
+
+impl Gate {
+    fn close(&self) {
+        self.state.lock().unwrap().closed = true;
+    }
+
+    fn open(&self) {
+        self.state.lock().unwrap().closed = false;
+        self.turn.notify_all();
+    }
+
+    fn let_one_through(&self) {
+        self.state.lock().unwrap().permits += 1;
+        self.turn.notify_all();
+    }
+
+    /// Waits until `passed` writes have gone through and another one is held.
+    fn wait_held(&self, passed: usize) {
+        let state = self.state.lock().unwrap();
+        let (state, timeout) = self
+            .turn
+            .wait_timeout_while(state, std::time::Duration::from_secs(10), |s| {
+                s.held == 0 || s.passed < passed
+            })
+            .unwrap();
+        assert!(!timeout.timed_out(), "no write reached the gate");
+        assert_eq!(state.passed, passed);
+    }
+
+    fn pass(&self) {
+        let mut state = self.state.lock().unwrap();
+        if !state.closed {
+            return;
+        }
+        state.held += 1;
+        self.turn.notify_all();
+        state = self
+            .turn
+            .wait_while(state, |s| s.closed && s.permits == 0)
+            .unwrap();
+        if state.closed {
+            state.permits -= 1;
+            state.passed += 1;
+        }
+        state.held -= 1;
+        self.turn.notify_all();
+    }
+}
+
+struct GatedStore {
+    inner: Arc<MemoryStore>,
+    gate: Arc<Gate>,
+}
+
+impl SecretStore for GatedStore {
+    fn set(&self, id: &str, label: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.gate.pass();
+        self.inner.set(id, label, value)
+    }
+    fn get(&self, id: &str) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, StoreError> {
+        self.inner.get(id)
+    }
+    fn delete(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete(id)
+    }
+    fn ids(&self) -> Result<Vec<String>, StoreError> {
+        self.inner.ids()
     }
 }
 
@@ -660,6 +754,90 @@ fn hotp_next_advances_and_persists_the_counter() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     panic!("counter 8 was not saved");
+}
+
+#[test]
+fn quick_next_presses_never_show_an_older_counter() {
+    let hotp = "otpauth://hotp/Bank:me?secret=MFRGGZDFMZTWQ2LK&counter=7";
+    let mut r = rig(&[hotp]);
+    let at = |c: u64| {
+        code(
+            &format!("otpauth://hotp/x?secret=MFRGGZDFMZTWQ2LK&counter={c}"),
+            0.0,
+        )
+    };
+    r.wait_for(&at(7));
+    // The first press is saved while the second is still on its way: the list
+    // the worker sends back after the first must not replace the second.
+    r.gate.close();
+    r.harness.get_by_label("Next").click();
+    r.harness.run_steps(2);
+    r.gate.wait_held(0);
+    r.harness.get_by_label("Next").click();
+    r.harness.run_steps(2);
+    assert!(r.has_text(&at(9)));
+    r.gate.let_one_through();
+    r.gate.wait_held(1);
+    for _ in 0..5 {
+        r.harness.step();
+        assert!(r.has_text(&at(9)), "the second press was undone on screen");
+        assert!(!r.has_text(&at(8)));
+    }
+    r.gate.open();
+    let saved = r.wait_for_saved(|accounts| accounts[0].counter == Some(9));
+    assert_eq!(saved.len(), 1);
+    r.harness.run_steps(3);
+    assert!(r.has_text(&at(9)));
+}
+
+#[test]
+fn closing_the_window_during_a_bulk_add_keeps_every_account() {
+    let data = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let gate = Arc::new(Gate::default());
+    let up = Arc::new(AtomicBool::new(true));
+    let mut handle = worker::spawn(
+        data.path().to_path_buf(),
+        gated_connect(store.clone(), gate.clone(), up),
+    );
+    let finish = handle.take_finish().unwrap();
+    loop {
+        let event = handle
+            .events
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the worker never finished loading");
+        if matches!(event, worker::Event::SecretsDone) {
+            break;
+        }
+    }
+    let accounts: Vec<_> = (0..20)
+        .map(|i| {
+            let uri = format!(
+                "otpauth://totp/Bulk:user{i}?secret=JBSWY3DPEHPK3PX{}",
+                (b'A' + i) as char
+            );
+            (parse_uri(&uri).unwrap().account, String::new())
+        })
+        .collect();
+    gate.close();
+    handle.send(worker::Command::Add(accounts));
+    gate.wait_held(0);
+    // The window closes with the first keyring write still under way.
+    drop(handle);
+    assert!(
+        !finish.wait(std::time::Duration::from_millis(200)),
+        "the worker stopped with writes left"
+    );
+    gate.open();
+    assert!(finish.wait(std::time::Duration::from_secs(10)));
+    let file = ninsho::vault::meta::load(&data.path().join("accounts.json")).unwrap();
+    assert_eq!(file.accounts.len(), 20);
+    assert!(
+        file.accounts
+            .iter()
+            .all(|e| e.state == ninsho::vault::meta::State::Saved)
+    );
+    assert_eq!(store.len(), 20);
 }
 
 #[test]

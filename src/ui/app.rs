@@ -205,6 +205,9 @@ pub struct App {
     services: Services,
     pub settings: Settings,
     entries: Vec<Entry>,
+    /// The number of the latest command whose change `entries` already shows;
+    /// older lists from the worker are skipped (see [`Event::Entries`]).
+    shown_change: u64,
     secrets: HashMap<Uuid, Secret>,
     missing: HashMap<Uuid, String>,
     secrets_done: bool,
@@ -239,6 +242,7 @@ impl App {
             services,
             settings,
             entries: Vec::new(),
+            shown_change: 0,
             secrets: HashMap::new(),
             missing: HashMap::new(),
             secrets_done: false,
@@ -277,7 +281,10 @@ impl App {
         while let Ok(event) = self.worker.events.try_recv() {
             self.scan_event_seen(&event);
             match event {
-                Event::Entries(entries) => {
+                Event::Entries { entries, seen } => {
+                    if seen < self.shown_change {
+                        continue;
+                    }
                     self.entries = entries;
                     let ids: HashSet<Uuid> = self.entries.iter().map(|e| e.id).collect();
                     self.secrets.retain(|id, _| ids.contains(id));
@@ -423,7 +430,7 @@ impl App {
         {
             // Shown at once; the worker persists it and sends the entries back.
             e.counter = Some(next);
-            self.worker.send(Command::SetCounter { id, counter: next });
+            self.shown_change = self.worker.send(Command::SetCounter { id, counter: next });
         }
     }
 
@@ -438,7 +445,7 @@ impl App {
         }
         let e = self.entries.remove(from);
         self.entries.insert(to as usize, e);
-        self.worker.send(Command::Move {
+        self.shown_change = self.worker.send(Command::Move {
             id,
             to: to as usize,
         });
@@ -1237,7 +1244,7 @@ impl App {
                         e.name = name.trim().to_string();
                         e.group = group.trim().to_string();
                     }
-                    self.worker.send(Command::Edit {
+                    self.shown_change = self.worker.send(Command::Edit {
                         id,
                         issuer: issuer.clone(),
                         name: name.clone(),

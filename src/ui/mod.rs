@@ -241,7 +241,8 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
         crate::vault::keyring::KeyringStore::connect(&service)
             .map(|s| Box::new(s) as Box<dyn crate::vault::SecretStore>)
     });
-    let handle = worker::spawn(data_dir, connect);
+    let mut handle = worker::spawn(data_dir, connect);
+    let finish = handle.take_finish();
     if let Some(dir) = eframe::storage_dir(APP_ID) {
         private_storage(&dir);
     }
@@ -260,7 +261,7 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
         system_font_fallback: false,
         ..Default::default()
     };
-    eframe::run_native(
+    let ran = eframe::run_native(
         APP_ID,
         options,
         Box::new(move |cc| {
@@ -273,6 +274,19 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             app.install_fonts(&cc.egui_ctx);
             Ok(Box::new(app))
         }),
-    )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    );
+    // The window is gone and its handle dropped: let the worker finish what it
+    // was asked to save (closing during a bulk add keeps every account).
+    if let Some(finish) = finish
+        && !finish.wait(FINISH_LIMIT)
+    {
+        eprintln!(
+            "ninsho: the keyring did not finish saving in {} s; the next start completes or undoes the last change",
+            FINISH_LIMIT.as_secs()
+        );
+    }
+    ran.map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
+
+/// How long a closed window waits for the keyring to take the last writes.
+const FINISH_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);

@@ -5,7 +5,9 @@
 //! connects to the keyring, repairs, and streams secrets in small batches, so the
 //! list appears at once and codes fill in as they arrive.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -99,8 +101,14 @@ pub enum BackupEvent {
 
 #[derive(Debug)]
 pub enum Event {
-    /// The accounts, in order (after start-up and after every change).
-    Entries(Vec<Entry>),
+    /// The accounts, in order (after start-up and after every change), as they
+    /// stood when the worker had received `seen` commands. The window shows its
+    /// own changes at once and skips lists older than its latest one, so quick
+    /// moves or "next" presses never flash back to an earlier state.
+    Entries {
+        entries: Vec<Entry>,
+        seen: u64,
+    },
     /// Secrets as they load.
     Secrets(Vec<(Uuid, Secret)>),
     /// Accounts whose secret could not be read, with the reason.
@@ -165,15 +173,46 @@ impl Waker {
 }
 
 pub struct WorkerHandle {
-    pub commands: Sender<Command>,
+    commands: Sender<Command>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// Commands sent so far, the start-up load included.
+    sent: AtomicU64,
     pub events: Receiver<Event>,
     pub waker: Waker,
 }
 
 impl WorkerHandle {
-    pub fn send(&self, command: Command) {
+    /// Sends a command and returns its number: the worker's lists answer it once
+    /// their `seen` is at least this.
+    pub fn send(&self, command: Command) -> u64 {
         // The worker only stops when this handle is dropped.
         let _ = self.commands.send(command);
+        self.sent.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// What lets the process outlive the window until the worker is done.
+    /// Taken once; `None` afterwards.
+    pub fn take_finish(&mut self) -> Option<Finish> {
+        self.thread.take().map(Finish)
+    }
+}
+
+/// The worker thread. Once the window's [`WorkerHandle`] is dropped, the worker
+/// carries out the commands already sent (a bulk add, an edit) and stops.
+pub struct Finish(std::thread::JoinHandle<()>);
+
+impl Finish {
+    /// Waits up to `limit` for the worker to stop; `false` if it is still busy
+    /// (a keyring that no longer answers). Only for after the window is gone.
+    pub fn wait(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while !self.0.is_finished() {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
     }
 }
 
@@ -186,25 +225,34 @@ pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
         data_dir,
         connect,
         vault: None,
+        seen: 0,
+        window_gone: Cell::new(false),
         events: ev_tx,
         waker: waker.clone(),
     };
-    std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name("ninsho-store".into())
         .spawn(move || worker.run(cmd_rx))
         .expect("cannot start the store thread");
-    let _ = cmd_tx.send(Command::Load);
-    WorkerHandle {
+    let handle = WorkerHandle {
         commands: cmd_tx,
+        thread: Some(thread),
+        sent: AtomicU64::new(0),
         events: ev_rx,
         waker,
-    }
+    };
+    handle.send(Command::Load);
+    handle
 }
 
 struct Worker {
     data_dir: PathBuf,
     connect: Connect,
     vault: Option<Vault<Box<dyn SecretStore>>>,
+    /// Commands received so far.
+    seen: u64,
+    /// Set when an event finds the window closed: reads stop, writes go on.
+    window_gone: Cell<bool>,
     events: Sender<Event>,
     waker: Waker,
 }
@@ -220,12 +268,22 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 impl Worker {
     fn run(mut self, commands: Receiver<Command>) {
         while let Ok(command) = commands.recv() {
+            self.seen += 1;
             self.handle(command);
         }
     }
 
+    fn emit_entries(&self, entries: Vec<Entry>) {
+        self.emit(Event::Entries {
+            entries,
+            seen: self.seen,
+        });
+    }
+
     fn emit(&self, event: Event) {
-        let _ = self.events.send(event);
+        if self.events.send(event).is_err() {
+            self.window_gone.set(true);
+        }
         self.waker.wake();
     }
 
@@ -308,13 +366,13 @@ impl Worker {
         let entries: Vec<Entry> = vault.entries().cloned().collect();
         match result {
             Ok(events) => {
-                self.emit(Event::Entries(entries));
+                self.emit_entries(entries);
                 for e in events {
                     self.emit(e);
                 }
             }
             Err(e) => {
-                self.emit(Event::Entries(entries));
+                self.emit_entries(entries);
                 self.emit(Event::Failed(e.to_string()));
             }
         }
@@ -347,12 +405,12 @@ impl Worker {
     fn load(&mut self) {
         // Names first: a local file read, no keyring.
         match meta::load(&self.data_dir.join(meta::FILE_NAME)) {
-            Ok(file) => self.emit(Event::Entries(
+            Ok(file) => self.emit_entries(
                 file.accounts
                     .into_iter()
                     .filter(|e| e.state == crate::vault::State::Saved)
                     .collect(),
-            )),
+            ),
             Err(e) => return self.emit(Event::Failed(e.to_string())),
         }
         let store = match (self.connect)() {
@@ -374,12 +432,16 @@ impl Worker {
             Err(e) => self.emit(Event::Failed(e.to_string())),
         }
         let entries: Vec<Entry> = vault.entries().cloned().collect();
-        self.emit(Event::Entries(entries.clone()));
+        self.emit_entries(entries.clone());
         if let Err(err) = self.stream_secrets(&vault, &entries) {
             return self.emit(Event::KeyringError(err.to_string()));
         }
         super::trace("secrets fetched");
         self.emit(Event::SecretsDone);
+        if self.window_gone.get() {
+            // Closed while loading: the next start does the repair below.
+            return;
+        }
         // The keyring-wide search for orphaned items reads every item's
         // attributes (about 1 ms each), so it runs after the codes are up.
         match vault.repair() {
@@ -391,7 +453,7 @@ impl Worker {
                     .cloned()
                     .collect();
                 if !restored.is_empty() {
-                    self.emit(Event::Entries(vault.entries().cloned().collect()));
+                    self.emit_entries(vault.entries().cloned().collect());
                     let _ = self.stream_secrets(&vault, &restored);
                 }
             }
@@ -411,6 +473,9 @@ impl Worker {
         let mut left = Vec::new();
         let mut sent: Option<Instant> = None;
         for e in entries {
+            if self.window_gone.get() {
+                return Ok(());
+            }
             match vault.account_with_codes(e) {
                 Ok((a, codes)) => {
                     batch.push((e.id, a.secret));
