@@ -733,16 +733,20 @@ fn keyring_error_screen_and_retry_recovers() {
     assert!(r.data.path().join("accounts.json").exists());
 }
 
+const BANK_HOTP: &str = "otpauth://hotp/Bank:me?secret=MFRGGZDFMZTWQ2LK&counter=7";
+
+/// The bank account's code at counter `c`.
+fn bank_code(c: u64) -> String {
+    code(
+        &format!("otpauth://hotp/x?secret=MFRGGZDFMZTWQ2LK&counter={c}"),
+        0.0,
+    )
+}
+
 #[test]
 fn hotp_next_advances_and_persists_the_counter() {
-    let hotp = "otpauth://hotp/Bank:me?secret=MFRGGZDFMZTWQ2LK&counter=7";
-    let mut r = rig(&[hotp]);
-    let at = |c: u64| {
-        code(
-            &format!("otpauth://hotp/x?secret=MFRGGZDFMZTWQ2LK&counter={c}"),
-            0.0,
-        )
-    };
+    let mut r = rig(&[BANK_HOTP]);
+    let at = bank_code;
     r.wait_for(&at(7));
     r.harness.get_by_label("Next").click();
     r.wait_for(&at(8));
@@ -758,14 +762,8 @@ fn hotp_next_advances_and_persists_the_counter() {
 
 #[test]
 fn quick_next_presses_never_show_an_older_counter() {
-    let hotp = "otpauth://hotp/Bank:me?secret=MFRGGZDFMZTWQ2LK&counter=7";
-    let mut r = rig(&[hotp]);
-    let at = |c: u64| {
-        code(
-            &format!("otpauth://hotp/x?secret=MFRGGZDFMZTWQ2LK&counter={c}"),
-            0.0,
-        )
-    };
+    let mut r = rig(&[BANK_HOTP]);
+    let at = bank_code;
     r.wait_for(&at(7));
     // The first press is saved while the second is still on its way: the list
     // the worker sends back after the first must not replace the second.
