@@ -153,8 +153,9 @@ struct Gate {
 struct GateState {
     closed: bool,
     permits: usize,
-    /// Writes waiting at the gate now, and writes that went through it closed.
+    /// Writes waiting at the gate now.
     held: usize,
+    /// Writes let through while it was closed.
     passed: usize,
 }
 
@@ -746,10 +747,9 @@ fn bank_code(c: u64) -> String {
 #[test]
 fn hotp_next_advances_and_persists_the_counter() {
     let mut r = rig(&[BANK_HOTP]);
-    let at = bank_code;
-    r.wait_for(&at(7));
+    r.wait_for(&bank_code(7));
     r.harness.get_by_label("Next").click();
-    r.wait_for(&at(8));
+    r.wait_for(&bank_code(8));
     for _ in 0..200 {
         let v = Vault::open(r.data.path(), MemoryStore::new()).unwrap();
         if v.entries().next().unwrap().counter == Some(8) {
@@ -763,8 +763,7 @@ fn hotp_next_advances_and_persists_the_counter() {
 #[test]
 fn quick_next_presses_never_show_an_older_counter() {
     let mut r = rig(&[BANK_HOTP]);
-    let at = bank_code;
-    r.wait_for(&at(7));
+    r.wait_for(&bank_code(7));
     // The first press is saved while the second is still on its way: the list
     // the worker sends back after the first must not replace the second.
     r.gate.close();
@@ -773,19 +772,22 @@ fn quick_next_presses_never_show_an_older_counter() {
     r.gate.wait_held(0);
     r.harness.get_by_label("Next").click();
     r.harness.run_steps(2);
-    assert!(r.has_text(&at(9)));
+    assert!(r.has_text(&bank_code(9)));
     r.gate.let_one_through();
     r.gate.wait_held(1);
     for _ in 0..5 {
         r.harness.step();
-        assert!(r.has_text(&at(9)), "the second press was undone on screen");
-        assert!(!r.has_text(&at(8)));
+        assert!(
+            r.has_text(&bank_code(9)),
+            "the second press was undone on screen"
+        );
+        assert!(!r.has_text(&bank_code(8)));
     }
     r.gate.open();
     let saved = r.wait_for_saved(|accounts| accounts[0].counter == Some(9));
     assert_eq!(saved.len(), 1);
     r.harness.run_steps(3);
-    assert!(r.has_text(&at(9)));
+    assert!(r.has_text(&bank_code(9)));
 }
 
 #[test]
