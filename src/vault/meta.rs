@@ -222,8 +222,10 @@ pub fn save(path: &Path, meta: &MetaFile) -> Result<(), MetaError> {
         fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o600))
             .map_err(io_err("set permissions of", path))?;
     }
+    super::crashpoint::reached("meta.before-rename");
     tmp.persist(path)
         .map_err(|e| io_err("replace", path)(e.error))?;
+    super::crashpoint::reached("meta.after-rename");
     #[cfg(unix)]
     File::open(dir)
         .and_then(|d| d.sync_all())

@@ -14,6 +14,7 @@
 //! Ninsho is kept and reported, never silently dropped. Temporary metadata files
 //! a killed writer left behind are removed.
 
+pub mod crashpoint;
 pub mod keyring;
 pub mod meta;
 pub mod recovery;
@@ -223,6 +224,22 @@ impl<S: SecretStore> Vault<S> {
         self.entries().find(|e| e.id == id)
     }
 
+    /// Writes a keyring item, between two named crash points.
+    fn set_item(&self, id: &str, label: &str, value: &[u8]) -> Result<(), StoreError> {
+        crashpoint::reached("keyring.before-set");
+        self.store.set(id, label, value)?;
+        crashpoint::reached("keyring.after-set");
+        Ok(())
+    }
+
+    /// Deletes a keyring item, between two named crash points.
+    fn delete_item(&self, id: &str) -> Result<bool, StoreError> {
+        crashpoint::reached("keyring.before-delete");
+        let deleted = self.store.delete(id)?;
+        crashpoint::reached("keyring.after-delete");
+        Ok(deleted)
+    }
+
     fn load_item(&self, entry: &Entry) -> Result<Item, VaultError> {
         let bytes = self
             .store
@@ -372,7 +389,7 @@ impl<S: SecretStore> Vault<S> {
                 recovery_codes: Vec::new(),
                 entry: saved,
             };
-            match self.store.set(
+            match self.set_item(
                 &entry.id.to_string(),
                 &entry.keyring_label(),
                 &item.encode(),
@@ -423,7 +440,7 @@ impl<S: SecretStore> Vault<S> {
             e.state = State::Deleting;
             Ok(e.clone())
         })?;
-        self.store.delete(&id.to_string())?;
+        self.delete_item(&id.to_string())?;
         self.update(|entries| {
             entries.retain(|e| e.id != id);
             Ok(())
@@ -452,6 +469,7 @@ impl<S: SecretStore> Vault<S> {
     /// metadata file is the truth and is already written: a keyring failure
     /// here leaves only that backup copy one change behind, so it is not an error.
     fn refresh_item_copy(&mut self, id: Uuid) {
+        crashpoint::reached("vault.between-metadata-and-keyring");
         let _ = self.update_item(id, |_| Ok(true));
     }
 
@@ -565,7 +583,9 @@ impl<S: SecretStore> Vault<S> {
                         e.display_name()
                     )),
                     State::Deleting => {
+                        crashpoint::reached("keyring.before-delete");
                         store.delete(&id)?;
+                        crashpoint::reached("keyring.after-delete");
                         changes.push(format!("repaired: finished removing {}", e.display_name()));
                     }
                 }

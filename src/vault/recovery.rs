@@ -165,8 +165,7 @@ impl<S: SecretStore> Vault<S> {
         item.entry = entry.clone();
         item.entry.state = State::Saved;
         if change(&mut item)? {
-            self.store
-                .set(&id.to_string(), &entry.keyring_label(), &item.encode())?;
+            self.set_item(&id.to_string(), &entry.keyring_label(), &item.encode())?;
         }
         Ok(())
     }
