@@ -6,7 +6,9 @@ mod common;
 #[path = "support/corpus.rs"]
 mod corpus;
 
+use std::io::BufRead;
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use common::Env;
@@ -26,6 +28,52 @@ fn find_window(title: &str, deadline: Instant) -> Option<String> {
         std::thread::sleep(Duration::from_millis(100));
     }
     None
+}
+
+/// Only against a hang: every wait below ends on an event (a line, a window, an
+/// exit) long before this on any machine, however busy.
+const HANG_GUARD: Duration = Duration::from_secs(300);
+
+/// The app's stderr, line by line as it comes, and all of it at the end.
+struct Stderr {
+    lines: Receiver<String>,
+    all: std::thread::JoinHandle<String>,
+}
+
+impl Stderr {
+    fn follow(child: &mut std::process::Child) -> Stderr {
+        let pipe = child.stderr.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let all = std::thread::spawn(move || {
+            let mut all = String::new();
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                all.push_str(&line);
+                all.push('\n');
+                let _ = tx.send(line);
+            }
+            all
+        });
+        Stderr { lines, all }
+    }
+
+    /// Waits for a line containing `needle`; false if the process ended first.
+    fn wait_for(&self, needle: &str) -> bool {
+        let started = Instant::now();
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(1)) {
+                Ok(line) if line.contains(needle) => return true,
+                Ok(_) => {}
+                Err(RecvTimeoutError::Disconnected) => return false,
+                Err(RecvTimeoutError::Timeout) => {
+                    assert!(started.elapsed() < HANG_GUARD, "hung waiting for {needle}");
+                }
+            }
+        }
+    }
+
+    fn rest(self) -> String {
+        self.all.join().unwrap()
+    }
 }
 
 /// Reads a binary PPM (P6) as written by ImageMagick.
@@ -77,21 +125,23 @@ fn release_binary_opens_a_window_showing_the_accounts() {
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join(".config"))
         .env("NINSHO_TRACE_STARTUP", "1")
+        .env("NINSHO_TRACE_FRAMES", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let wid = find_window("Ninsho", Instant::now() + Duration::from_secs(60));
+    let stderr = Stderr::follow(&mut app);
+    // The frame that takes the codes draws them; once the next frame starts,
+    // that one is on the screen.
+    let shown = stderr.wait_for("ninsho-trace: all codes ready") && stderr.wait_for("ninsho-trace: frame");
+    let wid = shown
+        .then(|| find_window("Ninsho", Instant::now() + HANG_GUARD))
+        .flatten();
     let Some(wid) = wid else {
         let _ = app.kill();
-        let out = app.wait_with_output().unwrap();
-        panic!(
-            "no window titled Ninsho: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let _ = app.wait();
+        panic!("the window never showed its codes: {}", stderr.rest());
     };
-    // Give it time to read the keyring and draw the codes.
-    std::thread::sleep(Duration::from_secs(3));
     assert!(app.try_wait().unwrap().is_none(), "the app exited");
     let shot = home.path().join("shot.ppm");
     let status = Command::new("import")
@@ -99,14 +149,10 @@ fn release_binary_opens_a_window_showing_the_accounts() {
         .status()
         .unwrap();
     let _ = app.kill();
-    let out = app.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = app.wait();
+    let stderr = stderr.rest();
     assert!(status.success(), "import failed");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        stderr.contains("ninsho-trace: all codes ready"),
-        "codes never loaded: {stderr}"
-    );
 
     let (w, h, pixels) = read_ppm(&std::fs::read(&shot).unwrap());
     assert!(w >= 320 && h >= 360, "window is {w}x{h}");
@@ -168,7 +214,7 @@ fn scan_screen_shortcut_adds_the_code_under_the_window() {
             .spawn()
             .unwrap(),
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + HANG_GUARD;
     assert!(
         find_window(".*scan-e2e-page.*", deadline).is_some(),
         "feh never showed the page"
@@ -180,13 +226,22 @@ fn scan_screen_shortcut_adds_the_code_under_the_window() {
             .env("HOME", home.path())
             .env("XDG_CONFIG_HOME", home.path().join(".config"))
             .env_remove("WAYLAND_DISPLAY")
+            .env("NINSHO_TRACE_STARTUP", "1")
+            .env("NINSHO_TRACE_FRAMES", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap(),
     );
+    let stderr = Stderr::follow(&mut app.0);
+    assert!(
+        stderr.wait_for("ninsho-trace: all codes ready") && stderr.wait_for("ninsho-trace: frame"),
+        "the window never finished loading: {}",
+        stderr.rest()
+    );
     let wid = find_window("Ninsho", deadline).expect("no window titled Ninsho");
-    std::thread::sleep(Duration::from_secs(2));
+    // The trace lines go on (a frame each second); nobody reads them now.
+    drop(stderr.lines);
 
     // Ctrl+Shift+S hides the window, captures, comes back with the review;
     // Enter saves. Retried: the first key press may arrive before focus does.
@@ -252,5 +307,58 @@ fn desktop_entry_is_valid() {
     assert!(
         !text.contains("error:") && !text.contains("warning:"),
         "{text}"
+    );
+}
+
+/// SIGTERM (a logout, `kill`) closes the window as its close button does: the
+/// process exits 0, eframe saves its state and the worker is waited for.
+#[test]
+fn sigterm_closes_the_window_cleanly() {
+    if !common::real_keyring() || !common::have_tool("xdotool") {
+        return;
+    }
+    if std::env::var_os("DISPLAY").is_none() {
+        assert!(!common::in_harness(), "the harness runs tests under Xvfb");
+        return;
+    }
+    let _turn = DISPLAY_TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let mut app = Command::new(common::binary())
+        .env("NINSHO_DATA_DIR", env.data.path())
+        .env("NINSHO_KEYRING_SERVICE", &env.service)
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join(".local/share"))
+        .env("NINSHO_TRACE_STARTUP", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = Stderr::follow(&mut app);
+    if !stderr.wait_for("ninsho-trace: all codes ready") {
+        let _ = app.wait();
+        panic!("the window never showed its codes: {}", stderr.rest());
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &app.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = app.wait().unwrap();
+    let stderr = stderr.rest();
+    assert!(status.success(), "{status:?}: {stderr}");
+    for step in ["signal 15: closing", "close requested", "window closed"] {
+        assert!(stderr.contains(step), "no \"{step}\": {stderr}");
+    }
+    assert!(!stderr.contains("did not finish"), "{stderr}");
+    let state = home.path().join(".local/share/ninsho/app.ron");
+    let saved = std::fs::read_to_string(&state).unwrap_or_default();
+    assert!(
+        saved.contains("ninsho-settings"),
+        "eframe saved no state: {saved:?}"
     );
 }

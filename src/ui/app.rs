@@ -1423,6 +1423,9 @@ fn countdown_ring(ui: &mut egui::Ui, period: u64, now: f64) {
 
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if ctx.input(|i| i.viewport().close_requested()) {
+            super::trace("close requested");
+        }
         self.tick(ctx);
     }
 

@@ -272,9 +272,11 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
             let mut app = App::new(handle, services, settings);
             app.install_fonts(&cc.egui_ctx);
+            close_on_signals(&cc.egui_ctx);
             Ok(Box::new(app))
         }),
     );
+    trace("window closed");
     // The window is gone and its handle dropped: let the worker finish what it
     // was asked to save (closing during a bulk add keeps every account).
     if let Some(finish) = finish
@@ -287,6 +289,38 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
     }
     ran.map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
+
+/// A termination signal (a logout, `kill`, Ctrl+C in the terminal) asks the
+/// window to close as its close button does: eframe saves its state, `run`
+/// returns and waits for the worker's writes. A second signal, once the
+/// window is already closing, ends the process at once; the next start
+/// finishes or undoes an interrupted write.
+#[cfg(unix)]
+fn close_on_signals(ctx: &egui::Context) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) else {
+        return;
+    };
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("ninsho-signals".into())
+        .spawn(move || {
+            let mut signals = signals.forever();
+            if let Some(signal) = signals.next() {
+                trace(&format!("signal {signal}: closing"));
+                ctx.send_viewport_cmd_to(egui::ViewportId::ROOT, egui::ViewportCommand::Close);
+            }
+            if let Some(signal) = signals.next() {
+                std::process::exit(128 + signal);
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("ninsho: cannot watch for termination signals: {e}");
+    }
+}
+
+#[cfg(not(unix))]
+fn close_on_signals(_ctx: &egui::Context) {}
 
 /// How long a closed window waits for the keyring to take the last writes.
 const FINISH_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
