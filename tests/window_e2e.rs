@@ -131,9 +131,11 @@ fn release_binary_opens_a_window_showing_the_accounts() {
         .spawn()
         .unwrap();
     let stderr = Stderr::follow(&mut app);
-    // The frame that takes the codes draws them; once the next frame starts,
-    // that one is on the screen.
-    let shown = stderr.wait_for("ninsho-trace: all codes ready") && stderr.wait_for("ninsho-trace: frame");
+    // The frame that takes the codes (traced in its logic pass) draws them (its
+    // own "frame" line); once the next frame starts, that one is on the screen.
+    let shown = stderr.wait_for("ninsho-trace: all codes ready")
+        && stderr.wait_for("ninsho-trace: frame")
+        && stderr.wait_for("ninsho-trace: frame");
     let wid = shown
         .then(|| find_window("Ninsho", Instant::now() + HANG_GUARD))
         .flatten();
@@ -235,7 +237,9 @@ fn scan_screen_shortcut_adds_the_code_under_the_window() {
     );
     let stderr = Stderr::follow(&mut app.0);
     assert!(
-        stderr.wait_for("ninsho-trace: all codes ready") && stderr.wait_for("ninsho-trace: frame"),
+        stderr.wait_for("ninsho-trace: all codes ready")
+            && stderr.wait_for("ninsho-trace: frame")
+            && stderr.wait_for("ninsho-trace: frame"),
         "the window never finished loading: {}",
         stderr.rest()
     );
