@@ -89,17 +89,23 @@ fn image_without_a_code_is_an_error_naming_it() {
     assert!(msg.contains("blank page.png: no QR code found"), "{msg}");
 }
 
-/// A 60000x60000 PNG header must be refused from the header, quickly, without
-/// trying to allocate 14 GB.
+/// A 60000x60000 PNG header must be refused from the header, without trying to
+/// allocate 14 GB: the scan runs with its address space capped at 4 GiB, so an
+/// attempt fails differently (and no clock decides the verdict).
 #[test]
-fn huge_png_is_refused_quickly() {
+fn huge_png_is_refused_from_its_header() {
     let env = Env::new();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bomb.png");
     std::fs::write(&file, huge_png_header()).unwrap();
-    let started = std::time::Instant::now();
-    let msg = assert_clean_error(&env.run(&["scan", file.to_str().unwrap()]), "huge PNG");
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let mut capped = std::process::Command::new("sh");
+    capped
+        .args(["-c", "ulimit -v 4194304 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_ninsho"))
+        .args(["scan", file.to_str().unwrap()])
+        .env("NINSHO_DATA_DIR", env.data.path())
+        .env("NINSHO_KEYRING_SERVICE", &env.service);
+    let msg = assert_clean_error(&capped.output().unwrap(), "huge PNG");
     assert!(msg.contains("bomb.png"), "{msg}");
     assert!(
         msg.contains("60000x60000") && msg.contains("too large"),
