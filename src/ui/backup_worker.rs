@@ -40,7 +40,7 @@ pub fn handle(vault: &mut WorkerVault, command: BackupCommand) -> Vec<Event> {
             })
         }
         BackupCommand::UseCode { id, code } => vault.use_recovery_code(id, &code).map(|u| {
-            let note = if u.already_used {
+            let note = if u.unchanged {
                 "That code was already marked used"
             } else {
                 "Marked the code used"

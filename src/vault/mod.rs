@@ -28,7 +28,7 @@ use zeroize::Zeroize;
 
 use crate::otp::{OtpAccount, Secret, check_name, display_name, shorten};
 pub use meta::{Entry, State};
-pub use recovery::{RecoveryAdd, RecoveryUse};
+pub use recovery::{RecoveryAdd, RecoveryRemove, RecoveryUse};
 pub use store::{MemoryStore, SecretStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]
