@@ -328,6 +328,31 @@ fn find_prefers_exact_then_substring_then_fuzzy() {
 }
 
 #[test]
+fn an_ambiguous_query_lists_matches_one_per_line_up_to_twenty() {
+    let matches: Vec<String> = (1..=23).map(|i| format!("Shop{i:02} (me)")).collect();
+    let msg = VaultError::Ambiguous {
+        query: "shop".into(),
+        matches,
+    }
+    .to_string();
+    let lines: Vec<&str> = msg.lines().collect();
+    assert_eq!(lines[0], "\"shop\" matches 23 accounts; be more specific:");
+    assert_eq!(lines[1], "  Shop01 (me)");
+    assert_eq!(lines[20], "  Shop20 (me)");
+    assert_eq!(lines[21], "  and 3 more");
+    assert_eq!(lines.len(), 22);
+    let two = VaultError::Ambiguous {
+        query: "git".into(),
+        matches: vec!["GitHub (a)".into(), "GitLab (b)".into()],
+    }
+    .to_string();
+    assert_eq!(
+        two,
+        "\"git\" matches 2 accounts; be more specific:\n  GitHub (a)\n  GitLab (b)"
+    );
+}
+
+#[test]
 fn a_lost_metadata_file_is_restored_with_the_latest_edit_and_counter() {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(MemoryStore::new());
