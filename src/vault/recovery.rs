@@ -99,7 +99,7 @@ pub fn read_codes(text: &str) -> PastedCodes {
         if line.is_empty() {
             continue;
         }
-        let pieces: Vec<String> = split_line(line)
+        let candidates: Vec<String> = split_line(line)
             .into_iter()
             .map(|p| {
                 strip_marker(p)
@@ -107,21 +107,20 @@ pub fn read_codes(text: &str) -> PastedCodes {
                     .collect::<Vec<_>>()
                     .join(" ")
             })
+            .flat_map(|p| split_dashed(&p))
             .filter(|p| !p.is_empty())
             .collect();
         // One sentence-like piece and the whole line is prose: "Generated
         // Jan 1, 2024" must not leave "2024" behind as a code.
-        if pieces.iter().any(|p| is_prose(p)) {
+        if candidates.iter().any(|p| is_prose(p)) {
             read.ignored.push(line.to_string());
             continue;
         }
-        for piece in &pieces {
-            for code in split_dashed(piece) {
-                if normalize(&code).chars().count() >= MIN_CODE_CHARS {
-                    read.codes.push(code);
-                }
-            }
-        }
+        read.codes.extend(
+            candidates
+                .into_iter()
+                .filter(|c| normalize(c).chars().count() >= MIN_CODE_CHARS),
+        );
     }
     read
 }
@@ -222,27 +221,31 @@ fn strip_numbering(s: &str) -> &str {
 }
 
 /// A heading or a sentence, not a code. Codes are letters and digits, with
-/// spaces or dashes between groups; anything else (a colon, a full stop, a
-/// Japanese character, an "@") is prose. So is a line without a digit that
-/// has a space or mixes cases ("Backup codes", "GitHub"), and one whose words
-/// are mostly words ("You have 10 codes left").
+/// spaces or dashes between groups; anything else (a colon, a full stop, "。",
+/// an "@") is prose. So is a line without a digit that has a space, mixes
+/// cases or is in another script ("Backup codes", "GitHub", "バックアップコード"),
+/// one in another script with a space, and one whose words are mostly words
+/// ("You have 10 codes left").
 fn is_prose(piece: &str) -> bool {
     if piece
         .chars()
-        .any(|c| !(c.is_ascii_alphanumeric() || c == ' ' || c == '-'))
+        .any(|c| !(c.is_alphanumeric() || c == ' ' || c == '-'))
     {
         return true;
     }
     let has_digit = piece.chars().any(|c| c.is_ascii_digit());
     let mixed_case = piece.chars().any(|c| c.is_ascii_uppercase())
         && piece.chars().any(|c| c.is_ascii_lowercase());
-    if !has_digit && (piece.contains(' ') || mixed_case) {
+    let foreign = !piece.is_ascii();
+    if (!has_digit && (piece.contains(' ') || mixed_case || foreign))
+        || (foreign && piece.contains(' '))
+    {
         return true;
     }
     let words: Vec<&str> = piece.split(' ').collect();
     let wordy = words
         .iter()
-        .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic()))
+        .filter(|w| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic))
         .count();
     words.len() >= 3 && wordy * 2 > words.len()
 }

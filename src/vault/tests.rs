@@ -757,6 +757,11 @@ fn pasted_codes_are_read_as_services_show_them() {
             "  8193 4421 \n".into(),
             vec!["8193 4421"],
         ),
+        (
+            "codes with letters of another script stay codes",
+            "あいう-12345 QWERTY-0987\nｺｰﾄﾞ-2048\n".into(),
+            vec!["あいう-12345", "QWERTY-0987", "ｺｰﾄﾞ-2048"],
+        ),
         ("nothing but headings", "Backup codes\n\n  \n".into(), vec![]),
     ];
     for (what, paste, expected) in cases {
