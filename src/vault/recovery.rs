@@ -60,12 +60,26 @@ pub fn unused(codes: &[RecoveryCode]) -> usize {
     codes.iter().filter(|c| !c.used).count()
 }
 
-/// The form codes are compared in: no spaces or dashes, upper case.
+/// The form codes are compared in: no spaces or dashes (of any kind), plain
+/// rather than full-width letters and digits, upper case.
 pub fn normalize(code: &str) -> String {
     code.chars()
+        .map(plain_char)
         .filter(|c| !c.is_whitespace() && *c != '-')
         .flat_map(char::to_uppercase)
         .collect()
+}
+
+/// Undoes what web pages and Japanese input do to a character: no-break and
+/// thin spaces, non-breaking hyphens and minus signs, full-width letters and
+/// digits ("ＡＢ１２").
+fn plain_char(c: char) -> char {
+    match c {
+        '\u{A0}' | '\u{2007}' | '\u{202F}' => ' ',
+        '\u{2010}'..='\u{2013}' | '\u{2212}' => '-',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    }
 }
 
 /// Shorter than this (spaces and dashes aside) is list numbering or stray
@@ -130,18 +144,11 @@ pub fn split_codes(text: &str) -> Vec<String> {
     std::mem::take(&mut read_codes(text).codes)
 }
 
-/// Undoes what web pages and Japanese input do to text: no-break and thin
-/// spaces, non-breaking hyphens and minus signs, zero-width joiners, and
-/// full-width letters and digits ("ＡＢ１２") become plain ones.
+/// A pasted line with [`plain_char`]s and without zero-width characters.
 fn clean_line(line: &str) -> String {
     line.chars()
         .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
-        .map(|c| match c {
-            '\u{A0}' | '\u{2007}' | '\u{202F}' => ' ',
-            '\u{2010}'..='\u{2013}' | '\u{2212}' => '-',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
+        .map(plain_char)
         .collect()
 }
 

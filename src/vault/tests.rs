@@ -784,4 +784,8 @@ fn codes_compare_without_spaces_dashes_or_case() {
         recovery::normalize("8193 4421"),
         recovery::normalize("8193-4421")
     );
+    // Typed with a Japanese input method, or copied from a web page.
+    assert_eq!(recovery::normalize("ａｂ１２－ｃｄ３４"), "AB12CD34");
+    assert_eq!(recovery::normalize("8193\u{a0}4421"), "81934421");
+    assert_eq!(recovery::normalize("ab12\u{2011}cd34"), "AB12CD34");
 }
