@@ -316,23 +316,40 @@ fn list(
         )?;
         return Ok(());
     }
-    let width = |i: usize| {
-        rows.iter()
-            .map(|r| r[i].chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(7)
-    };
-    let (w0, w1, w2) = (width(0), width(1), width(2));
-    writeln!(
-        stdout,
-        "{:w0$}  {:w1$}  {:w2$}  GROUP",
-        "ISSUER", "ACCOUNT", "TYPE"
-    )?;
-    for r in rows {
-        writeln!(stdout, "{:w0$}  {:w1$}  {:w2$}  {}", r[0], r[1], r[2], r[3])?;
+    let header = [
+        "ISSUER".to_string(),
+        "ACCOUNT".to_string(),
+        "TYPE".to_string(),
+        "GROUP".to_string(),
+    ];
+    for line in columns(std::iter::once(&header).chain(&rows)) {
+        writeln!(stdout, "{line}")?;
     }
     Ok(())
+}
+
+/// Lines of left-aligned columns two spaces apart, measured in terminal cells:
+/// a Japanese name is twice as wide as it has characters. The last column is
+/// not padded, so no line ends in spaces.
+fn columns<'a, const N: usize>(rows: impl Iterator<Item = &'a [String; N]> + Clone) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths = [0usize; N];
+    for row in rows.clone() {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    rows.map(|row| {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < N {
+                line.extend(std::iter::repeat_n(' ', widths[i] - cell.width() + 2));
+            }
+        }
+        line.trim_end().to_string()
+    })
+    .collect()
 }
 
 fn code(
@@ -777,15 +794,65 @@ pub fn main_with_args() -> std::process::ExitCode {
             return std::process::ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = ClosedPipeOk {
+        inner: std::io::stdout().lock(),
+        closed: false,
+    };
     let mut stderr = std::io::stderr();
-    match run(cli, &mut stdout, &mut stderr) {
+    let result = run(cli, &mut stdout, &mut stderr);
+    let _ = stdout.flush();
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            let msg = format!("{e:#}").replace('\n', " ");
-            let _ = writeln!(stderr, "ninsho: {msg}");
+            let _ = writeln!(stderr, "ninsho: {}", error_message(&e));
             std::process::ExitCode::from(1)
         }
+    }
+}
+
+/// The error for the terminal: one line, except that the accounts an ambiguous
+/// query matched are listed one per line below it, as the message lays them out.
+fn error_message(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<vault::VaultError>() {
+        Some(ambiguous @ vault::VaultError::Ambiguous { .. }) => ambiguous.to_string(),
+        _ => format!("{e:#}").replace('\n', " "),
+    }
+}
+
+/// Standard output that takes a closed pipe (`ninsho list | head -1`) as the
+/// reader having read enough: the rest of the output is dropped, and the
+/// command finishes what it was doing (a removal half done would be worse) and
+/// exits 0, with no "Broken pipe" message.
+struct ClosedPipeOk<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> ClosedPipeOk<W> {
+    fn guard<T>(
+        &mut self,
+        done: T,
+        op: impl FnOnce(&mut W) -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        if self.closed {
+            return Ok(done);
+        }
+        match op(&mut self.inner) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for ClosedPipeOk<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.guard(buf.len(), |w| w.write(buf))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.guard((), Write::flush)
     }
 }
 
@@ -813,6 +880,65 @@ mod tests {
                 size: 1
             }])
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn list_columns_line_up_by_display_width() {
+        use unicode_width::UnicodeWidthStr;
+        let row = |a: &str, b: &str, c: &str| [a.to_string(), b.to_string(), c.to_string()];
+        let rows = [
+            row("ISSUER", "ACCOUNT", "TYPE"),
+            row("ツイッター", "山田太郎", "totp SHA1 6d 30s"),
+            row("GitHub", "alice", "totp SHA1 6d 30s"),
+        ];
+        let lines = columns(rows.iter());
+        // Where the TYPE column starts, in terminal cells, is the same on every line.
+        let type_at: Vec<usize> = lines
+            .iter()
+            .zip(&rows)
+            .map(|(line, row)| line[..line.find(&row[2]).unwrap()].width())
+            .collect();
+        assert_eq!(type_at, [22, 22, 22], "{lines:#?}");
+        assert_eq!(lines[1], "ツイッター  山田太郎  totp SHA1 6d 30s");
+        assert!(lines.iter().all(|l| !l.ends_with(' ')));
+    }
+
+    #[test]
+    fn a_closed_pipe_swallows_output_and_reports_success() {
+        struct Closed(usize);
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                self.0 += 1;
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+        }
+        let mut out = ClosedPipeOk {
+            inner: Closed(0),
+            closed: false,
+        };
+        assert!(writeln!(out, "first").is_ok());
+        assert!(writeln!(out, "second").is_ok() && out.flush().is_ok());
+        assert_eq!(out.inner.0, 1, "nothing more is tried once the reader left");
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = ClosedPipeOk {
+            inner: Full,
+            closed: false,
+        };
+        assert!(
+            writeln!(out, "x").is_err(),
+            "other write errors still count"
         );
     }
 

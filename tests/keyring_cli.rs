@@ -141,11 +141,36 @@ fn ambiguous_query_lists_the_matches() {
     let env = Env::new();
     env.ok(&["add", "otpauth://totp/GitHub:a?secret=JBSWY3DPEHPK3PXP"]);
     env.ok(&["add", "otpauth://totp/GitLab:b?secret=GEZDGNBVGY3TQOJQ"]);
-    let msg = assert_clean_error(&env.run(&["code", "git"]), "ambiguous");
-    assert!(
-        msg.contains("GitHub (a)") && msg.contains("GitLab (b)"),
-        "{msg}"
+    let out = env.run(&["code", "git"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "ninsho: \"git\" matches 2 accounts; be more specific:\n  GitHub (a)\n  GitLab (b)\n"
     );
+
+    // Many matches: twenty listed, then how many more.
+    let list = env.data.path().join("shops.txt");
+    let uris: Vec<String> = (1..=23)
+        .map(|i| {
+            let secret =
+                data_encoding::BASE32_NOPAD.encode(format!("shop-secret-{i:02}").as_bytes());
+            format!("otpauth://totp/Shop{i:02}:me?secret={secret}&issuer=Shop{i:02}")
+        })
+        .collect();
+    std::fs::write(&list, uris.join("\n")).unwrap();
+    env.ok(&["import", list.to_str().unwrap()]);
+    let out = env.run(&["code", "shop"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "ninsho: \"shop\" matches 23 accounts; be more specific:"
+    );
+    assert_eq!(lines[1], "  Shop01 (me)");
+    assert_eq!(lines[20], "  Shop20 (me)");
+    assert_eq!(lines[21..], ["  and 3 more"]);
 }
 
 #[test]
@@ -271,4 +296,98 @@ fn remove_takes_several_accounts_and_checks_them_all_first() {
     );
     assert_eq!(env.keyring_items().len(), 1);
     assert!(env.ok(&["list"]).contains("Bank"));
+}
+
+/// `ninsho list | head -1`: the reader has gone before Ninsho writes. Every
+/// command that prints ends quietly, status 0, no "Broken pipe", no panic.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", GITHUB]);
+    let out = env.run_with_stdin(
+        &["recovery", "add", "github"],
+        "7f3a-91bc\n2d8e-44a0\n3c1b-77d2\n9e4f-05a6\n",
+    );
+    assert!(out.status.success());
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["code", "github"],
+        &["recovery", "list", "github"],
+        &["recovery", "list", "github", "--json"],
+        &["recovery", "use", "github", "7f3a-91bc"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = env
+            .cmd()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} said: {stderr}");
+    }
+    // The command did its work although nobody read what it said.
+    let used = env.ok(&["recovery", "list", "github"]);
+    assert!(used.contains("7f3a-91bc  (used)"), "{used}");
+
+    // The pipeline as typed in a shell.
+    let shell = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{}' list | head -1",
+            common::binary()
+        ))
+        .env("NINSHO_DATA_DIR", env.data.path())
+        .env("NINSHO_KEYRING_SERVICE", &env.service)
+        .output()
+        .unwrap();
+    assert!(
+        shell.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shell.stderr)
+    );
+    assert!(
+        shell.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&shell.stderr)
+    );
+    assert!(String::from_utf8_lossy(&shell.stdout).starts_with("ISSUER"));
+}
+
+/// Japanese names are two cells a character: the columns after them still line up.
+#[test]
+fn list_aligns_japanese_names_by_display_width() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", GITHUB]);
+    env.ok(&[
+        "add",
+        "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC:%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E?secret=MFRGGZDFMZTWQ2LK",
+    ]);
+    let text = env.ok(&["list"]);
+    let cells = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum::<usize>()
+    };
+    let type_at: Vec<usize> = text
+        .lines()
+        .map(|l| {
+            let at = l.find("TYPE").or_else(|| l.find("totp")).unwrap();
+            cells(&l[..at])
+        })
+        .collect();
+    assert_eq!(type_at.len(), 3, "{text}");
+    assert!(type_at.iter().all(|&c| c == type_at[0]), "{text}");
+    assert!(text.contains("ツイッター  山田太郎"), "{text}");
 }

@@ -1,6 +1,7 @@
 //! Protects: recovery codes round-trip through the real keyring via `ninsho
-//! recovery add | list | use` — duplicates ignored, used codes remembered,
-//! unknown codes a clean error — and never reach the data folder.
+//! recovery add | list | use | unuse | remove` — pasted as services show them,
+//! duplicates ignored, used codes remembered and forgotten, unknown codes a
+//! clean error — and never reach the data folder.
 
 mod common;
 
@@ -147,4 +148,106 @@ fn recovery_commands_fail_cleanly() {
         "no codes yet",
     );
     assert!(msg.contains("no recovery code"), "{msg}");
+}
+
+/// Google's printable page, copied whole: a heading, the address, numbered
+/// codes in two columns, the date and notes.
+const GOOGLE_PAGE: &str = "BACKUP VERIFICATION CODES\nalice@gmail.com\n\n1. 8193 4421\t6. 4478 2209\n2. 2390 5817\t7. 3316 8845\n(Generated Jan 1, 2024)\n* You can only use each backup code once.\n";
+
+#[test]
+fn google_codes_keep_their_space_and_lose_their_numbers() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", GITHUB]);
+    let out = env.run_with_stdin(&["recovery", "add", "github"], GOOGLE_PAGE);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("added 4 recovery codes"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ignored 4 lines that are not codes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let codes: Vec<String> = list(&env).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, ["8193 4421", "4478 2209", "2390 5817", "3316 8845"]);
+    // Typed back with a dash instead of the space.
+    let said = env.ok(&["recovery", "use", "github", "2390-5817"]);
+    assert!(said.contains("marked 2390 5817 of GitHub"), "{said}");
+}
+
+#[test]
+fn a_used_code_can_be_unmarked_and_a_code_removed() {
+    if !real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["add", GITHUB]);
+    let stdin = CODES.join("\n");
+    assert!(
+        env.run_with_stdin(&["recovery", "add", "github"], &stdin)
+            .status
+            .success()
+    );
+
+    // "-" reads the code from standard input, out of the shell's history.
+    let out = env.run_with_stdin(&["recovery", "use", "github", "-"], "C0FF-EE12\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(list(&env)[2].1);
+    let said = env.ok(&["recovery", "unuse", "github", "c0ffee12"]);
+    assert!(
+        said.contains("marked c0ff-ee12 of GitHub (alice@example.com) unused"),
+        "{said}"
+    );
+    assert!(list(&env).iter().all(|(_, used)| !used));
+    let said = env.ok(&["recovery", "unuse", "github", "c0ff-ee12"]);
+    assert!(said.contains("was not marked used"), "{said}");
+
+    let out = env.run_with_stdin(&["recovery", "remove", "github", "-"], "2d8e 44a0\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("removed 2d8e-44a0 from GitHub (alice@example.com); 3 recovery codes left"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let left: Vec<String> = list(&env).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(left, [CODES[0], CODES[2], CODES[3]]);
+
+    let msg = assert_clean_error(
+        &env.run(&["recovery", "remove", "github", "2d8e-44a0"]),
+        "removed twice",
+    );
+    assert!(msg.contains("has no recovery code \"2d8e-44a0\""), "{msg}");
+    assert_clean_error(
+        &env.run(&["recovery", "unuse", "github", "0000-0000"]),
+        "unuse an unknown code",
+    );
+    let msg = assert_clean_error(
+        &env.run_with_stdin(&["recovery", "remove", "github", "-"], "a\nb\n"),
+        "two lines for one code",
+    );
+    assert!(msg.contains("give one code"), "{msg}");
+    let msg = assert_clean_error(
+        &env.run_with_stdin(&["recovery", "use", "github", "-"], "\n"),
+        "empty stdin",
+    );
+    assert!(msg.contains("no recovery code on standard input"), "{msg}");
+    assert_eq!(list(&env).len(), 3, "failed commands change nothing");
 }

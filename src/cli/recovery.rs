@@ -1,19 +1,22 @@
-//! `ninsho recovery add | list | use`: the one-time backup codes a service gave
-//! for an account. They are kept in the account's keyring item, never on disk.
+//! `ninsho recovery add | list | use | unuse | remove`: the one-time backup codes
+//! a service gave for an account. They are kept in the account's keyring item,
+//! never on disk.
 
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Result, bail};
 use clap::Subcommand;
+use zeroize::Zeroizing;
 
 use super::{open_ready_vault, read_stdin_secret};
-use crate::vault::recovery::{split_codes, unused};
+use crate::vault::recovery::{read_codes, unused};
 
 #[derive(Subcommand, Debug)]
 pub enum RecoveryCommand {
-    /// Add codes read from standard input (separated by spaces or newlines);
-    /// codes the account already has are ignored.
+    /// Add codes read from standard input, pasted as the service shows them
+    /// (one per line; numbering and headings are dropped); codes the account
+    /// already has are ignored.
     Add {
         /// Issuer, account name, or part of them.
         query: String,
@@ -25,7 +28,23 @@ pub enum RecoveryCommand {
         json: bool,
     },
     /// Mark a code used (case, spaces and dashes do not matter).
-    Use { query: String, code: String },
+    Use {
+        query: String,
+        /// The code ("-" reads it from standard input, keeping it out of shell history).
+        code: String,
+    },
+    /// Mark a code unused again (undoes `use`).
+    Unuse {
+        query: String,
+        /// The code ("-" reads it from standard input).
+        code: String,
+    },
+    /// Delete a code (one typed in wrong, or one the service no longer accepts).
+    Remove {
+        query: String,
+        /// The code ("-" reads it from standard input).
+        code: String,
+    },
 }
 
 /// Below this many unused codes, the user is told to get new ones.
@@ -41,20 +60,31 @@ pub fn recovery(
     let query = match &command {
         RecoveryCommand::Add { query }
         | RecoveryCommand::List { query, .. }
-        | RecoveryCommand::Use { query, .. } => query.clone(),
+        | RecoveryCommand::Use { query, .. }
+        | RecoveryCommand::Unuse { query, .. }
+        | RecoveryCommand::Remove { query, .. } => query.clone(),
     };
     let entry = vault.find(&query)?.clone();
     let name = entry.display_name();
     let codes = match command {
         RecoveryCommand::Add { .. } => {
             let text = read_stdin_secret()?;
-            let codes = split_codes(&text);
-            if codes.is_empty() {
+            let read = read_codes(&text);
+            if read.codes.is_empty() {
                 bail!(
-                    "no recovery codes on standard input; pipe them in, separated by spaces or newlines"
+                    "no recovery codes on standard input; pipe them in, one per line as the service shows them"
                 );
             }
-            let report = vault.add_recovery_codes(entry.id, &codes)?;
+            if !read.ignored.is_empty() {
+                writeln!(
+                    stderr,
+                    "ninsho: ignored {} line{} that {} not codes (headings, notes)",
+                    read.ignored.len(),
+                    plural(read.ignored.len()),
+                    if read.ignored.len() == 1 { "is" } else { "are" }
+                )?;
+            }
+            let report = vault.add_recovery_codes(entry.id, &read.codes)?;
             let mut line = format!(
                 "added {} recovery code{} to {name}",
                 report.added,
@@ -91,12 +121,36 @@ pub fn recovery(
             codes
         }
         RecoveryCommand::Use { code, .. } => {
-            let outcome = vault.use_recovery_code(entry.id, &code)?;
+            let outcome = vault.use_recovery_code(entry.id, &code_argument(code)?)?;
             let stored = &outcome.codes[outcome.index].code;
-            if outcome.already_used {
+            if outcome.unchanged {
                 writeln!(stdout, "{stored} of {name} was already marked used")?;
             } else {
                 writeln!(stdout, "marked {stored} of {name} used")?;
+            }
+            outcome.codes
+        }
+        RecoveryCommand::Unuse { code, .. } => {
+            let outcome = vault.unuse_recovery_code(entry.id, &code_argument(code)?)?;
+            let stored = &outcome.codes[outcome.index].code;
+            if outcome.unchanged {
+                writeln!(stdout, "{stored} of {name} was not marked used")?;
+            } else {
+                writeln!(stdout, "marked {stored} of {name} unused")?;
+            }
+            outcome.codes
+        }
+        RecoveryCommand::Remove { code, .. } => {
+            let outcome = vault.remove_recovery_code(entry.id, &code_argument(code)?)?;
+            writeln!(
+                stdout,
+                "removed {} from {name}; {} recovery code{} left",
+                outcome.removed.code,
+                outcome.codes.len(),
+                plural(outcome.codes.len())
+            )?;
+            if outcome.codes.is_empty() {
+                return Ok(());
             }
             outcome.codes
         }
@@ -110,6 +164,21 @@ pub fn recovery(
         )?;
     }
     Ok(())
+}
+
+/// A code from the command line, or from standard input for "-" (one line).
+fn code_argument(code: String) -> Result<Zeroizing<String>> {
+    let code = Zeroizing::new(code);
+    if code.as_str() != "-" {
+        return Ok(code);
+    }
+    let text = read_stdin_secret()?;
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    match (lines.next(), lines.next()) {
+        (Some(one), None) => Ok(Zeroizing::new(one.to_string())),
+        (None, _) => bail!("no recovery code on standard input"),
+        (Some(_), Some(_)) => bail!("standard input holds several lines; give one code"),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1,6 +1,7 @@
-//! The worker's side of recovery codes and the printable sheet: keyring reads
-//! and writes, PDF rendering, writing the file and handing it to the system
-//! viewer all happen here, never on the UI thread.
+//! The worker's side of recovery codes, the printable sheet and the encrypted
+//! export: keyring reads and writes, PDF rendering, key derivation, writing
+//! the file and handing it to the system viewer all happen here, never on the
+//! UI thread.
 
 use std::path::Path;
 
@@ -10,7 +11,7 @@ use zeroize::Zeroizing;
 use super::app::Opener;
 use super::worker::{BackupCommand, BackupEvent, Event};
 use crate::backup::{Paper, SheetAccount};
-use crate::vault::recovery::{split_codes, unused};
+use crate::vault::recovery::unused;
 use crate::vault::{RecoveryCode, SecretStore, Vault, VaultError};
 
 type WorkerVault = Vault<Box<dyn SecretStore>>;
@@ -20,14 +21,13 @@ pub fn handle(vault: &mut WorkerVault, command: BackupCommand) -> Vec<Event> {
         BackupCommand::Codes(id) => vault
             .recovery_codes(id)
             .map(|codes| codes_events(id, codes, None)),
-        BackupCommand::AddCodes { id, text } => {
-            let codes = split_codes(&text);
-            if codes.is_empty() {
+        BackupCommand::AddCodes { id, codes } => {
+            if codes.codes.is_empty() {
                 return vec![Event::Failed(
                     "paste the recovery codes the service gave you first".into(),
                 )];
             }
-            vault.add_recovery_codes(id, &codes).map(|r| {
+            vault.add_recovery_codes(id, &codes.codes).map(|r| {
                 let mut note = format!(
                     "Saved {} recovery code{}",
                     r.added,
@@ -40,18 +40,35 @@ pub fn handle(vault: &mut WorkerVault, command: BackupCommand) -> Vec<Event> {
             })
         }
         BackupCommand::UseCode { id, code } => vault.use_recovery_code(id, &code).map(|u| {
-            let note = if u.already_used {
+            let note = if u.unchanged {
                 "That code was already marked used"
             } else {
                 "Marked the code used"
             };
             codes_events(id, u.codes, Some(note.to_string()))
         }),
+        BackupCommand::UnuseCode { id, code } => vault.unuse_recovery_code(id, &code).map(|u| {
+            let note = if u.unchanged {
+                "That code was not marked used"
+            } else {
+                "Marked the code unused"
+            };
+            codes_events(id, u.codes, Some(note.to_string()))
+        }),
+        BackupCommand::RemoveCode { id, code } => vault
+            .remove_recovery_code(id, &code)
+            .map(|r| codes_events(id, r.codes, Some("Deleted the code".to_string()))),
         BackupCommand::PrintSheet {
             path,
+            ids,
             paper,
             opener,
-        } => return vec![print_sheet(vault, &path, paper, &opener)],
+        } => return vec![print_sheet(vault, &path, &ids, paper, &opener)],
+        BackupCommand::ExportEncrypted {
+            path,
+            ids,
+            password,
+        } => return vec![export_encrypted(vault, &path, &ids, &password)],
     };
     result.unwrap_or_else(|e| vec![Event::Failed(e.to_string())])
 }
@@ -64,12 +81,23 @@ fn codes_events(id: Uuid, codes: Vec<RecoveryCode>, note: Option<String>) -> Vec
     ]
 }
 
-/// Every account with its unused recovery codes, rendered, written privately
-/// and atomically, then opened in the system's PDF viewer.
-fn print_sheet(vault: &WorkerVault, path: &Path, paper: Paper, opener: &Opener) -> Event {
+/// The chosen accounts in the list's order (one removed meanwhile is left out).
+fn chosen<'a>(vault: &'a WorkerVault, ids: &[Uuid]) -> Vec<&'a crate::vault::Entry> {
+    vault.entries().filter(|e| ids.contains(&e.id)).collect()
+}
+
+/// The chosen accounts with their unused recovery codes, rendered, written
+/// privately and atomically, then opened in the system's PDF viewer.
+fn print_sheet(
+    vault: &WorkerVault,
+    path: &Path,
+    ids: &[Uuid],
+    paper: Paper,
+    opener: &Opener,
+) -> Event {
     let sheet = || -> Result<Zeroizing<Vec<u8>>, String> {
         let mut accounts = Vec::new();
-        for e in vault.entries() {
+        for e in chosen(vault, ids) {
             let (account, codes) = vault
                 .account_with_codes(e)
                 .map_err(|err: VaultError| format!("cannot print {}: {err}", e.display_name()))?;
@@ -101,5 +129,49 @@ fn print_sheet(vault: &WorkerVault, path: &Path, paper: Paper, opener: &Opener) 
     Event::Backup(BackupEvent::SheetWritten {
         path: path.to_path_buf(),
         open_error,
+    })
+}
+
+/// The chosen accounts (with groups) as an Aegis vault encrypted with
+/// `password`, written privately and atomically.
+fn export_encrypted(
+    vault: &WorkerVault,
+    path: &Path,
+    ids: &[Uuid],
+    password: &crate::formats::Password,
+) -> Event {
+    let entries = chosen(vault, ids);
+    if entries.is_empty() {
+        return Event::Failed("there are no accounts to export".into());
+    }
+    let mut accounts = Vec::with_capacity(entries.len());
+    for e in &entries {
+        // An export that silently lacks an account would be found out too late.
+        match vault.account(e) {
+            Ok(a) => accounts.push(a),
+            Err(err) => return Event::Failed(format!("cannot export {}: {err}", e.display_name())),
+        }
+    }
+    let groups: Vec<String> = entries.iter().map(|e| e.group.clone()).collect();
+    let format = match crate::formats::export::export_by_name("aegis-encrypted") {
+        Ok(f) => f,
+        Err(e) => return Event::Failed(e.to_string()),
+    };
+    let bytes = match (format.render)(&crate::formats::export::ExportInput {
+        accounts: &accounts,
+        groups: &groups,
+        password: Some(password.as_str()),
+        now: crate::vault::system_clock(),
+        ..Default::default()
+    }) {
+        Ok(b) => b,
+        Err(e) => return Event::Failed(e.to_string()),
+    };
+    if let Err(e) = crate::formats::export::write_private_file(path, &bytes) {
+        return Event::Failed(format!("cannot write {}: {e}", path.display()));
+    }
+    Event::Backup(BackupEvent::Exported {
+        path: path.to_path_buf(),
+        accounts: accounts.len(),
     })
 }

@@ -65,20 +65,37 @@ pub enum Command {
 pub enum BackupCommand {
     /// Read an account's recovery codes.
     Codes(Uuid),
-    /// Add pasted codes (separated by spaces or newlines).
+    /// Add codes as read from a paste (the window showed the user this list).
     AddCodes {
         id: Uuid,
-        text: Zeroizing<String>,
+        codes: crate::vault::recovery::PastedCodes,
     },
     UseCode {
         id: Uuid,
         code: Zeroizing<String>,
     },
-    /// Write the recovery sheet of every account to `path`, then open it.
+    /// Undo [`BackupCommand::UseCode`].
+    UnuseCode {
+        id: Uuid,
+        code: Zeroizing<String>,
+    },
+    RemoveCode {
+        id: Uuid,
+        code: Zeroizing<String>,
+    },
+    /// Write the recovery sheet of these accounts to `path`, then open it.
     PrintSheet {
         path: PathBuf,
+        ids: Vec<Uuid>,
         paper: crate::backup::Paper,
         opener: super::app::Opener,
+    },
+    /// Write these accounts to `path` as an encrypted Aegis vault. The key
+    /// derivation takes a good part of a second: never on the UI thread.
+    ExportEncrypted {
+        path: PathBuf,
+        ids: Vec<Uuid>,
+        password: crate::formats::Password,
     },
 }
 
@@ -97,6 +114,8 @@ pub enum BackupEvent {
         path: PathBuf,
         open_error: Option<String>,
     },
+    /// The encrypted vault file was written.
+    Exported { path: PathBuf, accounts: usize },
 }
 
 #[derive(Debug)]

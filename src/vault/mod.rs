@@ -29,8 +29,26 @@ use zeroize::Zeroize;
 
 use crate::otp::{OtpAccount, Secret, check_name, display_name, shorten};
 pub use meta::{Entry, State};
-pub use recovery::{RecoveryAdd, RecoveryUse};
+pub use recovery::{RecoveryAdd, RecoveryRemove, RecoveryUse};
 pub use store::{MemoryStore, SecretStore, StoreError};
+
+/// Most matches an ambiguous query lists: past that, a count says how many more.
+pub const SHOWN_MATCHES: usize = 20;
+
+fn ambiguous_message(query: &str, matches: &[String]) -> String {
+    let mut text = format!(
+        "\"{query}\" matches {} accounts; be more specific:",
+        matches.len()
+    );
+    for m in matches.iter().take(SHOWN_MATCHES) {
+        text.push_str("\n  ");
+        text.push_str(m);
+    }
+    if matches.len() > SHOWN_MATCHES {
+        text.push_str(&format!("\n  and {} more", matches.len() - SHOWN_MATCHES));
+    }
+    text
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -40,7 +58,8 @@ pub enum VaultError {
     Meta(#[from] meta::MetaError),
     #[error("no account matches \"{0}\"")]
     NoMatch(String),
-    #[error("\"{query}\" matches {} accounts: {}; be more specific", .matches.len(), .matches.join(", "))]
+    /// Lists the matches one per line (at most [`SHOWN_MATCHES`]), indented.
+    #[error("{}", ambiguous_message(query, matches))]
     Ambiguous { query: String, matches: Vec<String> },
     #[error("the keyring has no secret for {0}; remove the account and enroll it again")]
     MissingSecret(String),

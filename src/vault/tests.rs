@@ -328,6 +328,31 @@ fn find_prefers_exact_then_substring_then_fuzzy() {
 }
 
 #[test]
+fn an_ambiguous_query_lists_matches_one_per_line_up_to_twenty() {
+    let matches: Vec<String> = (1..=23).map(|i| format!("Shop{i:02} (me)")).collect();
+    let msg = VaultError::Ambiguous {
+        query: "shop".into(),
+        matches,
+    }
+    .to_string();
+    let lines: Vec<&str> = msg.lines().collect();
+    assert_eq!(lines[0], "\"shop\" matches 23 accounts; be more specific:");
+    assert_eq!(lines[1], "  Shop01 (me)");
+    assert_eq!(lines[20], "  Shop20 (me)");
+    assert_eq!(lines[21], "  and 3 more");
+    assert_eq!(lines.len(), 22);
+    let two = VaultError::Ambiguous {
+        query: "git".into(),
+        matches: vec!["GitHub (a)".into(), "GitLab (b)".into()],
+    }
+    .to_string();
+    assert_eq!(
+        two,
+        "\"git\" matches 2 accounts; be more specific:\n  GitHub (a)\n  GitLab (b)"
+    );
+}
+
+#[test]
 fn a_lost_metadata_file_is_restored_with_the_latest_edit_and_counter() {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(MemoryStore::new());
@@ -492,10 +517,10 @@ fn using_a_recovery_code_marks_it_and_unknown_codes_are_errors() {
     v.add_recovery_codes(id, &codes(&["1111-2222", "3333-4444"]))
         .unwrap();
     let used = v.use_recovery_code(id, "33334444").unwrap();
-    assert_eq!((used.index, used.already_used), (1, false));
+    assert_eq!((used.index, used.unchanged), (1, false));
     assert_eq!(recovery::unused(&used.codes), 1);
     let again = v.use_recovery_code(id, "3333-4444").unwrap();
-    assert!(again.already_used);
+    assert!(again.unchanged);
     let err = v.use_recovery_code(id, "9999-0000").unwrap_err();
     assert!(
         matches!(&err, VaultError::UnknownRecoveryCode { code, .. } if code == "9999-0000"),
@@ -507,6 +532,45 @@ fn using_a_recovery_code_marks_it_and_unknown_codes_are_errors() {
         stored.iter().map(|c| c.used).collect::<Vec<_>>(),
         [false, true]
     );
+}
+
+#[test]
+fn marking_a_code_used_can_be_undone_and_a_code_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    let id = v
+        .add(vec![account("A", "a", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap()
+        .added[0]
+        .id;
+    v.add_recovery_codes(id, &codes(&["8193 4421", "2390 5817", "6645 0923"]))
+        .unwrap();
+    v.use_recovery_code(id, "2390-5817").unwrap();
+    let undone = v.unuse_recovery_code(id, "23905817").unwrap();
+    assert_eq!((undone.index, undone.unchanged), (1, false));
+    assert!(
+        !v.recovery_codes(id).unwrap()[1].used,
+        "stored unused again"
+    );
+    assert!(v.unuse_recovery_code(id, "2390 5817").unwrap().unchanged);
+
+    let removed = v.remove_recovery_code(id, "81934421").unwrap();
+    assert_eq!(removed.removed.code, "8193 4421");
+    let left: Vec<String> = v
+        .recovery_codes(id)
+        .unwrap()
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    assert_eq!(left, ["2390 5817", "6645 0923"]);
+    assert!(matches!(
+        v.remove_recovery_code(id, "8193 4421"),
+        Err(VaultError::UnknownRecoveryCode { .. })
+    ));
+    assert!(matches!(
+        v.unuse_recovery_code(id, "0000 0000"),
+        Err(VaultError::UnknownRecoveryCode { .. })
+    ));
 }
 
 #[test]
@@ -582,11 +646,146 @@ fn recovery_codes_of_a_missing_account_or_locked_keyring_are_errors() {
     assert!(v.recovery_codes(id).unwrap().is_empty());
 }
 
+/// Pastes as services show their codes, and the codes they must be read as.
+/// (Codes made up, shapes and surrounding text as the services print them.)
 #[test]
-fn pasted_codes_split_on_whitespace_and_commas() {
-    assert_eq!(
-        recovery::split_codes(" a1 b2\n\tc3,d4\r\n"),
-        ["a1", "b2", "c3", "d4"]
-    );
+fn pasted_codes_are_read_as_services_show_them() {
+    let github: Vec<String> = (0..16).map(|i| format!("{i:x}1b2c-3d4e{i:x}")).collect();
+    let google = [
+        "8193 4421",
+        "2390 5817",
+        "6645 0923",
+        "1187 3302",
+        "9051 7764",
+        "4478 2209",
+        "3316 8845",
+        "7702 1193",
+        "5529 6640",
+        "0874 3318",
+    ];
+    let facebook = ["1234 5678", "2345 6789", "3456 7890", "4567 8901"];
+    let discord = ["5b8d-1k9p", "q7w2-m4x8", "z3c6-v9b1", "n5h8-j2k4"];
+    let japanese = ["4821-0937", "5520-1846", "7309-2258", "1164-8873"];
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "GitHub's github-recovery-codes.txt",
+            github.join("\r\n") + "\r\n",
+            github.iter().map(String::as_str).collect(),
+        ),
+        (
+            "Google, one per line",
+            google.join("\n"),
+            google.to_vec(),
+        ),
+        (
+            "Google's printable page, numbered in two columns",
+            format!(
+                "BACKUP VERIFICATION CODES\nalice@gmail.com\n\n{}\n(Generated Jan 1, 2024)\n* You can only use each backup code once.\n* Need more? Visit g.co/2sv\n",
+                (0..5)
+                    .map(|i| format!("{}. {}\t{}. {}", i + 1, google[i], i + 6, google[i + 5]))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            (0..5).flat_map(|i| [google[i], google[i + 5]]).collect(),
+        ),
+        (
+            "Google's page as some browsers copy it: spaces, not tabs",
+            "1) 8193 4421    6) 4478 2209\n(2) 2390 5817   (7) 3316 8845".into(),
+            vec![google[0], google[5], google[1], google[6]],
+        ),
+        (
+            "Microsoft's 25-character recovery code",
+            "Your new recovery code\n\nGX8L7-2KQPN-XVWHT-MDR9C-46BJF\n\nWrite it down and keep it somewhere safe.\n".into(),
+            vec!["GX8L7-2KQPN-XVWHT-MDR9C-46BJF"],
+        ),
+        (
+            "X (Twitter): one code of 12 letters and digits",
+            "Backup code\n\nf3k9x2m7q1wz\n".into(),
+            vec!["f3k9x2m7q1wz"],
+        ),
+        (
+            "Discord's discord_backup_codes.txt",
+            format!(
+                "These are your Discord backup codes for account alice#0001. Keep them safe!\n\n{}\n",
+                discord.iter().map(|c| format!(" * {c}")).collect::<Vec<_>>().join("\n")
+            ),
+            discord.to_vec(),
+        ),
+        (
+            "Discord's page copied as a grid",
+            format!("{} {}\n{} {}", discord[0], discord[1], discord[2], discord[3]),
+            discord.to_vec(),
+        ),
+        (
+            "Facebook, two columns copied with tabs",
+            format!(
+                "Recovery codes\n{}\t{}\n{}\t{}\n",
+                facebook[0], facebook[1], facebook[2], facebook[3]
+            ),
+            facebook.to_vec(),
+        ),
+        (
+            "Apple's recovery key",
+            "Recovery Key\nABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345\n".into(),
+            vec!["ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345"],
+        ),
+        (
+            "a Japanese service's page with its heading, circled numbers and a date",
+            format!(
+                "バックアップコード\n以下のコードは各1回のみ使用できます。\n\n① {}\n②\u{3000}{}\n・{}\n④ {}\n発行日：2024年5月1日\n",
+                japanese[0], japanese[1], japanese[2], japanese[3]
+            ),
+            japanese.to_vec(),
+        ),
+        (
+            "full-width digits and a no-break space from a web page",
+            "１．８１９３\u{a0}４４２１\n2. 2390\u{a0}5817".into(),
+            vec!["8193 4421", "2390 5817"],
+        ),
+        (
+            "one line, codes apart by two spaces",
+            "8193 4421  2390 5817  6645 0923".into(),
+            vec![google[0], google[1], google[2]],
+        ),
+        (
+            "one line, codes apart by commas or tabs",
+            "a1b2c3d4, e5f6g7h8,i9j0k1l2\tm3n4o5p6".into(),
+            vec!["a1b2c3d4", "e5f6g7h8", "i9j0k1l2", "m3n4o5p6"],
+        ),
+        (
+            "one code alone keeps its space",
+            "  8193 4421 \n".into(),
+            vec!["8193 4421"],
+        ),
+        (
+            "codes with letters of another script stay codes",
+            "あいう-12345 QWERTY-0987\nｺｰﾄﾞ-2048\n".into(),
+            vec!["あいう-12345", "QWERTY-0987", "ｺｰﾄﾞ-2048"],
+        ),
+        ("nothing but headings", "Backup codes\n\n  \n".into(), vec![]),
+    ];
+    for (what, paste, expected) in cases {
+        assert_eq!(recovery::split_codes(&paste), expected, "{what}");
+    }
+}
+
+#[test]
+fn pasted_headings_are_reported_as_ignored() {
+    let read = recovery::read_codes("Backup codes\n1. 8193 4421\nKeep them safe.\n");
+    assert_eq!(read.codes, ["8193 4421"]);
+    assert_eq!(read.ignored, ["Backup codes", "Keep them safe."]);
+    assert!(!format!("{read:?}").contains("8193"), "codes never print");
+}
+
+#[test]
+fn codes_compare_without_spaces_dashes_or_case() {
     assert_eq!(recovery::normalize("ab12 - cd34"), "AB12CD34");
+    assert_eq!(
+        recovery::normalize("8193 4421"),
+        recovery::normalize("8193-4421")
+    );
+    // Typed with a Japanese input method, or copied from a web page.
+    assert_eq!(recovery::normalize("ａｂ１２－ｃｄ３４"), "AB12CD34");
+    assert_eq!(recovery::normalize("8193\u{a0}4421"), "81934421");
+    assert_eq!(recovery::normalize("ab12\u{2011}cd34"), "AB12CD34");
 }

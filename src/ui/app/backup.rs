@@ -1,13 +1,16 @@
-//! Backup views: an account's recovery codes (paste, count, mark used, copy),
-//! its QR code to move it to a phone, Google Authenticator transfer codes, and
-//! "Print recovery sheet…". Keyring reads and writes, the PDF and the file go
-//! through the worker; the save dialog runs on its own thread, so the UI never
-//! waits. QR codes are made from the secrets the window already holds.
+//! Backup views: an account's recovery codes (paste with a preview of how it
+//! was read, count, mark used and undo, delete, copy), its QR code to move it
+//! to a phone, and the Backup menu: the accounts to include (all by default),
+//! Google Authenticator transfer codes, "Print recovery sheet…" and the
+//! encrypted (Aegis) export. Keyring reads and writes, the PDF, the key
+//! derivation and the file go through the worker; the save dialog runs on its
+//! own thread, so the UI never waits. QR codes are made from the secrets the
+//! window already holds.
 //!
 //! The save dialog and the PDF opener are seams ([`SaveDialog`], [`Opener`]) so
 //! tests can stand in for the desktop portal and the PDF viewer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -15,13 +18,14 @@ use std::sync::mpsc::{Receiver, channel};
 use eframe::egui;
 use egui::{Key, RichText};
 use uuid::Uuid;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::{App, View};
 use crate::backup::Paper;
 use crate::backup::qr::{self, Qr};
 use crate::ui::worker::{BackupCommand, BackupEvent, Command};
 use crate::vault::RecoveryCode;
+use crate::vault::recovery::{PastedCodes, read_codes};
 
 /// Asks where to save a file, given a suggested name; `None` when cancelled.
 pub type SaveDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
@@ -49,12 +53,46 @@ impl Default for Opener {
 
 fn system_save_dialog() -> SaveDialog {
     Arc::new(|name| {
+        let (title, kind, ext) = SaveFor::from_name(name).dialog();
         rfd::FileDialog::new()
-            .set_title("Save the recovery sheet")
+            .set_title(title)
             .set_file_name(name)
-            .add_filter("PDF", &["pdf"])
+            .add_filter(kind, &[ext])
             .save_file()
     })
+}
+
+/// What a save dialog is choosing a file for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SaveFor {
+    Sheet,
+    Export,
+}
+
+impl SaveFor {
+    /// The name suggested to the dialog: its extension tells the dialog's filter.
+    fn suggested_name(self) -> &'static str {
+        match self {
+            SaveFor::Sheet => "ninsho-recovery-sheet.pdf",
+            SaveFor::Export => "ninsho-backup.json",
+        }
+    }
+
+    fn from_name(name: &str) -> SaveFor {
+        if name.ends_with(".pdf") {
+            SaveFor::Sheet
+        } else {
+            SaveFor::Export
+        }
+    }
+
+    /// Title, file kind and extension.
+    fn dialog(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            SaveFor::Sheet => ("Save the recovery sheet", "PDF", "pdf"),
+            SaveFor::Export => ("Save the encrypted backup", "Aegis vault", "json"),
+        }
+    }
 }
 
 /// Unused codes at or below which an account row shows a warning.
@@ -67,10 +105,19 @@ pub struct BackupState {
     save_dialog: SaveDialog,
     opener: Opener,
     /// The save dialog is open; its answer arrives here.
-    choosing: Option<Receiver<Option<PathBuf>>>,
+    choosing: Option<(SaveFor, Receiver<Option<PathBuf>>)>,
     printing: bool,
     /// What became of the last print, for the backup screen.
     print_note: Option<String>,
+    /// Accounts left out of the sheet, the transfer codes and the export.
+    /// Kept as the ones left out, so accounts added later are included.
+    left_out: HashSet<Uuid>,
+    /// The encrypted export's password prompt is open.
+    export_prompt: bool,
+    password: Zeroizing<String>,
+    repeat: Zeroizing<String>,
+    exporting: bool,
+    export_note: Option<String>,
 }
 
 impl Default for BackupState {
@@ -83,14 +130,31 @@ impl Default for BackupState {
             choosing: None,
             printing: false,
             print_note: None,
+            left_out: HashSet::new(),
+            export_prompt: false,
+            password: Zeroizing::new(String::new()),
+            repeat: Zeroizing::new(String::new()),
+            exporting: false,
+            export_note: None,
         }
     }
 }
 
 impl BackupState {
-    /// A worker failure ends any print in progress.
+    /// A worker failure ends any print or export in progress.
     pub fn failed(&mut self) {
         self.printing = false;
+        self.exporting = false;
+    }
+
+    fn close_password_prompt(&mut self) {
+        self.export_prompt = false;
+        self.password.zeroize();
+        self.repeat.zeroize();
+    }
+
+    fn busy(&self) -> bool {
+        self.printing || self.exporting || self.choosing.is_some()
     }
 }
 
@@ -115,6 +179,10 @@ pub enum Panel {
         id: Uuid,
         codes: Option<Vec<RecoveryCode>>,
         paste: Zeroizing<String>,
+        /// How `paste` reads, shown before saving.
+        read: PastedCodes,
+        /// The code whose deletion waits for confirmation.
+        deleting: Option<Zeroizing<String>>,
         note: Option<String>,
     },
     AccountQr {
@@ -163,6 +231,35 @@ impl QrImage {
     }
 }
 
+/// The recovery view's paste field and what goes with it.
+pub(super) struct RecoveryInput<'a> {
+    paste: &'a mut Zeroizing<String>,
+    read: &'a mut PastedCodes,
+    deleting: &'a mut Option<Zeroizing<String>>,
+}
+
+/// "10 codes: 8193 4421, 2390 5817, …" under the paste, and the lines left
+/// out, so a wrong reading is seen before it is saved.
+fn paste_preview(ui: &mut egui::Ui, read: &PastedCodes) {
+    let n = read.codes.len();
+    let text = match n {
+        0 => "No codes found in the paste".to_string(),
+        1 => format!("1 code: {}", read.codes[0]),
+        n => format!("{n} codes: {}", read.codes.join(", ")),
+    };
+    ui.label(RichText::new(text).monospace());
+    if !read.ignored.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "Left out (not codes): {}",
+                read.ignored.join(" · ")
+            ))
+            .small()
+            .weak(),
+        );
+    }
+}
+
 const SECRET_WARNING: &str = "This QR code holds the secret: anyone who photographs it can make your codes. Show it only to your own phone, away from cameras and screen sharing.";
 const SECRETS_WARNING: &str = "These QR codes hold your secrets: anyone who photographs them can make your codes. Show them only to your own phone, away from cameras and screen sharing.";
 
@@ -192,6 +289,14 @@ impl App {
                     *slot = Some(codes);
                     *slot_note = note;
                 }
+            }
+            BackupEvent::Exported { path, accounts } => {
+                self.backup.exporting = false;
+                self.backup.export_note = Some(format!(
+                    "Exported {accounts} account{} to {}",
+                    if accounts == 1 { "" } else { "s" },
+                    path.display()
+                ));
             }
             BackupEvent::SheetWritten { path, open_error } => {
                 self.backup.printing = false;
@@ -258,6 +363,8 @@ impl App {
             id,
             codes: None,
             paste: Zeroizing::new(String::new()),
+            read: PastedCodes::default(),
+            deleting: None,
             note: None,
         });
     }
@@ -275,8 +382,20 @@ impl App {
                     id,
                     codes,
                     paste,
+                    read,
+                    deleting,
                     note,
-                } => self.recovery_view(ui, *id, codes.as_deref(), paste, note.as_deref()),
+                } => self.recovery_view(
+                    ui,
+                    *id,
+                    codes.as_deref(),
+                    RecoveryInput {
+                        paste,
+                        read,
+                        deleting,
+                    },
+                    note.as_deref(),
+                ),
                 Panel::AccountQr { id, image } => self.account_qr_view(ui, *id, image),
                 Panel::Transfer {
                     page,
@@ -289,6 +408,10 @@ impl App {
                 done = true;
             }
         });
+        if done {
+            // A half-typed export password does not outlive the screen.
+            self.backup.close_password_prompt();
+        }
         done
     }
 
@@ -310,81 +433,245 @@ impl App {
 
     fn menu_view(&mut self, ui: &mut egui::Ui) -> bool {
         ui.heading("Backup");
-        ui.add_space(8.0);
-        ui.label(RichText::new("Printable recovery sheet").strong());
-        ui.label("A PDF with every account's QR code, secret and unused recovery codes, to print and keep offline. Delete the file once it is printed.");
-        ui.horizontal(|ui| {
-            ui.label("Paper");
-            ui.radio_value(&mut self.backup.paper, Paper::A4, "A4");
-            ui.radio_value(&mut self.backup.paper, Paper::Letter, "US Letter");
-        });
-        let busy = self.backup.printing || self.backup.choosing.is_some();
-        ui.horizontal(|ui| {
+        let mut done = false;
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.add_space(8.0);
+            let chosen = self.account_checklist(ui);
+            let busy = self.backup.busy();
+            ui.add_space(12.0);
+            ui.label(RichText::new("Printable recovery sheet").strong());
+            ui.label("A PDF with the chosen accounts' QR codes, secrets and unused recovery codes, to print and keep offline. Delete the file once it is printed.");
+            ui.horizontal(|ui| {
+                ui.label("Paper");
+                ui.radio_value(&mut self.backup.paper, Paper::A4, "A4");
+                ui.radio_value(&mut self.backup.paper, Paper::Letter, "US Letter");
+            });
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(
+                        !busy && chosen > 0,
+                        egui::Button::new("Print recovery sheet…"),
+                    )
+                    .clicked()
+                {
+                    self.start_save(ui.ctx(), SaveFor::Sheet);
+                }
+                if self.backup.printing || self.is_choosing(SaveFor::Sheet) {
+                    ui.spinner();
+                    ui.label(if self.backup.printing {
+                        "Writing the sheet…"
+                    } else {
+                        "Choose where to save it…"
+                    });
+                }
+            });
+            if let Some(note) = &self.backup.print_note {
+                ui.label(note);
+            }
+            ui.add_space(12.0);
+            self.export_section(ui, chosen, busy);
+            ui.add_space(12.0);
+            ui.label(RichText::new("Move accounts to a phone").strong());
+            ui.label("Google Authenticator's \"Import accounts\" reads these codes, ten accounts each. Any authenticator reads the QR code of a single account (select the account, then QR code).");
             if ui
-                .add_enabled(!busy, egui::Button::new("Print recovery sheet…"))
+                .add_enabled(
+                    chosen > 0,
+                    egui::Button::new("Transfer codes for Google Authenticator"),
+                )
                 .clicked()
             {
-                self.start_print(ui.ctx());
+                self.view = View::Backup(self.transfer_panel(ui.ctx()));
             }
-            if busy {
+            ui.add_space(12.0);
+            done = ui.button("Done").clicked();
+        });
+        done
+    }
+
+    /// The accounts the sheet, the transfer codes and the export include, with
+    /// All and None; returns how many are chosen.
+    fn account_checklist(&mut self, ui: &mut egui::Ui) -> usize {
+        let left_out = &mut self.backup.left_out;
+        // Accounts deleted since they were left out no longer count.
+        left_out.retain(|id| self.entries.iter().any(|e| e.id == *id));
+        let total = self.entries.len();
+        let chosen = total - left_out.len();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Accounts").strong());
+            ui.label(if chosen == total {
+                format!("all {total}")
+            } else {
+                format!("{chosen} of {total}")
+            });
+            if ui.small_button("All").clicked() {
+                left_out.clear();
+            }
+            if ui.small_button("None").clicked() {
+                left_out.extend(self.entries.iter().map(|e| e.id));
+            }
+        });
+        let row_height = ui.spacing().interact_size.y;
+        let entries = &self.entries;
+        egui::ScrollArea::vertical()
+            .id_salt("backup-accounts")
+            .max_height(row_height * 6.0)
+            .show_rows(ui, row_height, entries.len(), |ui, rows| {
+                for e in &entries[rows] {
+                    let mut on = !left_out.contains(&e.id);
+                    if ui.checkbox(&mut on, e.display_name()).changed() {
+                        if on {
+                            left_out.remove(&e.id);
+                        } else {
+                            left_out.insert(e.id);
+                        }
+                    }
+                }
+            });
+        total - left_out.len()
+    }
+
+    /// The chosen accounts' ids, in the list's order.
+    fn chosen_ids(&self) -> Vec<Uuid> {
+        self.entries
+            .iter()
+            .map(|e| e.id)
+            .filter(|id| !self.backup.left_out.contains(id))
+            .collect()
+    }
+
+    /// "Export encrypted backup…": the password, typed twice, then the file.
+    fn export_section(&mut self, ui: &mut egui::Ui, chosen: usize, busy: bool) {
+        ui.label(RichText::new("Encrypted backup").strong());
+        ui.label("An Aegis vault file of the chosen accounts, locked with a password: Aegis, 2FAS, Ente and Ninsho can import it. Nobody can open it without the password, you included, so keep the password safe.");
+        let b = &mut self.backup;
+        if !b.export_prompt {
+            if ui
+                .add_enabled(
+                    !busy && chosen > 0,
+                    egui::Button::new("Export encrypted backup…"),
+                )
+                .clicked()
+            {
+                b.export_prompt = true;
+                b.export_note = None;
+            }
+        } else {
+            egui::Grid::new("export-password")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let label = ui.label("Password");
+                    ui.add(egui::TextEdit::singleline(&mut *b.password).password(true))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label("Repeat password");
+                    ui.add(egui::TextEdit::singleline(&mut *b.repeat).password(true))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                });
+            let differ = !b.repeat.is_empty() && b.password.as_str() != b.repeat.as_str();
+            if differ {
+                ui.label(
+                    RichText::new("The passwords do not match").color(ui.visuals().error_fg_color),
+                );
+            }
+            let ready = !b.password.is_empty() && b.password.as_str() == b.repeat.as_str();
+            let mut start = false;
+            ui.horizontal(|ui| {
+                start = ui
+                    .add_enabled(ready && !busy && chosen > 0, egui::Button::new("Export…"))
+                    .clicked();
+                if ui.button("Cancel").clicked() {
+                    b.close_password_prompt();
+                }
+            });
+            if start {
+                self.start_save(ui.ctx(), SaveFor::Export);
+            }
+        }
+        let b = &self.backup;
+        if b.exporting || self.is_choosing(SaveFor::Export) {
+            ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(if self.backup.printing {
-                    "Writing the sheet…"
+                ui.label(if b.exporting {
+                    "Encrypting and writing the backup…"
                 } else {
                     "Choose where to save it…"
                 });
-            }
-        });
-        if let Some(note) = &self.backup.print_note {
+            });
+        }
+        if let Some(note) = &b.export_note {
             ui.label(note);
         }
-        ui.add_space(12.0);
-        ui.label(RichText::new("Move accounts to a phone").strong());
-        ui.label("Google Authenticator's \"Import accounts\" reads these codes, ten accounts each. Any authenticator reads the QR code of a single account (select the account, then QR code).");
-        if ui
-            .button("Transfer codes for Google Authenticator")
-            .clicked()
-        {
-            self.view = View::Backup(self.transfer_panel(ui.ctx()));
-        }
-        ui.add_space(12.0);
-        ui.button("Done").clicked()
     }
 
-    fn start_print(&mut self, ctx: &egui::Context) {
+    fn is_choosing(&self, what: SaveFor) -> bool {
+        matches!(&self.backup.choosing, Some((w, _)) if *w == what)
+    }
+
+    fn start_save(&mut self, ctx: &egui::Context, what: SaveFor) {
         let (tx, rx) = channel();
         let dialog = self.backup.save_dialog.clone();
         let ctx = ctx.clone();
-        self.backup.print_note = None;
-        self.backup.choosing = Some(rx);
+        match what {
+            SaveFor::Sheet => self.backup.print_note = None,
+            SaveFor::Export => self.backup.export_note = None,
+        }
+        self.backup.choosing = Some((what, rx));
         let spawned = std::thread::Builder::new()
             .name("ninsho-save-dialog".into())
             .spawn(move || {
-                let _ = tx.send(dialog("ninsho-recovery-sheet.pdf"));
+                let _ = tx.send(dialog(what.suggested_name()));
                 ctx.request_repaint();
             });
         if spawned.is_err() {
             self.backup.choosing = None;
-            self.backup.print_note = Some("Could not open the save dialog".into());
+            let note = Some("Could not open the save dialog".to_string());
+            match what {
+                SaveFor::Sheet => self.backup.print_note = note,
+                SaveFor::Export => self.backup.export_note = note,
+            }
         }
     }
 
     fn poll_save_dialog(&mut self) {
-        let Some(rx) = &self.backup.choosing else {
+        let Some((what, rx)) = &self.backup.choosing else {
             return;
         };
+        let what = *what;
         match rx.try_recv() {
             Ok(Some(mut path)) => {
-                if path.extension().is_none() {
-                    path.set_extension("pdf");
-                }
                 self.backup.choosing = None;
-                self.backup.printing = true;
-                self.worker.send(Command::Backup(BackupCommand::PrintSheet {
-                    path,
-                    paper: self.backup.paper,
-                    opener: self.backup.opener.clone(),
-                }));
+                let ext = what.dialog().2;
+                if path.extension().is_none() {
+                    path.set_extension(ext);
+                }
+                let ids = self.chosen_ids();
+                match what {
+                    SaveFor::Sheet => {
+                        self.backup.printing = true;
+                        self.worker.send(Command::Backup(BackupCommand::PrintSheet {
+                            path,
+                            ids,
+                            paper: self.backup.paper,
+                            opener: self.backup.opener.clone(),
+                        }));
+                    }
+                    SaveFor::Export => {
+                        let b = &mut self.backup;
+                        // Taken out of the field: it zeroizes with the command.
+                        let password =
+                            crate::formats::Password::new(std::mem::take(&mut *b.password));
+                        b.repeat.zeroize();
+                        b.export_prompt = false;
+                        b.exporting = true;
+                        self.worker
+                            .send(Command::Backup(BackupCommand::ExportEncrypted {
+                                path,
+                                ids,
+                                password,
+                            }));
+                    }
+                }
             }
             Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 self.backup.choosing = None;
@@ -398,9 +685,14 @@ impl App {
         ui: &mut egui::Ui,
         id: Uuid,
         codes: Option<&[RecoveryCode]>,
-        paste: &mut Zeroizing<String>,
+        input: RecoveryInput,
         note: Option<&str>,
     ) -> bool {
+        let RecoveryInput {
+            paste,
+            read,
+            deleting,
+        } = input;
         let name = self
             .entry(id)
             .map(crate::vault::Entry::display_name)
@@ -437,12 +729,12 @@ impl App {
             ui.label(note);
         }
         let mut copy = None;
-        let mut mark = None;
+        let mut send = None;
         egui::ScrollArea::vertical()
-            .max_height((ui.available_height() - 190.0).max(80.0))
+            .max_height((ui.available_height() - 230.0).max(80.0))
             .show(ui, |ui| {
                 egui::Grid::new("recovery-codes")
-                    .num_columns(3)
+                    .num_columns(4)
                     .show(ui, |ui| {
                         for c in codes {
                             let mut text = RichText::new(&c.code).monospace();
@@ -450,49 +742,86 @@ impl App {
                                 text = text.strikethrough().weak();
                             }
                             ui.label(text);
+                            let code = || Zeroizing::new(c.code.clone());
                             if c.used {
                                 ui.label(RichText::new("used").weak());
-                                ui.label("");
+                                if ui
+                                    .small_button("Mark unused")
+                                    .on_hover_text("Undo \"Mark used\"")
+                                    .clicked()
+                                {
+                                    send = Some(BackupCommand::UnuseCode { id, code: code() });
+                                }
                             } else {
                                 if ui.small_button("Copy").clicked() {
                                     copy = Some(c.code.clone());
                                 }
                                 if ui.small_button("Mark used").clicked() {
-                                    mark = Some(c.code.clone());
+                                    send = Some(BackupCommand::UseCode { id, code: code() });
                                 }
+                            }
+                            if ui.small_button("Delete").clicked() {
+                                *deleting = Some(code());
                             }
                             ui.end_row();
                         }
                     });
             });
+        if let Some(code) = deleting.as_ref().map(|c| c.to_string()) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "Delete {code}? Only do this for a code typed in wrong or one the service no longer accepts."
+                    ))
+                    .color(ui.visuals().warn_fg_color),
+                );
+                if ui.button("Delete code").clicked() {
+                    send = Some(BackupCommand::RemoveCode {
+                        id,
+                        code: Zeroizing::new(code.clone()),
+                    });
+                    *deleting = None;
+                }
+                if ui.button("Keep it").clicked() {
+                    *deleting = None;
+                }
+            });
+        }
         if let Some(code) = copy {
             self.copy_text(code, &format!("a recovery code of {name}"));
         }
-        if let Some(code) = mark {
-            self.worker.send(Command::Backup(BackupCommand::UseCode {
-                id,
-                code: Zeroizing::new(code),
-            }));
+        if let Some(command) = send {
+            self.worker.send(Command::Backup(command));
         }
         ui.separator();
         let label = ui.label("Add codes (paste them as the service shows them)");
-        ui.add(
-            egui::TextEdit::multiline(&mut **paste)
-                .hint_text("abcd-1234 efgh-5678 …")
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
+        let field = ui
+            .add(
+                egui::TextEdit::multiline(&mut **paste)
+                    .hint_text("8193 4421\n2390 5817\n…")
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if field.changed() {
+            *read = read_codes(paste);
+        }
+        if !paste.trim().is_empty() {
+            paste_preview(ui, read);
+        }
         let mut done = false;
         ui.horizontal(|ui| {
             if ui
-                .add_enabled(!paste.trim().is_empty(), egui::Button::new("Save codes"))
+                .add_enabled(!read.codes.is_empty(), egui::Button::new("Save codes"))
                 .clicked()
             {
-                // Taken out of the field: it zeroizes with the command.
-                let text = Zeroizing::new(std::mem::take(&mut **paste));
-                self.worker
-                    .send(Command::Backup(BackupCommand::AddCodes { id, text }));
+                // What the preview showed is what is saved; the paste is cleared
+                // (and zeroized) as the codes go to the worker.
+                paste.zeroize();
+                self.worker.send(Command::Backup(BackupCommand::AddCodes {
+                    id,
+                    codes: std::mem::take(read),
+                }));
             }
             done = ui.button("Back").clicked();
         });
@@ -530,15 +859,18 @@ impl App {
         ui.button("Done").clicked()
     }
 
-    /// Transfer codes of every account whose secret is loaded.
+    /// Transfer codes of the chosen accounts whose secret is loaded.
     fn transfer_panel(&mut self, ctx: &egui::Context) -> Panel {
-        let accounts: Vec<_> = self
+        let chosen: Vec<&crate::vault::Entry> = self
             .entries
+            .iter()
+            .filter(|e| !self.backup.left_out.contains(&e.id))
+            .collect();
+        let accounts: Vec<_> = chosen
             .iter()
             .filter_map(|e| self.secrets.get(&e.id).map(|s| e.with_secret(s.clone())))
             .collect();
-        let mut skipped: Vec<(String, String)> = self
-            .entries
+        let mut skipped: Vec<(String, String)> = chosen
             .iter()
             .filter(|e| !self.secrets.contains_key(&e.id))
             .map(|e| (e.display_name(), "its secret is not loaded".to_string()))
