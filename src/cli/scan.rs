@@ -108,6 +108,15 @@ fn check(report: &ScanReport, what: &str, notes: &mut Vec<String>) -> Result<()>
         .iter()
         .map(|o| o.description.as_str())
         .collect();
+    if report.stopped_early {
+        if report.accounts.is_empty() {
+            bail!(
+                "{what}: no authenticator code found; {}",
+                scan::STOPPED_EARLY
+            );
+        }
+        notes.push(format!("{what}: {}", scan::STOPPED_EARLY));
+    }
     if report.accounts.is_empty() {
         if let Some((item, why)) = report.skipped.first() {
             bail!("{what}: {item} could not be read: {why}");
