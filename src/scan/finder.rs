@@ -60,33 +60,49 @@ fn candidates(matrix: &BitMatrix, meter: &mut Meter) -> Option<Vec<FinderPattern
         if rows.is_multiple_of(CHECK_EVERY) && meter.out_of_time() {
             return None;
         }
+        // Whole runs at a time (a word of bits per step on plain areas): after
+        // a run's first two pixels the state only counts, so the rest is added
+        // at once. Pixel by pixel, this loop was half of a blank 8K scan.
+        let row = matrix.getRow(y);
         let mut runs = [0u32; 5];
         let mut state = 0usize;
-        for x in 0..width {
-            let dark = matrix.get(x, y);
-            if dark == (state % 2 == 0) {
-                runs[state] += 1;
-                continue;
-            }
-            if dark {
-                state += 1;
-                runs[state] += 1;
-            } else if state < 4 {
-                state += 1;
-                runs[state] += 1;
-            } else if FinderPatternFinder::foundPatternCross(&runs, 0.0)
-                && finder.handlePossibleCenter(&runs, y, x)
-            {
-                if finder.getPossibleCenters().len() >= MAX_CANDIDATES {
-                    full = true;
-                    break 'rows;
-                }
-                state = 0;
-                runs = [0; 5];
+        let mut x = 0u32;
+        while x < width {
+            let dark = row.get(x as usize);
+            let end = if dark {
+                row.getNextUnset(x as usize)
             } else {
-                FinderPatternFinder::doShiftCounts2(&mut runs);
-                state = 3;
+                row.getNextSet(x as usize)
             }
+            .min(width as usize) as u32;
+            let mut left = end - x;
+            while left > 0 {
+                if dark == (state % 2 == 0) {
+                    runs[state] += left;
+                    break;
+                }
+                left -= 1;
+                if dark {
+                    state += 1;
+                    runs[state] += 1;
+                } else if state < 4 {
+                    state += 1;
+                    runs[state] += 1;
+                } else if FinderPatternFinder::foundPatternCross(&runs, 0.0)
+                    && finder.handlePossibleCenter(&runs, y, end - left - 1)
+                {
+                    if finder.getPossibleCenters().len() >= MAX_CANDIDATES {
+                        full = true;
+                        break 'rows;
+                    }
+                    state = 0;
+                    runs = [0; 5];
+                } else {
+                    FinderPatternFinder::doShiftCounts2(&mut runs);
+                    state = 3;
+                }
+            }
+            x = end;
         }
         if FinderPatternFinder::foundPatternCross(&runs, 0.0) {
             finder.handlePossibleCenter(&runs, y, width);

@@ -326,7 +326,7 @@ pub fn search(luma: &GrayImage) -> Search {
         && w.min(h) >= DOWNSCALE_MIN_SIDE
         && start.elapsed() < RETRY_BUDGET
     {
-        let half = image::imageops::resize(luma, w / 2, h / 2, image::imageops::Triangle);
+        let half = halve(luma);
         found = decode_all(&half, &budget);
     }
     if found.is_empty()
@@ -347,6 +347,28 @@ pub fn search(luma: &GrayImage) -> Search {
         payloads: unique,
         stopped_early: budget.stopped(),
     }
+}
+
+/// The picture at half size, each pixel the mean of a 2x2 block. `image`'s
+/// triangle filter did the same job at 1.5 s of CPU for 8192x8192, most of a
+/// scan's time; a box filter smooths noise just as well for finding codes.
+fn halve(luma: &GrayImage) -> GrayImage {
+    let (w, h) = (luma.width() / 2, luma.height() / 2);
+    let (stride, src) = (luma.width() as usize, luma.as_raw());
+    let mut out = vec![0u8; w as usize * h as usize];
+    for (y, row) in out.chunks_exact_mut(w as usize).enumerate() {
+        let top = &src[2 * y * stride..][..2 * w as usize];
+        let bottom = &src[(2 * y + 1) * stride..][..2 * w as usize];
+        for ((d, t), b) in row
+            .iter_mut()
+            .zip(top.chunks_exact(2))
+            .zip(bottom.chunks_exact(2))
+        {
+            let sum = u16::from(t[0]) + u16::from(t[1]) + u16::from(b[0]) + u16::from(b[1]);
+            *d = ((sum + 2) / 4) as u8;
+        }
+    }
+    GrayImage::from_raw(w, h, out).unwrap_or_default()
 }
 
 /// Every code in one binarization: dark-on-light codes in the black/white matrix,

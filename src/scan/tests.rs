@@ -446,3 +446,16 @@ fn an_ordinary_code_is_not_cut_short() {
     assert_eq!(found.payloads, vec![URI.to_string()]);
     assert!(!found.stopped_early);
 }
+
+#[test]
+fn halving_takes_the_mean_of_each_block() {
+    let src = GrayImage::from_raw(
+        5,
+        3,
+        vec![0, 255, 10, 20, 99, 255, 0, 30, 41, 99, 7, 7, 7, 7, 7],
+    )
+    .unwrap();
+    let half = halve(&src);
+    assert_eq!(half.dimensions(), (2, 1));
+    assert_eq!(half.as_raw(), &vec![128, 25]);
+}
