@@ -77,15 +77,14 @@ fn candidates(matrix: &BitMatrix, meter: &mut Meter) -> Option<Vec<FinderPattern
             .min(width as usize) as u32;
             let mut left = end - x;
             while left > 0 {
-                if dark == (state % 2 == 0) {
+                // Even states count dark pixels, odd ones light.
+                if dark == state.is_multiple_of(2) {
                     runs[state] += left;
                     break;
                 }
                 left -= 1;
-                if dark {
-                    state += 1;
-                    runs[state] += 1;
-                } else if state < 4 {
+                // A dark pixel after light, or light after dark below the fifth run.
+                if dark || state < 4 {
                     state += 1;
                     runs[state] += 1;
                 } else if FinderPatternFinder::foundPatternCross(&runs, 0.0)
