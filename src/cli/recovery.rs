@@ -24,7 +24,8 @@ pub enum RecoveryCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Mark a code used (case, spaces and dashes do not matter).
+    /// Mark a code used (case, spaces and dashes do not matter; "-" reads it
+    /// from standard input, keeping it off the command line).
     Use { query: String, code: String },
 }
 
@@ -48,7 +49,8 @@ pub fn recovery(
     let codes = match command {
         RecoveryCommand::Add { .. } => {
             let text = read_stdin_secret()?;
-            let codes = split_codes(&text);
+            // Each code is as secret as the account's key: wiped when dropped.
+            let codes = zeroize::Zeroizing::new(split_codes(&text));
             if codes.is_empty() {
                 bail!(
                     "no recovery codes on standard input; pipe them in, separated by spaces or newlines"
@@ -91,7 +93,11 @@ pub fn recovery(
             codes
         }
         RecoveryCommand::Use { code, .. } => {
-            let outcome = vault.use_recovery_code(entry.id, &code)?;
+            let code = match code.as_str() {
+                "-" => read_stdin_secret()?,
+                _ => zeroize::Zeroizing::new(code),
+            };
+            let outcome = vault.use_recovery_code(entry.id, code.trim())?;
             let stored = &outcome.codes[outcome.index].code;
             if outcome.already_used {
                 writeln!(stdout, "{stored} of {name} was already marked used")?;

@@ -41,11 +41,16 @@ pub fn unused(codes: &[RecoveryCode]) -> usize {
 }
 
 /// The form codes are compared in: no spaces or dashes, upper case.
-pub fn normalize(code: &str) -> String {
-    code.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_uppercase)
-        .collect()
+pub fn normalize(code: &str) -> zeroize::Zeroizing<String> {
+    // Sized up front (upper case is at most three times longer): a growing
+    // String would free unwiped copies of the code.
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(code.len() * 3 + 4));
+    out.extend(
+        code.chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .flat_map(char::to_uppercase),
+    );
+    out
 }
 
 /// Splits pasted text into codes: whitespace, newlines and commas separate them.
