@@ -1003,3 +1003,45 @@ fn list_escapes_names_saved_before_the_check() {
         "a newline in a name made a row: {stdout}"
     );
 }
+
+/// `code --uri -` takes the URI from standard input (no secret on a command
+/// line), and what Ninsho reads from standard input or a password file is
+/// capped at 1 MiB with a one-line error.
+#[test]
+fn stdin_carries_uris_and_is_capped() {
+    let env = Env::new();
+    let uri = "otpauth://totp/Ex:me?secret=JBSWY3DPEHPK3PXP&issuer=Ex";
+    let by_arg = env.ok(&["code", "--uri", uri, "--at", "59"]);
+    let out = env.run_with_stdin(&["code", "--uri", "-", "--at", "59"], &format!("{uri}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), by_arg);
+
+    let huge = "A".repeat((1 << 20) + 1);
+    for args in [
+        &["code", "--uri", "-"][..],
+        &["add", "--issuer", "X", "--secret", "-"][..],
+    ] {
+        let out = env.run_with_stdin(args, &huge);
+        let msg = assert_clean_error(&out, &format!("{args:?}"));
+        assert!(msg.contains("standard input is larger than 1 MiB"), "{msg}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let password = dir.path().join("password");
+    std::fs::write(&password, &huge).unwrap();
+    let out = env.run(&[
+        "export",
+        "--format",
+        "aegis-encrypted",
+        "--output",
+        dir.path().join("out.json").to_str().unwrap(),
+        "--password-file",
+        password.to_str().unwrap(),
+    ]);
+    let msg = assert_clean_error(&out, "huge password file");
+    assert!(msg.contains("is larger than 1 MiB"), "{msg}");
+    assert!(!dir.path().join("out.json").exists());
+}
