@@ -62,6 +62,47 @@ pub(crate) enum Parsed<'a> {
     NotText,
     Json(Doc),
     Broken(serde_json::Error, &'a str),
+    /// More objects, lists or values than any export holds: not parsed.
+    TooMany(&'static str),
+}
+
+/// Objects and lists a file may hold. A parsed object costs about 700 bytes
+/// (`{"a":0}` is 7 in the file), so 32 MiB of them took 2.9 GB; an Aegis
+/// export of 100 000 accounts (the import cap) has about 340 000.
+pub const MAX_CONTAINERS: usize = 500_000;
+/// Values (commas, roughly) a file may hold: 32 MiB of `1,` took 580 MB;
+/// that Aegis export has about 1.5 million.
+pub const MAX_VALUES: usize = 2_500_000;
+
+/// Counts objects and lists, and commas, outside strings: what parsing would
+/// allocate, known in one quick pass before anything is allocated.
+fn too_many(text: &str) -> Option<&'static str> {
+    let (mut containers, mut values) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in text.as_bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => containers += 1,
+            b',' => values += 1,
+            _ => {}
+        }
+    }
+    if containers > MAX_CONTAINERS {
+        Some("objects and lists")
+    } else if values > MAX_VALUES {
+        Some("values")
+    } else {
+        None
+    }
 }
 
 impl<'a> Parsed<'a> {
@@ -71,6 +112,11 @@ impl<'a> Parsed<'a> {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return Parsed::NotText;
         };
+        if matches!(first_byte(bytes), Some(b'{' | b'['))
+            && let Some(what) = too_many(text)
+        {
+            return Parsed::TooMany(what);
+        }
         match serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')) {
             Ok(v) => Parsed::Json(Doc(v)),
             Err(e) => Parsed::Broken(e, text),
@@ -105,6 +151,17 @@ impl<'a> Parsed<'a> {
                 e.line(),
                 e.column()
             ))),
+            Parsed::TooMany(_) => Err(self.too_large().unwrap_or(FormatError::Undetected)),
+        }
+    }
+
+    /// The error for a file with more JSON than any export holds.
+    pub(crate) fn too_large(&self) -> Option<FormatError> {
+        match self {
+            Parsed::TooMany(what) => Some(FormatError::Unsupported(format!(
+                "the file holds more JSON {what} than any authenticator export (at most {MAX_CONTAINERS} objects and lists, {MAX_VALUES} values); Ninsho does not read it"
+            ))),
+            _ => None,
         }
     }
 }

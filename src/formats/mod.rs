@@ -139,6 +139,11 @@ impl<'a> Input<'a> {
         self.parsed().sniff(self.bytes)
     }
 
+    /// Why the file is too large to parse at all, if it is.
+    fn too_large(&self) -> Option<FormatError> {
+        self.parsed().too_large()
+    }
+
     /// The file as JSON, or why it is damaged (never quoting it).
     pub(crate) fn json(&self, what: &'static str) -> Result<&serde_json::Value, FormatError> {
         self.parsed().value(what)
@@ -200,6 +205,9 @@ pub fn detect(bytes: &[u8]) -> Result<&'static Format, FormatError> {
 
 /// [`detect`] on an [`Input`] that the importer will then read, parsed once.
 pub fn detect_input(input: &Input) -> Result<&'static Format, FormatError> {
+    if let Some(e) = input.too_large() {
+        return Err(e);
+    }
     REGISTRY
         .iter()
         .find(|f| (f.detect)(input))
@@ -331,6 +339,26 @@ mod tests {
             .unwrap_err();
         assert_eq!(e, FormatError::TooManyAccounts);
         assert!(e.to_string().contains("at most 100000"), "{e}");
+    }
+
+    /// Regression (hardening issue): 32 MiB of `{"a":0}` parsed into 2.9 GB.
+    /// Such a file is refused after one counting pass, before parsing.
+    #[test]
+    fn json_with_more_values_than_any_export_is_not_parsed() {
+        let objects = format!("[{}{{}}]", "{\"a\":0},".repeat(json::MAX_CONTAINERS));
+        let e = detect(objects.as_bytes()).err().unwrap();
+        assert!(e.to_string().contains("more JSON objects and lists"), "{e}");
+        let e = aegis::FORMAT.read(objects.as_bytes(), None).unwrap_err();
+        assert!(e.to_string().contains("more JSON objects and lists"), "{e}");
+        let numbers = format!("[{}1]", "1,".repeat(json::MAX_VALUES + 1));
+        let e = detect(numbers.as_bytes()).err().unwrap();
+        assert!(e.to_string().contains("JSON values"), "{e}");
+        // Commas and brackets inside strings do not count.
+        let strings = format!("[\"{}\"]", "{,[".repeat(json::MAX_VALUES));
+        assert!(!matches!(
+            detect(strings.as_bytes()),
+            Err(FormatError::Unsupported(_))
+        ));
     }
 
     /// Group names are looked up by id, and a bad one costs its accounts only.
