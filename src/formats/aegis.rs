@@ -78,7 +78,13 @@ fn hex_field(v: &Value, key: &str) -> Result<Zeroizing<Vec<u8>>, FormatError> {
 
 /// Phase 1 of 3 (read → decrypt → convert): the database object, decrypting it
 /// when the vault is encrypted.
-fn database(root: &Value, password: Option<&str>) -> Result<Doc, FormatError> {
+/// A plain vault's database is borrowed from the file (a copy doubled the
+/// memory of a large import); a decrypted one is kept in `decrypted`.
+fn database<'a>(
+    root: &'a Value,
+    password: Option<&str>,
+    decrypted: &'a mut Option<Doc>,
+) -> Result<&'a Value, FormatError> {
     if !root.is_object() || root.get("header").is_none() {
         return Err(FormatError::NotThisFormat(
             "this is not an Aegis vault (no \"header\")".into(),
@@ -95,7 +101,7 @@ fn database(root: &Value, password: Option<&str>) -> Result<Doc, FormatError> {
     }
     let header = &root["header"];
     match root.get("db") {
-        Some(db @ Value::Object(_)) => Ok(Doc(db.clone())),
+        Some(db @ Value::Object(_)) => Ok(db),
         Some(Value::String(ciphertext)) => {
             let password = password.ok_or(FormatError::PasswordNeeded(WHAT))?;
             let master = unlock(header, password)?;
@@ -113,7 +119,7 @@ fn database(root: &Value, password: Option<&str>) -> Result<Doc, FormatError> {
                 .ok_or_else(|| {
                     damaged("the database does not match its key (altered or cut short)")
                 })?;
-            json::parse(&plain, WHAT)
+            Ok(&decrypted.insert(json::parse(&plain, WHAT)?).0)
         }
         _ => Err(damaged("it has no \"db\"")),
     }
@@ -186,8 +192,8 @@ fn unlock(header: &Value, password: &str) -> Result<crypto::Key, FormatError> {
 }
 
 fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> {
-    let db = database(input.json(WHAT)?, password)?;
-    convert(&db.0)
+    let mut decrypted = None;
+    convert(database(input.json(WHAT)?, password, &mut decrypted)?)
 }
 
 /// Phase 3: database entries to accounts, collecting per-entry problems.
