@@ -71,7 +71,7 @@ pub(crate) enum Parsed<'a> {
 /// export of 100 000 accounts (the import cap) has about 340 000.
 pub const MAX_CONTAINERS: usize = 500_000;
 /// Values (commas, roughly) a file may hold: 32 MiB of `1,` took 580 MB;
-/// that Aegis export has about 1.5 million.
+/// that Aegis export has about 1.3 million.
 pub const MAX_VALUES: usize = 2_500_000;
 
 /// Counts objects and lists, and commas, outside strings: what parsing would
