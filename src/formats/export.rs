@@ -186,7 +186,8 @@ pub fn remember_folder(data_dir: &Path, export_path: &Path) {
     folders.retain(|f| *f != folder);
     folders.push(folder);
     let start = folders.len().saturating_sub(MAX_FOLDERS);
-    let _ = std::fs::write(file, folders[start..].join("\n") + "\n");
+    // Like everything in the data folder: private (0600), written atomically.
+    let _ = write_private_file(&file, (folders[start..].join("\n") + "\n").as_bytes());
 }
 
 fn remembered(data_dir: &Path) -> Vec<String> {
@@ -250,6 +251,12 @@ mod tests {
         assert!(other.exists(), "other files are left alone");
 
         remember_folder(data.path(), &dir.path().join("out.txt"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let record = std::fs::metadata(data.path().join(FOLDERS_FILE)).unwrap();
+            assert_eq!(record.permissions().mode() & 0o777, 0o600);
+        }
         let stale = leftover(".ninsho-export.def456.tmp");
         assert_eq!(sweep_remembered(data.path()), vec![stale.clone()]);
         assert!(!stale.exists());
