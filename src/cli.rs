@@ -78,7 +78,8 @@ pub struct CodeArgs {
     /// Issuer, account name, or part of them (fuzzy).
     #[arg(required_unless_present = "uri", conflicts_with = "uri")]
     pub query: Option<String>,
-    /// Compute the code of this otpauth:// URI; nothing is stored.
+    /// Compute the code of this otpauth:// URI; nothing is stored ("-" reads
+    /// it from standard input, keeping the secret off the command line).
     #[arg(long, value_name = "URI")]
     pub uri: Option<String>,
     /// Unix time to compute the code for (default: now).
@@ -236,7 +237,15 @@ fn open_ready_vault(data_dir: Option<&Path>, stderr: &mut dyn Write) -> Result<C
 /// Runs start-up repair, telling the user what it did.
 fn repair(vault: &mut CliVault, stderr: &mut dyn Write) -> Result<()> {
     for note in vault.repair()? {
-        writeln!(stderr, "ninsho: {note}")?;
+        writeln!(stderr, "ninsho: {}", otp::printable(&note))?;
+    }
+    for path in formats::export::sweep_remembered(vault.dir()) {
+        let path = path.display().to_string();
+        writeln!(
+            stderr,
+            "ninsho: repaired: removed {}, an export that was cut short",
+            otp::printable(&path)
+        )?;
     }
     Ok(())
 }
@@ -245,12 +254,18 @@ fn now() -> u64 {
     vault::system_clock()
 }
 
+/// Secrets, passwords and recovery codes read from stdin or a file: far below
+/// this, and the cap keeps a mistaken pipe from filling memory.
+const MAX_SECRET_INPUT: usize = 1 << 20;
+
+/// Standard input, read through wiping buffers (a growing `String` would free
+/// copies of the secret as it grows).
 fn read_stdin_secret() -> Result<Zeroizing<String>> {
-    let mut s = Zeroizing::new(String::new());
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .context("cannot read standard input")?;
-    Ok(s)
+    Ok(otp::wipe::read_text(
+        std::io::stdin().lock(),
+        MAX_SECRET_INPUT,
+        "standard input",
+    )?)
 }
 
 /// Runs a parsed command. Output goes to the given writers so tests can capture it.
@@ -306,7 +321,9 @@ fn list(
                     e.period.unwrap_or(otp::DEFAULT_PERIOD)
                 ),
             };
-            [e.issuer.clone(), e.name.clone(), params, e.group.clone()]
+            // Names saved by older versions may hold control characters.
+            let shown = |t: &str| otp::printable(t).into_owned();
+            [shown(&e.issuer), shown(&e.name), params, shown(&e.group)]
         })
         .collect();
     if rows.is_empty() {
@@ -360,7 +377,11 @@ fn code(
 ) -> Result<()> {
     let at = args.at.unwrap_or_else(now);
     if let Some(uri) = args.uri {
-        let parsed = otp::parse_uri(&uri)?;
+        let uri = match uri.as_str() {
+            "-" => read_stdin_secret()?,
+            _ => Zeroizing::new(uri),
+        };
+        let parsed = otp::parse_uri(uri.trim())?;
         for w in &parsed.warnings {
             writeln!(stderr, "ninsho: warning: {w}")?;
         }
@@ -583,9 +604,18 @@ fn import(
 ) -> Result<()> {
     let bytes = read_limited(&args.file)?;
     let shown = args.file.display().to_string();
+    if bytes.len() > formats::MAX_FILE_BYTES {
+        bail!(
+            "{shown} is {} MiB, too large to be an authenticator export (Ninsho reads up to {} MiB)",
+            bytes.len() >> 20,
+            formats::MAX_FILE_BYTES >> 20
+        );
+    }
+    // Detection and import share one parse of the file.
+    let input = formats::Input::new(&bytes);
     let format = match args.format.as_deref() {
         Some(name) => formats::by_name(name)?,
-        None => formats::detect(&bytes).with_context(|| shown.clone())?,
+        None => formats::detect_input(&input).with_context(|| shown.clone())?,
     };
     let password = match &args.password_file {
         Some(p) if !format.encryptable => {
@@ -600,7 +630,7 @@ fn import(
         Some(p) => Some(read_password_file(p)?),
         None => None,
     };
-    let found = match (format.import)(&bytes, password.as_deref().map(|s| s.as_str())) {
+    let found = match (format.import)(&input, password.as_deref().map(|s| s.as_str())) {
         Ok(found) => found,
         Err(formats::FormatError::PasswordNeeded(what)) => {
             bail!("{shown}: this {what} file is encrypted; pass --password-file F")
@@ -619,12 +649,19 @@ fn import(
             ),
         }
     }
-    for w in &found.warnings {
-        writeln!(stderr, "ninsho: warning: {w}")?;
-    }
-    for (what, why) in &found.skipped {
-        writeln!(stderr, "ninsho: skipped {what}: {why}")?;
-    }
+    print_notes(
+        stderr,
+        found.warnings.iter().map(|w| format!("warning: {w}")),
+        "warnings",
+    )?;
+    print_notes(
+        stderr,
+        found
+            .skipped
+            .iter()
+            .map(|(what, why)| format!("skipped {what}: {why}")),
+        "entries skipped",
+    )?;
     for line in batch_notes(&found.batches) {
         writeln!(stderr, "ninsho: {line}")?;
     }
@@ -633,13 +670,13 @@ fn import(
     if args.dry_run {
         // Duplicates need the keyring only when names collide with saved accounts.
         let (fresh, duplicates) = vault.plan_add(found.accounts)?;
-        for d in &duplicates {
-            writeln!(
-                stderr,
-                "ninsho: duplicate, would skip: {}",
-                d.display_name()
-            )?;
-        }
+        print_notes(
+            stderr,
+            duplicates
+                .iter()
+                .map(|d| format!("duplicate, would skip: {}", d.display_name())),
+            "duplicates",
+        )?;
         if args.json {
             let all: Vec<_> = fresh.iter().map(|a| a.to_json()).collect();
             writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
@@ -691,12 +728,39 @@ fn import(
     Ok(())
 }
 
+/// Notes of one kind printed one a line up to here; the rest are counted, so a
+/// file of 100 000 broken entries gives a screenful, not 100 000 lines.
+const MAX_NOTES: usize = 20;
+
+/// `ninsho: NOTE` for the first [`MAX_NOTES`] notes, then "… and N more KIND".
+fn print_notes(
+    stderr: &mut dyn Write,
+    notes: impl Iterator<Item = String>,
+    kind: &str,
+) -> Result<()> {
+    let mut more = 0usize;
+    for (i, note) in notes.enumerate() {
+        if i < MAX_NOTES {
+            writeln!(stderr, "ninsho: {}", otp::printable(&note))?;
+        } else {
+            more += 1;
+        }
+    }
+    if more > 0 {
+        writeln!(stderr, "ninsho: … and {more} more {kind}")?;
+    }
+    Ok(())
+}
+
 /// The first line of a password file (without its line ending).
 fn read_password_file(path: &Path) -> Result<Zeroizing<String>> {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read password file {}", path.display()))?,
-    );
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("cannot read password file {}", path.display()))?;
+    let text = otp::wipe::read_text(
+        file,
+        MAX_SECRET_INPUT,
+        &format!("password file {}", path.display()),
+    )?;
     Ok(Zeroizing::new(
         text.lines().next().unwrap_or_default().to_string(),
     ))
@@ -767,6 +831,7 @@ fn export(
         paper,
         now: now(),
     })?;
+    formats::export::remember_folder(vault.dir(), &args.output);
     formats::export::write_private_file(&args.output, &bytes)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     if !format.encrypted {
@@ -804,7 +869,13 @@ pub fn main_with_args() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(stderr, "ninsho: {}", error_message(&e));
+            // Anything that came from input is escaped, line by line (an
+            // ambiguous query lists its matches one per line).
+            let msg: Vec<String> = error_message(&e)
+                .lines()
+                .map(|l| otp::printable(l).into_owned())
+                .collect();
+            let _ = writeln!(stderr, "ninsho: {}", msg.join("\n"));
             std::process::ExitCode::from(1)
         }
     }

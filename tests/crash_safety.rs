@@ -741,7 +741,12 @@ impl<'a> Trial<'a> {
 
     fn edited(&self) -> Names {
         let old = names(self.target());
-        (format!("{}-x", old.0), "renamed".into(), "Moved".into(), old.3)
+        (
+            format!("{}-x", old.0),
+            "renamed".into(),
+            "Moved".into(),
+            old.3,
+        )
     }
 
     fn run(&self, kill: Kill, trace: bool) -> Run {
@@ -801,7 +806,12 @@ impl<'a> Trial<'a> {
                 let old = names(target);
                 let new = match self.step {
                     Step::Edit => self.edited(),
-                    _ => (old.0.clone(), old.1.clone(), old.2.clone(), old.3.map(|c| c + 1)),
+                    _ => (
+                        old.0.clone(),
+                        old.1.clone(),
+                        old.2.clone(),
+                        old.3.map(|c| c + 1),
+                    ),
                 };
                 let after = now(target.id).expect("the edited account vanished");
                 if reported {

@@ -162,6 +162,26 @@ fn aegis_encrypted(password: &str) -> serde_json::Value {
     serde_json::from_slice(&bytes).unwrap()
 }
 
+/// Grey pixels of a square picture tiled with QR finder patterns (7x7
+/// modules: dark ring, light ring, 3x3 dark centre), `module` pixels a module,
+/// one every `period` modules from `offset` pixels in.
+fn finder_lattice(side: u32, module: u32, period: u32, offset: u32) -> Vec<u8> {
+    let mut pixels = Vec::with_capacity((side * side) as usize);
+    for y in 0..side {
+        for x in 0..side {
+            let dark = match (x.checked_sub(offset), y.checked_sub(offset)) {
+                (Some(x), Some(y)) => {
+                    let (mx, my) = ((x / module) % period, (y / module) % period);
+                    mx < 7 && my < 7 && mx.min(my).min(6 - mx).min(6 - my) != 1
+                }
+                _ => false,
+            };
+            pixels.push(if dark { 0 } else { 255 });
+        }
+    }
+    pixels
+}
+
 fn nested(depth: usize) -> String {
     format!("{}{}", "[".repeat(depth), "]".repeat(depth))
 }
@@ -243,6 +263,31 @@ fn cases(fixtures: Option<&Path>, harness: bool) -> Vec<Case> {
             "terminal escape in an unknown type",
             "otpauth://t\u{1b}[31motp/a?secret=JBSWY3DP",
             "unknown OTP type \"t\\u{1b}[31motp\"",
+        ),
+        uri(
+            "NUL in the account name",
+            "otpauth://totp/Ex:a%00b?secret=JBSWY3DP",
+            "the account name contains a control or text-direction character (\\u{0})",
+        ),
+        uri(
+            "newline in the account name (a fake row in `list`)",
+            "otpauth://totp/Ex:a%0AGitHub%20(me)?secret=JBSWY3DP",
+            "the account name contains a control or text-direction character (\\u{a})",
+        ),
+        uri(
+            "terminal escapes in the issuer parameter",
+            "otpauth://totp/a?secret=JBSWY3DP&issuer=%1B%5D0%3Bpwned%07%1B%5B2J",
+            "the issuer contains a control or text-direction character (\\u{1b})",
+        ),
+        uri(
+            "right-to-left override in the issuer",
+            "otpauth://totp/a?secret=JBSWY3DP&issuer=moc.elgoog%E2%80%AE",
+            "the issuer contains a control or text-direction character (\\u{202e})",
+        ),
+        uri(
+            "C1 control in the account name",
+            "otpauth://totp/Ex:a%C2%9Bb?secret=JBSWY3DP",
+            "(\\u{9b})",
         ),
         // --- Google Authenticator transfer data ---
         import(
@@ -373,6 +418,19 @@ fn cases(fixtures: Option<&Path>, harness: bool) -> Vec<Case> {
             "QR code of a transfer URI with bad base64",
             corpus::code_page(&["otpauth-migration://offline?data=%%%%"], 6),
             "not valid base64",
+        ),
+        scan(
+            "QR code whose account name carries terminal escapes",
+            corpus::code_page(
+                &["otpauth://totp/Ex:a%1B%5D0%3Bpwned%07%1B%5B2J?secret=JBSWY3DP"],
+                6,
+            ),
+            "could not be read: the account name contains a control or text-direction character (\\u{1b})",
+        ),
+        scan(
+            "460x460 PNG tiled with 14x14 QR finder patterns",
+            png(460, 460, finder_lattice(460, 4, 8, 6)),
+            "the search stopped early",
         ),
         // --- Import files ---
         import("zero-byte file", "", "could not tell what kind of file"),
@@ -621,6 +679,52 @@ fn cases(fixtures: Option<&Path>, harness: bool) -> Vec<Case> {
             "otpauth://totp/a?secret=JBSW1\n# nothing else\n",
             "line 1: the secret is not valid base32",
         ),
+        import(
+            "Aegis entry whose name carries terminal escapes",
+            aegis_plain(&aegis_entry(
+                "Ex",
+                r"a\u001b]0;pwned\u0007\u001b[2J",
+                "GEZDGNBVGY3TQOJQ",
+            )),
+            "entry 1 (Ex (a\\u{1b}]0;pwned\\u{7}\\u{1b}[2J)): the account name contains a control or text-direction character (\\u{1b})",
+        ),
+        import(
+            "Aegis entry with a NUL in its issuer",
+            aegis_plain(&aegis_entry(r"E\u0000x", "me", "GEZDGNBVGY3TQOJQ")),
+            "the issuer contains a control or text-direction character (\\u{0})",
+        ),
+        import(
+            "Aegis entry with a newline in its name",
+            aegis_plain(&aegis_entry("Ex", r"me\nGitHub (you)", "GEZDGNBVGY3TQOJQ")),
+            "the account name contains a control or text-direction character (\\u{a})",
+        ),
+        import(
+            "Aegis entry with an isolate in its issuer",
+            aegis_plain(&aegis_entry("\u{2067}Ex", "me", "GEZDGNBVGY3TQOJQ")),
+            "(\\u{2067})",
+        ),
+        import_as(
+            "import --format with a terminal escape",
+            Some("\u{1b}[31mX"),
+            None,
+            "otpauth://totp/a?secret=JBSWY3DP\n",
+            "unknown format \"\\u{1b}[31mX\"",
+        ),
+        Case {
+            what: "export --format with a terminal escape".into(),
+            run: Run::Args(
+                [
+                    "export",
+                    "--format",
+                    "\u{1b}[31mX",
+                    "--output",
+                    "{dir}/out.txt",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ),
+            expect: "unknown export format \"\\u{1b}[31mX\"",
+        },
         Case {
             what: "directory as import file".into(),
             run: Run::Args(vec!["import".into(), "{dir}".into()]),
@@ -807,4 +911,137 @@ fn hostile_inputs_are_one_line_errors_that_change_nothing() {
         table.len(),
         failures.join("\n")
     );
+}
+
+/// An entry whose name carries control characters is skipped with its own
+/// reason; the other accounts of the file still import, and nothing raw reaches
+/// the terminal.
+#[test]
+fn a_name_with_control_characters_skips_only_its_account() {
+    let env = Env::new();
+    let file = env.data.path().join("mixed.json");
+    let entries = [
+        aegis_entry("Good", "me", "GEZDGNBVGY3TQOJQ"),
+        aegis_entry(
+            "Evil",
+            r"x\u001b[2J\u001b]0;pwned\u0007",
+            "JBSWY3DPEHPK3PXP",
+        ),
+        aegis_entry("Also good", "you", "JBSWY3DPEHPK3PXP"),
+    ];
+    std::fs::write(&file, aegis_plain(&entries.join(","))).unwrap();
+    let out = env.run(&["import", "--dry-run", file.to_str().unwrap()]);
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stdout, "would add Good (me)\nwould add Also good (you)\n",
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "skipped entry 2 (Evil (x\\u{1b}[2J\\u{1b}]0;pwned\\u{7})): the account name contains a control or text-direction character (\\u{1b})"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.chars().any(|c| c.is_control() && c != '\n'),
+        "{stderr:?}"
+    );
+}
+
+/// Names saved before they were checked (an older version, a hand-edited
+/// file) print escaped: no escape sequence runs, no newline fakes a row.
+#[test]
+fn list_escapes_names_saved_before_the_check() {
+    let env = Env::new();
+    let entry = |issuer: &str, name: &str| {
+        serde_json::json!({
+            "id": uuid::Uuid::new_v4(), "issuer": issuer, "name": name, "kind": "totp",
+            "algorithm": "SHA1", "digits": 6, "period": 30, "created": 0, "updated": 0,
+        })
+    };
+    let meta = serde_json::json!({
+        "version": 1,
+        "accounts": [
+            entry("Evil\u{1b}]0;pwned\u{7}", "me\nGitHub"),
+            entry("moc.elgoog\u{202e}", "you"),
+        ],
+    });
+    std::fs::write(
+        env.data.path().join("accounts.json"),
+        serde_json::to_vec(&meta).unwrap(),
+    )
+    .unwrap();
+    let out = env.run(&["list"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Evil\\u{1b}]0;pwned\\u{7}") && r.contains("me\\nGitHub")),
+        "{stdout}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("moc.elgoog\\u{202e}")),
+        "{stdout}"
+    );
+    assert!(
+        !stdout
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "{stdout:?}"
+    );
+    assert!(
+        !stdout.lines().any(|l| l.trim_start().starts_with("GitHub")),
+        "a newline in a name made a row: {stdout}"
+    );
+}
+
+/// `code --uri -` takes the URI from standard input (no secret on a command
+/// line), and what Ninsho reads from standard input or a password file is
+/// capped at 1 MiB with a one-line error.
+#[test]
+fn stdin_carries_uris_and_is_capped() {
+    let env = Env::new();
+    let uri = "otpauth://totp/Ex:me?secret=JBSWY3DPEHPK3PXP&issuer=Ex";
+    let by_arg = env.ok(&["code", "--uri", uri, "--at", "59"]);
+    let out = env.run_with_stdin(&["code", "--uri", "-", "--at", "59"], &format!("{uri}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), by_arg);
+
+    let huge = "A".repeat((1 << 20) + 1);
+    for args in [
+        &["code", "--uri", "-"][..],
+        &["add", "--issuer", "X", "--secret", "-"][..],
+    ] {
+        let out = env.run_with_stdin(args, &huge);
+        let msg = assert_clean_error(&out, &format!("{args:?}"));
+        assert!(msg.contains("standard input is larger than 1 MiB"), "{msg}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let password = dir.path().join("password");
+    std::fs::write(&password, &huge).unwrap();
+    let out = env.run(&[
+        "export",
+        "--format",
+        "aegis-encrypted",
+        "--output",
+        dir.path().join("out.json").to_str().unwrap(),
+        "--password-file",
+        password.to_str().unwrap(),
+    ]);
+    let msg = assert_clean_error(&out, "huge password file");
+    assert!(msg.contains("is larger than 1 MiB"), "{msg}");
+    assert!(!dir.path().join("out.json").exists());
 }

@@ -293,7 +293,7 @@ fn every_fixture_is_detected_as_its_own_format() {
         let format = ninsho::formats::detect(&bytes).unwrap();
         let claims: Vec<&str> = ninsho::formats::REGISTRY
             .iter()
-            .filter(|f| (f.detect)(&bytes))
+            .filter(|f| f.detects(&bytes))
             .map(|f| f.name)
             .collect();
         assert_eq!(claims.len(), 1, "{} claimed by {claims:?}", case.file);
@@ -311,7 +311,7 @@ fn every_fixture_is_detected_as_its_own_format() {
 fn aegis_groups_are_carried_beside_the_accounts() {
     let Some(fx) = common::fixtures() else { return };
     let bytes = std::fs::read(fx.join("aegis-importers/aegis_plain_grouped_v2.json")).unwrap();
-    let found = (ninsho::formats::aegis::FORMAT.import)(&bytes, None).unwrap();
+    let found = ninsho::formats::aegis::FORMAT.read(&bytes, None).unwrap();
     let groups: Vec<(&str, Option<&str>)> = found
         .accounts
         .iter()

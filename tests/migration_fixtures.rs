@@ -13,7 +13,7 @@ fn example_export_matches_reference_output() {
     let bytes = std::fs::read(dir.join("example_export.txt")).unwrap();
     let format = formats::detect(&bytes).unwrap();
     assert_eq!(format.name, "otpauth");
-    let found = (format.import)(&bytes, None).unwrap();
+    let found = format.read(&bytes, None).unwrap();
     assert!(found.skipped.is_empty(), "{:?}", found.skipped);
     let expected: Vec<serde_json::Value> =
         serde_json::from_slice(&std::fs::read(dir.join("example_output.json")).unwrap()).unwrap();
@@ -84,7 +84,10 @@ fn plus_signs_in_transfer_data_are_base64_not_spaces() {
     let bytes =
         std::fs::read(fx.join("google-authenticator-migration/test_plus_problem_export.txt"))
             .unwrap();
-    let found = (formats::by_name("otpauth").unwrap().import)(&bytes, None).unwrap();
+    let found = formats::by_name("otpauth")
+        .unwrap()
+        .read(&bytes, None)
+        .unwrap();
     let names: Vec<String> = found
         .accounts
         .iter()
@@ -130,7 +133,7 @@ fn aegis_plain_text_and_ente_exports_import() {
     let Some(fx) = common::fixtures() else { return };
     for f in ["plain.txt", "ente_auth.txt"] {
         let bytes = std::fs::read(fx.join("aegis-importers").join(f)).unwrap();
-        let found = (formats::detect(&bytes).unwrap().import)(&bytes, None).unwrap();
+        let found = formats::detect(&bytes).unwrap().read(&bytes, None).unwrap();
         assert_eq!(found.accounts.len(), 7, "{f}");
         let steam = found
             .accounts

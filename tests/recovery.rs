@@ -83,8 +83,12 @@ fn recovery_codes_round_trip_through_the_real_keyring() {
         "another account's code",
     );
 
-    // Two unused left: the user is told to get new ones.
-    let out = env.run(&["recovery", "use", "github", CODES[2]]);
+    // Two unused left: the user is told to get new ones. (The code comes on
+    // standard input this time: `-` keeps it off the command line.)
+    let out = env.run_with_stdin(
+        &["recovery", "use", "github", "-"],
+        &format!("{}\n", CODES[2]),
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("2 unused recovery codes left"));
 
     // The codes sit in the keyring item (as libsecret sees it), with the secret,

@@ -296,7 +296,7 @@ fn encrypted_export_asks_for_the_password_twice_and_writes_an_aegis_vault() {
         "the secret is not in the clear"
     );
     let format = ninsho::formats::detect(&bytes).unwrap();
-    let found = (format.import)(&bytes, Some("correct horse")).unwrap();
+    let found = format.read(&bytes, Some("correct horse")).unwrap();
     let mut names: Vec<String> = found.accounts.iter().map(|a| a.display_name()).collect();
     names.sort();
     assert_eq!(names, ["GitHub (alice)", "GitLab (bob)"]);
@@ -358,7 +358,10 @@ fn only_the_ticked_accounts_go_into_transfer_codes_sheet_and_export() {
     r.click("Export…");
     r.wait_for_text("Exported 1 account to");
     let bytes = std::fs::read(out.path().join("one.json")).unwrap();
-    let found = (ninsho::formats::detect(&bytes).unwrap().import)(&bytes, Some("pw")).unwrap();
+    let found = ninsho::formats::detect(&bytes)
+        .unwrap()
+        .read(&bytes, Some("pw"))
+        .unwrap();
     assert_eq!(found.accounts.len(), 1);
     assert_eq!(found.accounts[0].display_name(), "GitLab (bob)");
 

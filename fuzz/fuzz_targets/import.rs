@@ -18,5 +18,5 @@ fuzz_target!(|data: &[u8]| {
             Err(_) => return,
         },
     };
-    let _ = (format.import)(file, None);
+    let _ = format.read(file, None);
 });

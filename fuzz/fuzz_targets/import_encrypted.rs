@@ -13,5 +13,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let encrypted: Vec<_> = REGISTRY.iter().filter(|f| f.encryptable).collect();
     let format = encrypted[usize::from(selector) % encrypted.len()];
-    let _ = (format.import)(file, Some("test"));
+    let _ = format.read(file, Some("test"));
 });

@@ -63,6 +63,12 @@ pub enum SheetError {
     Qr(String),
     #[error("cannot write the PDF: {0}")]
     Pdf(String),
+    /// What went wrong with one account's block, naming the account.
+    #[error("{account}: {source}")]
+    Account {
+        account: String,
+        source: Box<SheetError>,
+    },
 }
 
 fn mm(v: f32) -> f32 {
@@ -221,15 +227,26 @@ fn block(
 ) -> Result<Block, SheetError> {
     let a = &item.account;
     let mut marks = Vec::new();
-    let qr = qr::account_qr(a).map_err(SheetError::Qr)?;
     let side = mm(QR_SYMBOL);
     let top = mm(QR_QUIET);
-    marks.push(Mark::Qr {
-        qr,
-        x: mm(QR_QUIET),
-        y: top,
-        side,
-    });
+    // Names up to Ninsho's limit can percent-encode past what a QR code holds:
+    // that account is printed without one (the secret text restores it), and
+    // the others keep theirs.
+    let no_qr = match qr::account_qr(a) {
+        Ok(qr) => {
+            marks.push(Mark::Qr {
+                qr,
+                x: mm(QR_QUIET),
+                y: top,
+                side,
+            });
+            None
+        }
+        Err(_) => Some(format!(
+            "No QR code: this account's otpauth URI ({} bytes) is longer than a QR code holds. Type the secret key into your app instead.",
+            crate::otp::format_uri(a).len()
+        )),
+    };
 
     let x = mm(QR_COLUMN);
     let text_width = width - x;
@@ -253,17 +270,35 @@ fn block(
         (a.issuer.as_str(), a.name.as_str())
     };
     let title = if title.is_empty() { "(no name)" } else { title };
+    let (title, odd_title) = fonts.printable(title, false);
+    let (subtitle, odd_subtitle) = fonts.printable(subtitle, false);
     add(
         &mut marks,
-        wrap(fonts, title, 14.0, false, text_width, 2)?,
+        wrap(fonts, &title, 14.0, false, text_width, 2)?,
         false,
         &mut y,
     );
     if !subtitle.is_empty() {
         add(
             &mut marks,
-            wrap(fonts, subtitle, 10.5, false, text_width, 2)?,
+            wrap(fonts, &subtitle, 10.5, false, text_width, 2)?,
             false,
+            &mut y,
+        );
+    }
+    let mut notes: Vec<String> = no_qr.into_iter().collect();
+    if odd_title || odd_subtitle {
+        notes.push(
+            "Characters shown as \u{fffd} could not be printed: no installed font has them."
+                .to_string(),
+        );
+    }
+    for note in notes {
+        y += 2.0;
+        add(
+            &mut marks,
+            wrap(fonts, &note, 8.0, false, text_width, 3)?,
+            true,
             &mut y,
         );
     }
@@ -312,7 +347,10 @@ fn block(
         );
         let lines = codes
             .iter()
-            .map(|c| fonts.line(c, 10.0, true))
+            .map(|c| {
+                let code = Zeroizing::new(fonts.printable(c, true).0);
+                fonts.line(&code, 10.0, true)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let widest = lines.iter().map(|l| l.width).fold(0.0, f32::max);
         let column = BOX + 6.0 + widest + 14.0;
@@ -471,7 +509,12 @@ pub fn render_sheet(
     let mut pages: Vec<Vec<(Block, f32)>> = vec![Vec::new()];
     let mut y = 0.0;
     for item in accounts {
-        let b = block(&mut fonts, item, content_w, body_h, printed)?;
+        let b = block(&mut fonts, item, content_w, body_h, printed).map_err(|e| {
+            SheetError::Account {
+                account: item.account.display_name(),
+                source: Box::new(e),
+            }
+        })?;
         if y > 0.0 && y + b.height > body_h {
             pages.push(Vec::new());
             y = 0.0;

@@ -203,6 +203,29 @@ impl Fonts {
         })
     }
 
+    /// `text` with each character that no installed font has replaced by
+    /// U+FFFD (or `?` where even that is missing), and whether any was: one
+    /// odd character in a name must not cost the whole sheet.
+    pub fn printable(&mut self, text: &str, mono: bool) -> (String, bool) {
+        let mut replaced = false;
+        let out = text
+            .chars()
+            .map(|c| {
+                // Spaces and marks ride with their neighbours' font (see `line`).
+                if c.is_whitespace() || is_mark(c) || self.font_for(c, mono).is_ok() {
+                    return c;
+                }
+                replaced = true;
+                if self.font_for('\u{fffd}', mono).is_ok() {
+                    '\u{fffd}'
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        (out, replaced)
+    }
+
     /// The width of `text` at `size` points.
     pub fn width(&mut self, text: &str, size: f32, mono: bool) -> Result<f32, MissingGlyph> {
         Ok(self.line(text, size, mono)?.width)

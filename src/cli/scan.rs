@@ -12,6 +12,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::{ScanArgs, batch_notes, open_vault, read_limited, repair};
+use crate::otp::printable;
 use crate::scan::{self, ScanReport};
 
 pub(super) fn scan(
@@ -35,14 +36,20 @@ pub(super) fn scan(
         all.merge(report);
     }
 
+    // Everything below quotes what the codes held: escaped, never raw.
     for w in &all.warnings {
-        writeln!(stderr, "ninsho: warning: {w}")?;
+        writeln!(stderr, "ninsho: warning: {}", printable(w))?;
     }
     for n in &notes {
-        writeln!(stderr, "ninsho: {n}")?;
+        writeln!(stderr, "ninsho: {}", printable(n))?;
     }
     for (what, why) in &all.skipped {
-        writeln!(stderr, "ninsho: skipped {what}: {why}")?;
+        writeln!(
+            stderr,
+            "ninsho: skipped {}: {}",
+            printable(what),
+            printable(why)
+        )?;
     }
     for line in batch_notes(&all.batches) {
         writeln!(stderr, "ninsho: {line}")?;
@@ -108,6 +115,15 @@ fn check(report: &ScanReport, what: &str, notes: &mut Vec<String>) -> Result<()>
         .iter()
         .map(|o| o.description.as_str())
         .collect();
+    if report.stopped_early {
+        if report.accounts.is_empty() {
+            bail!(
+                "{what}: no authenticator code found; {}",
+                scan::STOPPED_EARLY
+            );
+        }
+        notes.push(format!("{what}: {}", scan::STOPPED_EARLY));
+    }
     if report.accounts.is_empty() {
         if let Some((item, why)) = report.skipped.first() {
             bail!("{what}: {item} could not be read: {why}");

@@ -18,11 +18,13 @@
 //! database version 3; URI parameters Ninsho keeps but does not interpret
 //! (`OtpAccount::extra`) have no place in the format and are not exported.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use super::json::{self, Doc, Sniff, array_field, need_str, str_field, u64_field};
-use super::{Format, FormatError, Import, crypto, digits, entry_label};
+use super::{Format, FormatError, Import, Input, crypto, digits, entry_label, group_name};
 use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "Aegis vault";
@@ -52,12 +54,9 @@ const MAX_SCRYPT_WORK: u64 = 1 << 22;
 /// with dozens would only multiply the scrypt cost.
 const MAX_PASSWORD_SLOTS: usize = 4;
 
-fn detect(bytes: &[u8]) -> bool {
-    match json::sniff(bytes) {
-        Sniff::Parsed(doc) => {
-            let v = &doc.0;
-            v.get("header").is_some_and(Value::is_object) && v.get("db").is_some()
-        }
+fn detect(input: &Input) -> bool {
+    match input.sniff() {
+        Sniff::Parsed(v) => v.get("header").is_some_and(Value::is_object) && v.get("db").is_some(),
         Sniff::Truncated(text) => text.contains("\"header\"") && text.contains("\"slots\""),
         Sniff::No => false,
     }
@@ -79,7 +78,13 @@ fn hex_field(v: &Value, key: &str) -> Result<Zeroizing<Vec<u8>>, FormatError> {
 
 /// Phase 1 of 3 (read → decrypt → convert): the database object, decrypting it
 /// when the vault is encrypted.
-fn database(root: &Value, password: Option<&str>) -> Result<Doc, FormatError> {
+/// A plain vault's database is borrowed from the file (a copy doubled the
+/// memory of a large import); a decrypted one is kept in `decrypted`.
+fn database<'a>(
+    root: &'a Value,
+    password: Option<&str>,
+    decrypted: &'a mut Option<Doc>,
+) -> Result<&'a Value, FormatError> {
     if !root.is_object() || root.get("header").is_none() {
         return Err(FormatError::NotThisFormat(
             "this is not an Aegis vault (no \"header\")".into(),
@@ -96,7 +101,7 @@ fn database(root: &Value, password: Option<&str>) -> Result<Doc, FormatError> {
     }
     let header = &root["header"];
     match root.get("db") {
-        Some(db @ Value::Object(_)) => Ok(Doc(db.clone())),
+        Some(db @ Value::Object(_)) => Ok(db),
         Some(Value::String(ciphertext)) => {
             let password = password.ok_or(FormatError::PasswordNeeded(WHAT))?;
             let master = unlock(header, password)?;
@@ -114,7 +119,7 @@ fn database(root: &Value, password: Option<&str>) -> Result<Doc, FormatError> {
                 .ok_or_else(|| {
                     damaged("the database does not match its key (altered or cut short)")
                 })?;
-            json::parse(&plain, WHAT)
+            Ok(&decrypted.insert(json::parse(&plain, WHAT)?).0)
         }
         _ => Err(damaged("it has no \"db\"")),
     }
@@ -186,10 +191,9 @@ fn unlock(header: &Value, password: &str) -> Result<crypto::Key, FormatError> {
     Err(FormatError::WrongPassword(WHAT))
 }
 
-fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
-    let root = json::parse(bytes, WHAT)?;
-    let db = database(&root.0, password)?;
-    convert(&db.0)
+fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> {
+    let mut decrypted = None;
+    convert(database(input.json(WHAT)?, password, &mut decrypted)?)
 }
 
 /// Phase 3: database entries to accounts, collecting per-entry problems.
@@ -204,27 +208,31 @@ fn convert(db: &Value) -> Result<Import, FormatError> {
         Some(Value::Array(a)) => a,
         _ => return Err(damaged("its database has no \"entries\" list")),
     };
-    let group_names: Vec<(&str, &str)> = array_field(db, "groups")
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|g| Some((str_field(g, "uuid")?, str_field(g, "name")?)))
-        .collect();
+    // By key: 100 000 entries and as many groups must not cost a scan of
+    // every group per entry.
+    let mut group_names: HashMap<&str, Result<&str, String>> = HashMap::new();
+    for g in array_field(db, "groups").unwrap_or(&[]) {
+        if let (Some(uuid), Some(name)) = (str_field(g, "uuid"), str_field(g, "name")) {
+            group_names.entry(uuid).or_insert_with(|| group_name(name));
+        }
+    }
     let mut out = Import::default();
     for (i, e) in entries.iter().enumerate() {
         let issuer = str_field(e, "issuer").unwrap_or_default();
         let name = str_field(e, "name").unwrap_or_default();
-        match entry(e) {
-            Ok(a) => {
-                // Version 2 names the group; version 3 points at db.groups.
-                let group = str_field(e, "group").map(str::to_string).or_else(|| {
-                    let first = array_field(e, "groups").ok()?.first()?.as_str()?;
-                    group_names
-                        .iter()
-                        .find(|(uuid, _)| *uuid == first)
-                        .map(|(_, name)| name.to_string())
-                });
-                out.accounts.push(a);
-                out.groups.push(group);
+        // Version 2 names the group; version 3 points at db.groups.
+        let group = match str_field(e, "group") {
+            Some(name) => Some(group_name(name)),
+            None => array_field(e, "groups")
+                .ok()
+                .and_then(|g| g.first()?.as_str())
+                .and_then(|first| group_names.get(first).cloned()),
+        }
+        .transpose();
+        match group.and_then(|group| Ok((entry(e)?, group))) {
+            Ok((a, group)) => {
+                out.add(a)?;
+                out.groups.push(group.map(str::to_string));
             }
             Err(why) => out.skipped.push((entry_label(i, issuer, name), why)),
         }
@@ -273,17 +281,19 @@ fn uuid_v4() -> Result<String, FormatError> {
 /// `groups[i]` is the group of `accounts[i]` ("" for none).
 fn db_json(accounts: &[OtpAccount], groups: &[String]) -> Result<Value, FormatError> {
     let mut group_list: Vec<(String, String)> = Vec::new();
+    let mut group_ids: HashMap<&str, String> = HashMap::new();
     let mut entries = Vec::with_capacity(accounts.len());
     for (i, a) in accounts.iter().enumerate() {
         let group = groups.get(i).map(String::as_str).unwrap_or_default();
         let group_ids: Vec<String> = if group.is_empty() {
             Vec::new()
         } else {
-            let id = match group_list.iter().find(|(_, n)| n == group) {
-                Some((id, _)) => id.clone(),
+            let id = match group_ids.get(group) {
+                Some(id) => id.clone(),
                 None => {
                     let id = uuid_v4()?;
                     group_list.push((id.clone(), group.to_string()));
+                    group_ids.insert(group, id.clone());
                     id
                 }
             };
@@ -299,7 +309,7 @@ fn db_json(accounts: &[OtpAccount], groups: &[String]) -> Result<Value, FormatEr
             Kind::Hotp => info["counter"] = json!(p.counter),
             _ => info["period"] = json!(p.period),
         }
-        entries.push(json!({
+        let mut entry = json!({
             "type": p.kind.as_str(),
             "uuid": uuid_v4()?,
             "name": a.name,
@@ -307,18 +317,23 @@ fn db_json(accounts: &[OtpAccount], groups: &[String]) -> Result<Value, FormatEr
             "note": "",
             "favorite": false,
             "icon": null,
-            "info": info,
             "groups": group_ids,
-        }));
+        });
+        // Moved in, not copied: `json!` would serialise a copy of the secret and
+        // leave `info` to be freed unwiped.
+        entry["info"] = info;
+        entries.push(entry);
     }
-    Ok(json!({
+    let mut db = json!({
         "version": 3,
-        "entries": entries,
         "groups": group_list
             .iter()
             .map(|(uuid, name)| json!({"uuid": uuid, "name": name}))
             .collect::<Vec<_>>(),
-    }))
+    });
+    // Moved in: `json!` would copy the entries and free them unwiped.
+    db["entries"] = Value::Array(entries);
+    Ok(db)
 }
 
 /// An Aegis vault holding `accounts` (with `groups[i]` the group of account i, ""
@@ -337,9 +352,7 @@ pub fn export(
             "db": db,
         }),
         Some(password) => {
-            let plain = Zeroizing::new(
-                serde_json::to_vec(&db).map_err(|e| FormatError::Export(e.to_string()))?,
-            );
+            let plain = to_json_bytes(&db, false)?;
             let master = Zeroizing::new(crypto::random::<32>()?);
             let salt = crypto::random::<32>()?;
             let slot_nonce = crypto::random::<12>()?;
@@ -379,12 +392,29 @@ pub fn export(
     };
     json::scrub(&mut db);
     let mut vault = Doc(vault);
-    let mut bytes = Zeroizing::new(
-        serde_json::to_vec_pretty(&vault.0).map_err(|e| FormatError::Export(e.to_string()))?,
-    );
+    let mut bytes = to_json_bytes(&vault.0, true)?;
     bytes.push(b'\n');
     json::scrub(&mut vault.0);
     Ok(bytes)
+}
+
+/// JSON text of `value` in a buffer that wipes what it outgrows (a plain
+/// `Vec` leaves each smaller copy of the secrets in freed memory).
+fn to_json_bytes(value: &Value, pretty: bool) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+    let mut out = crate::otp::wipe::WipingBuffer::with_capacity(64 << 10);
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut out, value)
+    } else {
+        serde_json::to_writer(&mut out, value)
+    };
+    written.map_err(|e| FormatError::Export(e.to_string()))?;
+    // Room for the final newline without growing again.
+    if out.0.len() == out.0.capacity() {
+        std::io::Write::write_all(&mut out, b"\n")
+            .map_err(|e| FormatError::Export(e.to_string()))?;
+        out.0.pop();
+    }
+    Ok(out.0)
 }
 
 #[cfg(test)]
@@ -421,8 +451,8 @@ mod tests {
     fn plain_export_round_trips_with_groups() {
         let groups = vec!["Work".to_string(), String::new()];
         let bytes = export(&sample(), &groups, None).unwrap();
-        assert!(detect(&bytes));
-        let back = import(&bytes, None).unwrap();
+        assert!(FORMAT.detects(&bytes));
+        let back = FORMAT.read(&bytes, None).unwrap();
         assert_eq!(back.accounts, sample());
         assert_eq!(back.groups, vec![Some("Work".to_string()), None]);
     }
@@ -433,14 +463,17 @@ mod tests {
         let text = std::str::from_utf8(&bytes).unwrap();
         assert!(!text.contains("4SJHB4GSD43FZBAI7C2HLRJGPQ"));
         assert_eq!(
-            import(&bytes, None).unwrap_err(),
+            FORMAT.read(&bytes, None).unwrap_err(),
             FormatError::PasswordNeeded(WHAT)
         );
         assert_eq!(
-            import(&bytes, Some("hunter3")).unwrap_err(),
+            FORMAT.read(&bytes, Some("hunter3")).unwrap_err(),
             FormatError::WrongPassword(WHAT)
         );
-        assert_eq!(import(&bytes, Some("hunter2")).unwrap().accounts, sample());
+        assert_eq!(
+            FORMAT.read(&bytes, Some("hunter2")).unwrap().accounts,
+            sample()
+        );
     }
 
     #[test]
@@ -448,7 +481,7 @@ mod tests {
         let vault = br#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":[
             {"type":"motp","name":"a","issuer":"b","info":{"secret":"ABCD","pin":"1234"}},
             {"type":"totp","name":"c","issuer":"d","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}]}}"#;
-        let got = import(vault, None).unwrap();
+        let got = FORMAT.read(vault, None).unwrap();
         assert_eq!(got.accounts.len(), 1);
         assert_eq!(
             got.skipped,
@@ -476,13 +509,17 @@ mod tests {
             (2, u64::MAX, 1),
             (1 << 16, 1 << 40, 1 << 40),
         ] {
-            let e = import(&vault_with_scrypt(n, r, p), Some("x")).unwrap_err();
+            let e = FORMAT
+                .read(&vault_with_scrypt(n, r, p), Some("x"))
+                .unwrap_err();
             assert!(
                 matches!(&e, FormatError::Unsupported(m) if m.contains("refuses")),
                 "N={n} r={r} p={p}: {e}"
             );
         }
-        let e = import(&vault_with_scrypt(1 << 15, 0, 1), Some("x")).unwrap_err();
+        let e = FORMAT
+            .read(&vault_with_scrypt(1 << 15, 0, 1), Some("x"))
+            .unwrap_err();
         assert!(matches!(e, FormatError::Damaged { .. }), "{e}");
     }
 
@@ -494,7 +531,9 @@ mod tests {
         assert!(scrypt_params(1 << 19, 8, 1).is_err(), "512 MiB");
         assert!(scrypt_params(1 << 17, 8, 5).is_err(), "too much work");
         // Aegis's own parameters run and reach the slot's (broken) key.
-        let e = import(&vault_with_scrypt(1 << 15, 8, 1), Some("x")).unwrap_err();
+        let e = FORMAT
+            .read(&vault_with_scrypt(1 << 15, 8, 1), Some("x"))
+            .unwrap_err();
         assert_eq!(e, FormatError::WrongPassword(WHAT));
     }
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::json::{self, Sniff, need_str, str_field, u64_field};
-use super::{Format, FormatError, Import, crypto, digits, entry_label};
+use super::{Format, FormatError, Import, Input, crypto, digits, entry_label};
 use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "andOTP backup";
@@ -34,9 +34,9 @@ pub const FORMAT: Format = Format {
     import,
 };
 
-fn detect(bytes: &[u8]) -> bool {
-    match json::sniff(bytes) {
-        Sniff::Parsed(doc) => match &doc.0 {
+fn detect(input: &Input) -> bool {
+    match input.sniff() {
+        Sniff::Parsed(v) => match v {
             Value::Array(a) => a.first().is_some_and(|e| {
                 e.get("secret").is_some() && e.get("type").is_some() && e.get("label").is_some()
             }),
@@ -72,18 +72,17 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, FormatErr
     Err(FormatError::WrongPasswordOrDamaged(WHAT))
 }
 
-fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
-    let plain;
-    let bytes = match json::sniff(bytes) {
-        Sniff::Parsed(_) | Sniff::Truncated(_) => bytes,
+fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> {
+    let decrypted;
+    let root = match input.sniff() {
+        Sniff::Parsed(_) | Sniff::Truncated(_) => input.json(WHAT)?,
         Sniff::No => {
             let password = password.ok_or(FormatError::PasswordNeeded(WHAT))?;
-            plain = decrypt(bytes, password)?;
-            &plain[..]
+            decrypted = json::parse(&decrypt(input.bytes(), password)?, WHAT)?;
+            &decrypted.0
         }
     };
-    let doc = json::parse(bytes, WHAT)?;
-    let Value::Array(entries) = &doc.0 else {
+    let Value::Array(entries) = root else {
         return Err(FormatError::NotThisFormat(
             "this is not an andOTP backup (not a list of entries)".into(),
         ));
@@ -98,7 +97,7 @@ fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
                     .and_then(|t| t.first())
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                out.accounts.push(a);
+                out.add(a)?;
                 out.groups.push(tag);
             }
             Err(why) => out.skipped.push((entry_label(i, &issuer, &name), why)),
@@ -166,11 +165,11 @@ mod tests {
     #[test]
     fn garbage_with_a_password_is_a_clear_error() {
         assert_eq!(
-            import(&[0x42; 100], Some("x")).unwrap_err(),
+            FORMAT.read(&[0x42; 100], Some("x")).unwrap_err(),
             FormatError::WrongPasswordOrDamaged(WHAT)
         );
         assert_eq!(
-            import(&[0x42; 100], None).unwrap_err(),
+            FORMAT.read(&[0x42; 100], None).unwrap_err(),
             FormatError::PasswordNeeded(WHAT)
         );
     }

@@ -15,10 +15,12 @@
 //! boundary reads as a shorter export; one cut inside a row is reported damaged
 //! when the row lacks columns.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
-use super::json::{self, Sniff, array_field, str_field};
-use super::{Format, FormatError, Import, entry_label, otp_field};
+use super::json::{Sniff, array_field, str_field};
+use super::{Format, FormatError, Import, Input, entry_label, group_name, otp_field};
 use crate::otp::shorten;
 
 const WHAT_JSON: &str = "Bitwarden export";
@@ -40,10 +42,9 @@ pub const FORMAT_CSV: Format = Format {
     import: import_csv,
 };
 
-fn detect_json(bytes: &[u8]) -> bool {
-    match json::sniff(bytes) {
-        Sniff::Parsed(doc) => {
-            let v = &doc.0;
+fn detect_json(input: &Input) -> bool {
+    match input.sniff() {
+        Sniff::Parsed(v) => {
             v.get("items").is_some_and(Value::is_array) && v.get("encrypted").is_some()
         }
         Sniff::Truncated(text) => text.contains("\"encrypted\"") && text.contains("\"items\""),
@@ -51,9 +52,8 @@ fn detect_json(bytes: &[u8]) -> bool {
     }
 }
 
-fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
-    let doc = json::parse(bytes, WHAT_JSON)?;
-    let root = &doc.0;
+fn import_json(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
+    let root = input.json(WHAT_JSON)?;
     if root.get("encrypted").and_then(Value::as_bool) == Some(true) {
         return Err(FormatError::Unsupported(
             "password-protected Bitwarden exports are not supported; export from Bitwarden as unencrypted .json".into(),
@@ -71,11 +71,12 @@ fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatEr
             ));
         }
     };
-    let folders: Vec<(&str, &str)> = array_field(root, "folders")
-        .map_err(damaged)?
-        .iter()
-        .filter_map(|f| Some((str_field(f, "id")?, str_field(f, "name")?)))
-        .collect();
+    let mut folders: HashMap<&str, Result<&str, String>> = HashMap::new();
+    for f in array_field(root, "folders").map_err(damaged)? {
+        if let (Some(id), Some(name)) = (str_field(f, "id"), str_field(f, "name")) {
+            folders.entry(id).or_insert_with(|| group_name(name));
+        }
+    }
     let mut out = Import::default();
     for (i, item) in items.iter().enumerate() {
         let login = item.get("login").unwrap_or(&Value::Null);
@@ -84,20 +85,18 @@ fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatEr
         };
         let item_name = str_field(item, "name").unwrap_or_default();
         let user = str_field(login, "username").unwrap_or_default();
-        match otp_field(totp, item_name, user) {
-            Ok((a, warnings)) => {
-                let folder = str_field(item, "folderId").and_then(|id| {
-                    folders
-                        .iter()
-                        .find(|(fid, _)| *fid == id)
-                        .map(|(_, n)| n.to_string())
-                });
+        let folder = str_field(item, "folderId")
+            .and_then(|id| folders.get(id).cloned())
+            .transpose();
+        match folder.and_then(|folder| Ok((otp_field(totp, item_name, user)?, folder))) {
+            Ok(((a, warnings), folder)) => {
+                let folder = folder.map(str::to_string);
                 out.warnings.extend(
                     warnings
                         .into_iter()
                         .map(|w| format!("item \"{}\": {w}", shorten(item_name))),
                 );
-                out.accounts.push(a);
+                out.add(a)?;
                 out.groups.push(folder);
             }
             Err(why) => out.skipped.push((entry_label(i, item_name, user), why)),
@@ -108,7 +107,8 @@ fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatEr
 
 const CSV_HEADER_KEY: &str = "login_totp";
 
-fn detect_csv(bytes: &[u8]) -> bool {
+fn detect_csv(input: &Input) -> bool {
+    let bytes = input.bytes();
     // Only the header row decides: a bad byte in a later row is damage that
     // import_csv reports by row, not a reason to call the file unknown.
     let head = &bytes[..bytes.len().min(4096)];
@@ -126,11 +126,12 @@ fn first_line_has_totp_column(text: &str) -> bool {
         })
 }
 
-fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
+fn import_csv(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
     let damaged = |detail: String| FormatError::Damaged {
         what: WHAT_CSV,
         detail,
     };
+    let bytes = input.bytes();
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     // Bitwarden writes every column in every row; a short row is a cut file.
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
@@ -169,7 +170,7 @@ fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatErr
                 out.warnings
                     .extend(warnings.into_iter().map(|w| format!("row {}: {w}", i + 2)));
                 let folder = get(folder_col).trim();
-                out.accounts.push(a);
+                out.add(a)?;
                 out.groups
                     .push((!folder.is_empty()).then(|| folder.to_string()));
             }
@@ -191,8 +192,8 @@ mod tests {
             {"type": 1, "name": "Mail", "login": {"username": "me", "password": "x", "totp": null}},
             {"type": 1, "name": "Forge", "folderId": "f1", "login": {"username": "al", "totp": "jbsw y3dp ehpk 3pxp"}},
             {"type": 1, "name": "Broken", "login": {"totp": "otpauth://totp/x?secret=JBSW1"}}]}"#;
-        assert!(detect_json(json));
-        let got = import_json(json, None).unwrap();
+        assert!(FORMAT_JSON.detects(json));
+        let got = FORMAT_JSON.read(json, None).unwrap();
         assert_eq!(got.accounts.len(), 1);
         let a = &got.accounts[0];
         assert_eq!((a.issuer.as_str(), a.name.as_str()), ("Forge", "al"));
@@ -206,7 +207,7 @@ mod tests {
     #[test]
     fn password_protected_exports_say_what_to_do() {
         let json = br#"{"encrypted": true, "passwordProtected": true, "salt": "x", "data": "2.a|b|c", "items": []}"#;
-        let e = import_json(json, Some("pw")).unwrap_err();
+        let e = FORMAT_JSON.read(json, Some("pw")).unwrap_err();
         assert!(
             e.to_string()
                 .contains("export from Bitwarden as unencrypted"),
@@ -217,9 +218,9 @@ mod tests {
     #[test]
     fn csv_rows_with_the_wrong_number_of_fields_are_damage() {
         let csv = b"folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n,,login,A,,,,,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n,,login,B\n";
-        assert!(detect_csv(csv));
+        assert!(FORMAT_CSV.detects(csv));
         assert!(matches!(
-            import_csv(csv, None),
+            FORMAT_CSV.read(csv, None),
             Err(FormatError::Damaged { .. })
         ));
     }

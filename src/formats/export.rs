@@ -116,10 +116,12 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    // A crash between writing and renaming left plaintext behind: gone now.
+    sweep_stale_temps(dir);
     // tempfile creates the file with mode 0600 on Unix.
     let mut tmp = tempfile::Builder::new()
-        .prefix(".ninsho-export.")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
@@ -127,6 +129,82 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())
+}
+
+const TEMP_PREFIX: &str = ".ninsho-export.";
+const TEMP_SUFFIX: &str = ".tmp";
+/// An export writes and renames its temporary file within seconds; one left
+/// alone this long is what a crash left, not an export in progress.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+/// In the data folder: the folders exports were written to, one a line (no
+/// secrets), so start-up can sweep them too.
+const FOLDERS_FILE: &str = "export-folders";
+const MAX_FOLDERS: usize = 32;
+
+/// Removes the temporary files of exports that a crash left in `dir`; returns
+/// the ones removed.
+pub fn sweep_stale_temps(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(list) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for item in list.flatten() {
+        let name = item.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let stale = item
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age >= STALE_AFTER);
+        if stale && std::fs::remove_file(item.path()).is_ok() {
+            removed.push(item.path());
+        }
+    }
+    removed
+}
+
+/// Notes in `data_dir` that an export went to `export_path`'s folder.
+pub fn remember_folder(data_dir: &Path, export_path: &Path) {
+    let folder = match export_path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Some(folder) = std::fs::canonicalize(folder)
+        .ok()
+        .and_then(|f| f.to_str().map(str::to_string))
+    else {
+        return;
+    };
+    let file = data_dir.join(FOLDERS_FILE);
+    let mut folders = remembered(data_dir);
+    folders.retain(|f| *f != folder);
+    folders.push(folder);
+    let start = folders.len().saturating_sub(MAX_FOLDERS);
+    // Like everything in the data folder: private (0600), written atomically.
+    let _ = write_private_file(&file, (folders[start..].join("\n") + "\n").as_bytes());
+}
+
+fn remembered(data_dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(data_dir.join(FOLDERS_FILE))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// At start-up: sweeps every folder exports went to.
+pub fn sweep_remembered(data_dir: &Path) -> Vec<std::path::PathBuf> {
+    remembered(data_dir)
+        .iter()
+        .flat_map(|f| sweep_stale_temps(Path::new(f)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -148,6 +226,40 @@ mod tests {
         }
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file is left behind");
+    }
+
+    /// Regression (hardening issue): a crash between writing and renaming an
+    /// export left `.ninsho-export.*.tmp` with every secret in plain text.
+    #[test]
+    fn stale_export_temp_files_are_swept_on_export_and_at_start_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let leftover = |name: &str| {
+            let p = dir.path().join(name);
+            let f = std::fs::File::create(&p).unwrap();
+            f.set_modified(old).unwrap();
+            p
+        };
+        let stale = leftover(".ninsho-export.abc123.tmp");
+        let fresh = dir.path().join(".ninsho-export.now.tmp");
+        std::fs::write(&fresh, b"in progress").unwrap();
+        let other = leftover("notes.tmp");
+        write_private_file(&dir.path().join("out.txt"), b"new").unwrap();
+        assert!(!stale.exists(), "the crash's leftover is removed");
+        assert!(fresh.exists(), "an export in progress is left alone");
+        assert!(other.exists(), "other files are left alone");
+
+        remember_folder(data.path(), &dir.path().join("out.txt"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let record = std::fs::metadata(data.path().join(FOLDERS_FILE)).unwrap();
+            assert_eq!(record.permissions().mode() & 0o777, 0o600);
+        }
+        let stale = leftover(".ninsho-export.def456.tmp");
+        assert_eq!(sweep_remembered(data.path()), vec![stale.clone()]);
+        assert!(!stale.exists());
     }
 
     #[test]

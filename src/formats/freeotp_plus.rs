@@ -12,8 +12,8 @@
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::json::{self, Sniff, need_str, str_field, u64_field};
-use super::{Format, FormatError, Import, digits, entry_label};
+use super::json::{Sniff, need_str, str_field, u64_field};
+use super::{Format, FormatError, Import, Input, digits, entry_label};
 use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "FreeOTP+ backup";
@@ -26,17 +26,16 @@ pub const FORMAT: Format = Format {
     import,
 };
 
-fn detect(bytes: &[u8]) -> bool {
-    match json::sniff(bytes) {
-        Sniff::Parsed(doc) => doc.0.get("tokens").is_some_and(Value::is_array),
+fn detect(input: &Input) -> bool {
+    match input.sniff() {
+        Sniff::Parsed(v) => v.get("tokens").is_some_and(Value::is_array),
         Sniff::Truncated(text) => text.contains("\"tokens\"") && text.contains("\"issuerExt\""),
         Sniff::No => false,
     }
 }
 
-fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
-    let doc = json::parse(bytes, WHAT)?;
-    let Some(Value::Array(tokens)) = doc.0.get("tokens") else {
+fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
+    let Some(Value::Array(tokens)) = input.json(WHAT)?.get("tokens") else {
         return Err(FormatError::NotThisFormat(
             "this is not a FreeOTP+ backup (no \"tokens\")".into(),
         ));
@@ -49,7 +48,7 @@ fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> 
             .unwrap_or_default();
         let name = str_field(t, "label").unwrap_or_default();
         match token(t, issuer, name) {
-            Ok(a) => out.accounts.push(a),
+            Ok(a) => out.add(a)?,
             Err(why) => out.skipped.push((entry_label(i, issuer, name), why)),
         }
     }

@@ -37,7 +37,7 @@ pub(crate) fn scrub(v: &mut Value) {
 
 /// What a quick look at the bytes says.
 pub(crate) enum Sniff<'a> {
-    Parsed(Doc),
+    Parsed(&'a Value),
     /// Starts like JSON but ends early: a truncated export. The text is kept so
     /// detectors can still recognise their keys and report the damage.
     Truncated(&'a str),
@@ -49,41 +49,135 @@ fn first_byte(bytes: &[u8]) -> Option<u8> {
     bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
-pub(crate) fn sniff(bytes: &[u8]) -> Sniff<'_> {
-    if !matches!(first_byte(bytes), Some(b'{' | b'[')) {
-        return Sniff::No;
+#[cfg(test)]
+thread_local! {
+    /// Parses made on this thread, for the test that detection parses once.
+    pub(crate) static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One parse of a file's bytes, kept for every detector and the importer
+/// (see `formats::Input`): a 64 MB file parsed once per detector cost seconds
+/// and a gigabyte.
+pub(crate) enum Parsed<'a> {
+    NotText,
+    Json(Doc),
+    Broken(serde_json::Error, &'a str),
+    /// More objects, lists or values than any export holds: not parsed.
+    TooMany(&'static str),
+}
+
+/// Objects and lists a file may hold. A parsed object costs about 700 bytes
+/// (`{"a":0}` is 7 in the file), so 32 MiB of them took 2.9 GB; an Aegis
+/// export of 100 000 accounts (the import cap) has about 340 000.
+pub const MAX_CONTAINERS: usize = 500_000;
+/// Values (commas, roughly) a file may hold: 32 MiB of `1,` took 580 MB;
+/// that Aegis export has about 1.3 million.
+pub const MAX_VALUES: usize = 2_500_000;
+
+/// Counts objects and lists, and commas, outside strings: what parsing would
+/// allocate, known in one quick pass before anything is allocated.
+fn too_many(text: &str) -> Option<&'static str> {
+    let (mut containers, mut values) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in text.as_bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => containers += 1,
+            b',' => values += 1,
+            _ => {}
+        }
     }
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Sniff::No;
-    };
-    match serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')) {
-        Ok(v) => Sniff::Parsed(Doc(v)),
-        Err(e) if e.is_eof() => Sniff::Truncated(text),
-        Err(_) => Sniff::No,
+    if containers > MAX_CONTAINERS {
+        Some("objects and lists")
+    } else if values > MAX_VALUES {
+        Some("values")
+    } else {
+        None
     }
 }
 
-/// Parses a whole file, or says why it is damaged without quoting its content.
+impl<'a> Parsed<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        #[cfg(test)]
+        PARSES.with(|n| n.set(n.get() + 1));
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return Parsed::NotText;
+        };
+        if matches!(first_byte(bytes), Some(b'{' | b'['))
+            && let Some(what) = too_many(text)
+        {
+            return Parsed::TooMany(what);
+        }
+        match serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')) {
+            Ok(v) => Parsed::Json(Doc(v)),
+            Err(e) => Parsed::Broken(e, text),
+        }
+    }
+
+    /// What a detector sees: only text that starts like JSON counts.
+    pub(crate) fn sniff(&self, bytes: &[u8]) -> Sniff<'_> {
+        if !matches!(first_byte(bytes), Some(b'{' | b'[')) {
+            return Sniff::No;
+        }
+        match self {
+            Parsed::Json(doc) => Sniff::Parsed(&doc.0),
+            Parsed::Broken(e, text) if e.is_eof() => Sniff::Truncated(text),
+            _ => Sniff::No,
+        }
+    }
+
+    /// The whole file as JSON, or why it is damaged without quoting its content.
+    pub(crate) fn value(&self, what: &'static str) -> Result<&Value, FormatError> {
+        let damaged = |detail: String| FormatError::Damaged { what, detail };
+        match self {
+            Parsed::Json(doc) => Ok(&doc.0),
+            Parsed::NotText => Err(damaged("it is not UTF-8 text".into())),
+            Parsed::Broken(e, _) if e.is_eof() => Err(damaged(format!(
+                "it ends early (line {}, column {})",
+                e.line(),
+                e.column()
+            ))),
+            Parsed::Broken(e, _) => Err(damaged(format!(
+                "it is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ))),
+            Parsed::TooMany(_) => Err(self.too_large().unwrap_or(FormatError::Undetected)),
+        }
+    }
+
+    /// The error for a file with more JSON than any export holds.
+    pub(crate) fn too_large(&self) -> Option<FormatError> {
+        match self {
+            Parsed::TooMany(what) => Some(FormatError::Unsupported(format!(
+                "the file holds more JSON {what} than any authenticator export (at most {MAX_CONTAINERS} objects and lists, {MAX_VALUES} values); Ninsho does not read it"
+            ))),
+            _ => None,
+        }
+    }
+}
+
+/// Parses a whole decrypted file, or says why it is damaged without quoting
+/// its content.
 pub(crate) fn parse(bytes: &[u8], what: &'static str) -> Result<Doc, FormatError> {
-    let damaged = |detail: String| FormatError::Damaged { what, detail };
-    let text = std::str::from_utf8(bytes).map_err(|_| damaged("it is not UTF-8 text".into()))?;
-    serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}'))
-        .map(Doc)
-        .map_err(|e| {
-            if e.is_eof() {
-                damaged(format!(
-                    "it ends early (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ))
-            } else {
-                damaged(format!(
-                    "it is not valid JSON (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ))
-            }
-        })
+    let parsed = Parsed::new(bytes);
+    parsed.value(what)?;
+    match parsed {
+        Parsed::Json(doc) => Ok(doc),
+        _ => Err(FormatError::Damaged {
+            what,
+            detail: "it is not valid JSON".into(),
+        }),
+    }
 }
 
 /// A string field; `None` when absent or null.
@@ -144,10 +238,16 @@ mod tests {
 
     #[test]
     fn sniff_tells_truncated_from_foreign() {
-        assert!(matches!(sniff(b"{\"a\": [1, 2"), Sniff::Truncated(_)));
-        assert!(matches!(sniff(b"{\"a\": }"), Sniff::No));
-        assert!(matches!(sniff(b"\x00\x01garbage"), Sniff::No));
-        assert!(matches!(sniff(b" [1]"), Sniff::Parsed(_)));
+        let sniff = |b: &[u8]| match Parsed::new(b).sniff(b) {
+            Sniff::Parsed(_) => "parsed",
+            Sniff::Truncated(_) => "truncated",
+            Sniff::No => "no",
+        };
+        assert_eq!(sniff(b"{\"a\": [1, 2"), "truncated");
+        assert_eq!(sniff(b"{\"a\": }"), "no");
+        assert_eq!(sniff(b"\x00\x01garbage"), "no");
+        assert_eq!(sniff(b" [1]"), "parsed");
+        assert_eq!(sniff(b"17"), "no");
     }
 
     #[test]

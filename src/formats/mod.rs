@@ -47,7 +47,21 @@ pub enum FormatError {
     Unsupported(String),
     #[error("cannot write the export: {0}")]
     Export(String),
+    #[error(
+        "the file holds more than {MAX_ACCOUNTS} accounts; Ninsho imports at most {MAX_ACCOUNTS} at a time (split the file)"
+    )]
+    TooManyAccounts,
 }
+
+/// Largest file an import reads. An Aegis export of 10 000 accounts, each
+/// with an icon-pack icon (an SVG of about 2 KB, base64 in the file), is about
+/// 30 MB; the parsed JSON costs several times the file (TRUST.md).
+pub const MAX_FILE_BYTES: usize = 32 << 20;
+
+/// Accounts one import may bring. Real exports hold dozens to a few hundred;
+/// the cap keeps a made-up file of millions from tying up the keyring, the
+/// duplicate check and the review list.
+pub const MAX_ACCOUNTS: usize = 100_000;
 
 /// An export file's password on its way to a reader or writer: zeroized on drop,
 /// never printed (`Debug` shows `[redacted]`).
@@ -85,14 +99,77 @@ pub struct Import {
     pub groups: Vec<Option<String>>,
 }
 
+impl Import {
+    /// Adds an account read from the file, refusing the file once it holds
+    /// more than [`MAX_ACCOUNTS`] (checked as it goes, so a huge file stops early).
+    pub(crate) fn add(&mut self, account: OtpAccount) -> Result<(), FormatError> {
+        if self.accounts.len() >= MAX_ACCOUNTS {
+            return Err(FormatError::TooManyAccounts);
+        }
+        self.accounts.push(account);
+        Ok(())
+    }
+}
+
+/// A file on its way through detection and import: its bytes and, once a
+/// detector or importer asks, its one JSON parse, shared by all of them.
+pub struct Input<'a> {
+    bytes: &'a [u8],
+    json: std::cell::OnceCell<json::Parsed<'a>>,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Input {
+            bytes,
+            json: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    fn parsed(&self) -> &json::Parsed<'a> {
+        self.json.get_or_init(|| json::Parsed::new(self.bytes))
+    }
+
+    /// What detectors see of the JSON (nothing unless the text starts like JSON).
+    pub(crate) fn sniff(&self) -> json::Sniff<'_> {
+        self.parsed().sniff(self.bytes)
+    }
+
+    /// Why the file is too large to parse at all, if it is.
+    fn too_large(&self) -> Option<FormatError> {
+        self.parsed().too_large()
+    }
+
+    /// The file as JSON, or why it is damaged (never quoting it).
+    pub(crate) fn json(&self, what: &'static str) -> Result<&serde_json::Value, FormatError> {
+        self.parsed().value(what)
+    }
+}
+
 /// One foreign format. Capability constants let the UI decide what to offer.
 pub struct Format {
     /// The `--format` value.
     pub name: &'static str,
     pub description: &'static str,
     pub encryptable: bool,
-    pub detect: fn(&[u8]) -> bool,
-    pub import: fn(&[u8], Option<&str>) -> Result<Import, FormatError>,
+    pub detect: fn(&Input) -> bool,
+    pub import: fn(&Input, Option<&str>) -> Result<Import, FormatError>,
+}
+
+impl Format {
+    /// Whether `bytes` look like this format (parses them; see [`Input`]).
+    pub fn detects(&self, bytes: &[u8]) -> bool {
+        (self.detect)(&Input::new(bytes))
+    }
+
+    /// Imports `bytes` as this format.
+    pub fn read(&self, bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
+        (self.import)(&Input::new(bytes), password)
+    }
 }
 
 /// Every format, in menu order. Detection tries them in this order; each `detect`
@@ -123,9 +200,17 @@ pub fn by_name(name: &str) -> Result<&'static Format, FormatError> {
 }
 
 pub fn detect(bytes: &[u8]) -> Result<&'static Format, FormatError> {
+    detect_input(&Input::new(bytes))
+}
+
+/// [`detect`] on an [`Input`] that the importer will then read, parsed once.
+pub fn detect_input(input: &Input) -> Result<&'static Format, FormatError> {
+    if let Some(e) = input.too_large() {
+        return Err(e);
+    }
     REGISTRY
         .iter()
-        .find(|f| (f.detect)(bytes))
+        .find(|f| (f.detect)(input))
         .ok_or(FormatError::Undetected)
 }
 
@@ -151,6 +236,16 @@ pub(crate) fn account(
     };
     account.check_names().map_err(|e| e.to_string())?;
     Ok(account)
+}
+
+/// A group name from a file, checked as the vault would check it, so that an
+/// account in a bad group is skipped with the reason (and the others import).
+/// Checked once per group: an account keeps only the short reason, never a copy
+/// of a name that may be megabytes long.
+pub(crate) fn group_name(name: &str) -> Result<&str, String> {
+    crate::otp::check_name("group", name.trim())
+        .map(|()| name)
+        .map_err(|e| e.to_string())
 }
 
 /// Digits as the files write them (any integer), checked.
@@ -193,6 +288,7 @@ pub(crate) fn otp_field(
         if a.name.is_empty() {
             a.name = fallback_name.trim().to_string();
         }
+        a.check_names().map_err(|e| e.to_string())?;
         return Ok((a, parsed.warnings));
     }
     let (kind, secret_text) = match crate::otp::uri::strip_scheme(text, "steam") {
@@ -212,6 +308,90 @@ pub(crate) fn otp_field(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// Regression (hardening issue): each detector parsed the whole file, and
+    /// the importer once more; a 64 MB JSON array took 12 s and 1.09 GB.
+    #[test]
+    fn detection_and_import_parse_the_file_once() {
+        // Stratum is the last JSON format the registry tries.
+        let file = br#"{"Authenticators": [{"Issuer": "Ex", "Username": "me", "Secret": "JBSWY3DPEHPK3PXP", "Type": 2, "Algorithm": 0, "Digits": 6, "Period": 30, "Counter": 0}], "Categories": [], "AuthenticatorCategories": []}"#;
+        let before = json::PARSES.with(|n| n.get());
+        let input = Input::new(file);
+        let format = detect_input(&input).unwrap();
+        assert_eq!(format.name, "stratum");
+        let found = (format.import)(&input, None).unwrap();
+        assert_eq!(found.accounts.len(), 1);
+        assert_eq!(json::PARSES.with(|n| n.get()) - before, 1);
+    }
+
+    /// More than [`MAX_ACCOUNTS`] accounts is an error naming the cap, found
+    /// while reading (not after building every account).
+    #[test]
+    fn an_import_of_more_than_the_cap_is_refused() {
+        let line = "otpauth://totp/Ex:me?secret=JBSWY3DPEHPK3PXP\n";
+        let at_cap = line.repeat(MAX_ACCOUNTS);
+        let found = otpauth_list::FORMAT.read(at_cap.as_bytes(), None).unwrap();
+        assert_eq!(found.accounts.len(), MAX_ACCOUNTS);
+        let over = format!("{at_cap}{line}");
+        let e = otpauth_list::FORMAT
+            .read(over.as_bytes(), None)
+            .unwrap_err();
+        assert_eq!(e, FormatError::TooManyAccounts);
+        assert!(e.to_string().contains("at most 100000"), "{e}");
+    }
+
+    /// Regression (hardening issue): 32 MiB of `{"a":0}` parsed into 2.9 GB.
+    /// Such a file is refused after one counting pass, before parsing.
+    #[test]
+    fn json_with_more_values_than_any_export_is_not_parsed() {
+        let objects = format!("[{}{{}}]", "{\"a\":0},".repeat(json::MAX_CONTAINERS));
+        let e = detect(objects.as_bytes()).err().unwrap();
+        assert!(e.to_string().contains("more JSON objects and lists"), "{e}");
+        let e = aegis::FORMAT.read(objects.as_bytes(), None).unwrap_err();
+        assert!(e.to_string().contains("more JSON objects and lists"), "{e}");
+        let numbers = format!("[{}1]", "1,".repeat(json::MAX_VALUES + 1));
+        let e = detect(numbers.as_bytes()).err().unwrap();
+        assert!(e.to_string().contains("JSON values"), "{e}");
+        // Commas and brackets inside strings do not count.
+        let strings = format!("[\"{}\"]", "{,[".repeat(json::MAX_VALUES));
+        assert!(!matches!(
+            detect(strings.as_bytes()),
+            Err(FormatError::Unsupported(_))
+        ));
+    }
+
+    /// Group names are looked up by id, and a bad one costs its accounts only.
+    #[test]
+    fn accounts_in_a_bad_group_are_skipped_with_the_reason() {
+        let file = format!(
+            r#"{{"version": 1, "header": {{"slots": null, "params": null}}, "db": {{"version": 3,
+              "groups": [{{"uuid": "g1", "name": "Work"}}, {{"uuid": "g2", "name": "{}"}}, {{"uuid": "g3", "name": "a\u001b[2Jb"}}],
+              "entries": [
+                {{"type": "totp", "uuid": "1", "name": "a", "issuer": "A", "groups": ["g1"], "info": {{"secret": "JBSWY3DPEHPK3PXP"}}}},
+                {{"type": "totp", "uuid": "2", "name": "b", "issuer": "B", "groups": ["g2"], "info": {{"secret": "JBSWY3DPEHPK3PXP"}}}},
+                {{"type": "totp", "uuid": "3", "name": "c", "issuer": "C", "groups": ["g3"], "info": {{"secret": "JBSWY3DPEHPK3PXP"}}}},
+                {{"type": "totp", "uuid": "4", "name": "d", "issuer": "D", "info": {{"secret": "JBSWY3DPEHPK3PXP"}}}}
+              ]}}}}"#,
+            "x".repeat(100_000)
+        );
+        let found = aegis::FORMAT.read(file.as_bytes(), None).unwrap();
+        let names: Vec<&str> = found.accounts.iter().map(|a| a.issuer.as_str()).collect();
+        assert_eq!(names, ["A", "D"]);
+        assert_eq!(found.groups, [Some("Work".to_string()), None]);
+        assert_eq!(found.skipped.len(), 2);
+        assert!(
+            found.skipped[0]
+                .1
+                .contains("the group is 100000 characters long")
+        );
+        assert!(
+            found.skipped[1]
+                .1
+                .contains("control or text-direction character")
+        );
+    }
+
     #[test]
     fn passwords_never_print() {
         let p = super::Password::new("hunter2-correct-horse".into());

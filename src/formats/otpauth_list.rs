@@ -6,7 +6,7 @@
 //! Cannot carry: groups, icons, recovery codes. Lines starting with `#` and blank
 //! lines are ignored; any other line that is not a URI is reported as skipped.
 
-use super::{Format, FormatError, Import};
+use super::{Format, FormatError, Import, Input};
 use crate::otp::migration::parse_migration_uri;
 use crate::otp::parse_uri;
 
@@ -18,8 +18,8 @@ pub const FORMAT: Format = Format {
     import,
 };
 
-fn detect(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else {
+fn detect(input: &Input) -> bool {
+    let Ok(text) = std::str::from_utf8(input.bytes()) else {
         return false;
     };
     text.lines()
@@ -31,8 +31,8 @@ fn detect(bytes: &[u8]) -> bool {
         })
 }
 
-fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
-    let text = std::str::from_utf8(bytes)
+fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
+    let text = std::str::from_utf8(input.bytes())
         .map_err(|_| FormatError::NotThisFormat("the file is not UTF-8 text".to_string()))?;
     let mut out = Import::default();
     let mut uris = 0;
@@ -47,7 +47,9 @@ fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> 
             uris += 1;
             match parse_migration_uri(line) {
                 Ok(d) => {
-                    out.accounts.extend(d.accounts);
+                    for a in d.accounts {
+                        out.add(a)?;
+                    }
                     out.skipped.extend(
                         d.skipped
                             .into_iter()
@@ -63,7 +65,7 @@ fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> 
                 Ok(p) => {
                     out.warnings
                         .extend(p.warnings.into_iter().map(|w| format!("{where_}: {w}")));
-                    out.accounts.push(p.account);
+                    out.add(p.account)?;
                 }
                 Err(e) => out.skipped.push((where_, e.to_string())),
             }
@@ -85,10 +87,12 @@ fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> 
 /// One canonical `otpauth://` URI per line: the plainest backup, readable by
 /// almost every authenticator, and by anyone who finds the file.
 pub fn export(accounts: &[crate::otp::OtpAccount]) -> zeroize::Zeroizing<Vec<u8>> {
-    let mut out = zeroize::Zeroizing::new(Vec::new());
+    use std::io::Write;
+    // Grows by copying into wiped storage: a plain `Vec` frees the old copies.
+    let mut out = crate::otp::wipe::WipingBuffer::default();
     for a in accounts {
-        out.extend_from_slice(crate::otp::format_uri(a).as_bytes());
-        out.push(b'\n');
+        let _ = out.write_all(crate::otp::format_uri(a).as_bytes());
+        let _ = out.write_all(b"\n");
     }
-    out
+    out.0
 }

@@ -9,8 +9,8 @@
 
 use serde_json::Value;
 
-use super::json::{self, Sniff, str_field};
-use super::{Format, FormatError, Import, entry_label, otp_field};
+use super::json::{Sniff, str_field};
+use super::{Format, FormatError, Import, Input, entry_label, otp_field};
 
 const WHAT: &str = "Proton Authenticator export";
 
@@ -22,10 +22,9 @@ pub const FORMAT: Format = Format {
     import,
 };
 
-fn detect(bytes: &[u8]) -> bool {
-    match json::sniff(bytes) {
-        Sniff::Parsed(doc) => {
-            let v = &doc.0;
+fn detect(input: &Input) -> bool {
+    match input.sniff() {
+        Sniff::Parsed(v) => {
             v.get("version").is_some()
                 && v.get("entries").and_then(Value::as_array).is_some_and(|e| {
                     e.is_empty() || e[0].get("content").is_some_and(|c| c.get("uri").is_some())
@@ -37,9 +36,8 @@ fn detect(bytes: &[u8]) -> bool {
     }
 }
 
-fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> {
-    let doc = json::parse(bytes, WHAT)?;
-    let root = &doc.0;
+fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
+    let root = input.json(WHAT)?;
     if root.get("salt").is_some() || root.get("content").is_some_and(Value::is_string) {
         return Err(FormatError::Unsupported(
             "password-protected Proton Authenticator exports are not supported; export without a password".into(),
@@ -66,7 +64,7 @@ fn import(bytes: &[u8], _password: Option<&str>) -> Result<Import, FormatError> 
                         .into_iter()
                         .map(|w| format!("entry {}: {w}", i + 1)),
                 );
-                out.accounts.push(a);
+                out.add(a)?;
             }
             Err(why) => out.skipped.push((entry_label(i, "", name), why)),
         }
@@ -84,8 +82,8 @@ mod tests {
         let json = br#"{"version": 1, "entries": [
             {"id": "1", "content": {"uri": "steam://JRZCL47CMXVOQMNPZR2F7J4RGI", "entry_type": "Steam", "name": "Valve"}},
             {"id": "2", "content": {"entry_type": "Totp", "name": "Empty"}}]}"#;
-        assert!(detect(json));
-        let got = import(json, None).unwrap();
+        assert!(FORMAT.detects(json));
+        let got = FORMAT.read(json, None).unwrap();
         assert_eq!(got.accounts[0].params.kind, Kind::Steam);
         assert_eq!(got.accounts[0].name, "Valve");
         assert_eq!(got.skipped.len(), 1);

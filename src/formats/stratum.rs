@@ -15,11 +15,13 @@
 //! first category of an account becomes its group. Stratum's HTML and URI-list
 //! backups are not this format (the URI list imports as `otpauth`).
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::json::{self, Sniff, array_field, need_str, str_field, u64_field};
-use super::{Format, FormatError, Import, crypto, digits, entry_label};
+use super::{Format, FormatError, Import, Input, crypto, digits, entry_label, group_name};
 use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret};
 
 const WHAT: &str = "Stratum backup";
@@ -34,12 +36,13 @@ pub const FORMAT: Format = Format {
     import,
 };
 
-fn detect(bytes: &[u8]) -> bool {
+fn detect(input: &Input) -> bool {
+    let bytes = input.bytes();
     if bytes.starts_with(MAGIC) || bytes.starts_with(MAGIC_LEGACY) {
         return true;
     }
-    match json::sniff(bytes) {
-        Sniff::Parsed(doc) => doc.0.get("Authenticators").is_some_and(Value::is_array),
+    match input.sniff() {
+        Sniff::Parsed(v) => v.get("Authenticators").is_some_and(Value::is_array),
         Sniff::Truncated(text) => text.contains("\"Authenticators\""),
         Sniff::No => false,
     }
@@ -77,49 +80,56 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, FormatErr
         .ok_or(FormatError::WrongPasswordOrDamaged(WHAT))?;
     // CBC has no tag: a wrong key usually breaks the padding, and otherwise the
     // JSON, which the caller reports the same way.
-    if !matches!(json::sniff(&plain), Sniff::Parsed(_)) {
+    if !matches!(json::Parsed::new(&plain).sniff(&plain), Sniff::Parsed(_)) {
         return Err(FormatError::WrongPasswordOrDamaged(WHAT));
     }
     Ok(plain)
 }
 
-fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
-    let plain;
-    let bytes = if bytes.starts_with(MAGIC) || bytes.starts_with(MAGIC_LEGACY) {
+fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> {
+    let bytes = input.bytes();
+    let decrypted;
+    let root = if bytes.starts_with(MAGIC) || bytes.starts_with(MAGIC_LEGACY) {
         let password = password.ok_or(FormatError::PasswordNeeded(WHAT))?;
-        plain = decrypt(bytes, password)?;
-        &plain[..]
+        decrypted = json::parse(&decrypt(bytes, password)?, WHAT)?;
+        &decrypted.0
     } else {
-        bytes
+        input.json(WHAT)?
     };
-    let doc = json::parse(bytes, WHAT)?;
-    let root = &doc.0;
     let Some(Value::Array(list)) = root.get("Authenticators") else {
         return Err(FormatError::NotThisFormat(
             "this is not a Stratum backup (no \"Authenticators\")".into(),
         ));
     };
-    let categories: Vec<(&str, &str)> = array_field(root, "Categories")
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|c| Some((str_field(c, "Id")?, str_field(c, "Name")?)))
-        .collect();
-    let links = array_field(root, "AuthenticatorCategories").unwrap_or(&[]);
+    // Looked up by key: a file of 100 000 accounts and as many links must not
+    // cost a scan of every link per account.
+    let mut categories: HashMap<&str, Result<&str, String>> = HashMap::new();
+    for c in array_field(root, "Categories").unwrap_or(&[]) {
+        if let (Some(id), Some(name)) = (str_field(c, "Id"), str_field(c, "Name")) {
+            categories.entry(id).or_insert_with(|| group_name(name));
+        }
+    }
+    let mut first_category: HashMap<&str, &str> = HashMap::new();
+    for link in array_field(root, "AuthenticatorCategories").unwrap_or(&[]) {
+        if let (Some(secret), Some(id)) = (
+            str_field(link, "AuthenticatorSecret"),
+            str_field(link, "CategoryId"),
+        ) {
+            first_category.entry(secret).or_insert(id);
+        }
+    }
     let mut out = Import::default();
     for (i, a) in list.iter().enumerate() {
         let issuer = str_field(a, "Issuer").unwrap_or_default();
         let name = str_field(a, "Username").unwrap_or_default();
-        match authenticator(a, issuer, name) {
-            Ok(account) => {
-                let secret = str_field(a, "Secret");
-                let group = links
-                    .iter()
-                    .find(|l| secret.is_some() && str_field(l, "AuthenticatorSecret") == secret)
-                    .and_then(|l| str_field(l, "CategoryId"))
-                    .and_then(|id| categories.iter().find(|(cid, _)| *cid == id))
-                    .map(|(_, n)| n.to_string());
-                out.accounts.push(account);
-                out.groups.push(group);
+        let group = str_field(a, "Secret")
+            .and_then(|secret| first_category.get(secret))
+            .and_then(|id| categories.get(id).cloned())
+            .transpose();
+        match group.and_then(|group| Ok((authenticator(a, issuer, name)?, group))) {
+            Ok((account, group)) => {
+                out.add(account)?;
+                out.groups.push(group.map(str::to_string));
             }
             Err(why) => out.skipped.push((entry_label(i, issuer, name), why)),
         }
@@ -165,8 +175,8 @@ mod tests {
             {"Type": 2, "Issuer": "T", "Username": "v", "Secret": "JBSWY3DPEHPK3PXP", "Algorithm": 1, "Digits": 8, "Period": 60}],
             "Categories": [{"Id": "c1", "Name": "Home"}],
             "AuthenticatorCategories": [{"CategoryId": "c1", "AuthenticatorSecret": "JBSWY3DPEHPK3PXP"}]}"#;
-        assert!(detect(json));
-        let got = import(json, None).unwrap();
+        assert!(FORMAT.detects(json));
+        let got = FORMAT.read(json, None).unwrap();
         assert_eq!(
             got.skipped,
             vec![(
@@ -181,7 +191,7 @@ mod tests {
     #[test]
     fn a_header_without_contents_is_damage() {
         assert!(matches!(
-            import(b"AUTHENTICATORPRO\x01\x02", Some("pw")),
+            FORMAT.read(b"AUTHENTICATORPRO\x01\x02", Some("pw")),
             Err(FormatError::Damaged { .. })
         ));
     }

@@ -15,10 +15,12 @@
 //! type — those files lose the difference themselves, so what they hold is what
 //! is imported. Icons and badge colours are dropped.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::json::{self, Sniff, array_field, need_str, str_field, u64_field};
-use super::{Format, FormatError, Import, crypto, digits, entry_label};
+use super::{Format, FormatError, Import, Input, crypto, digits, entry_label, group_name};
 use crate::otp::{Algorithm, Kind, OtpAccount, Params, Secret, shorten};
 
 const WHAT: &str = "2FAS backup";
@@ -32,10 +34,9 @@ pub const FORMAT: Format = Format {
     import,
 };
 
-fn detect(bytes: &[u8]) -> bool {
-    match json::sniff(bytes) {
-        Sniff::Parsed(doc) => {
-            let v = &doc.0;
+fn detect(input: &Input) -> bool {
+    match input.sniff() {
+        Sniff::Parsed(v) => {
             v.get("services").is_some_and(Value::is_array) && v.get("schemaVersion").is_some()
         }
         Sniff::Truncated(text) => {
@@ -70,9 +71,8 @@ fn open(field: &str, password: &str) -> Result<Option<zeroize::Zeroizing<Vec<u8>
     Ok(crypto::gcm_open(key.as_ref(), &iv, &ct))
 }
 
-fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
-    let root = json::parse(bytes, WHAT)?;
-    let root = &root.0;
+fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> {
+    let root = input.json(WHAT)?;
     if !root.get("services").is_some_and(Value::is_array) {
         return Err(FormatError::NotThisFormat(
             "this is not a 2FAS backup (no \"services\")".into(),
@@ -101,11 +101,12 @@ fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
             }
         }
     };
-    let groups: Vec<(&str, &str)> = array_field(root, "groups")
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|g| Some((str_field(g, "id")?, str_field(g, "name")?)))
-        .collect();
+    let mut groups: HashMap<&str, Result<&str, String>> = HashMap::new();
+    for g in array_field(root, "groups").unwrap_or(&[]) {
+        if let (Some(id), Some(name)) = (str_field(g, "id"), str_field(g, "name")) {
+            groups.entry(id).or_insert_with(|| group_name(name));
+        }
+    }
     let mut out = Import::default();
     for (i, s) in services.iter().enumerate() {
         let otp = s.get("otp").unwrap_or(&Value::Null);
@@ -114,16 +115,13 @@ fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, FormatError> {
             .or(str_field(s, "name"))
             .unwrap_or_default();
         let name = str_field(otp, "account").unwrap_or_default();
-        match service(s, otp, issuer, name) {
-            Ok(a) => {
-                let group = str_field(s, "groupId").and_then(|id| {
-                    groups
-                        .iter()
-                        .find(|(gid, _)| *gid == id)
-                        .map(|(_, n)| n.to_string())
-                });
-                out.accounts.push(a);
-                out.groups.push(group);
+        let group = str_field(s, "groupId")
+            .and_then(|id| groups.get(id).cloned())
+            .transpose();
+        match group.and_then(|group| Ok((service(s, otp, issuer, name)?, group))) {
+            Ok((a, group)) => {
+                out.add(a)?;
+                out.groups.push(group.map(str::to_string));
             }
             Err(why) => out.skipped.push((entry_label(i, issuer, name), why)),
         }
@@ -166,8 +164,8 @@ mod tests {
             {"name": "Steam", "secret": "JRZCL47CMXVOQMNPZR2F7J4RGI", "groupId": "g",
              "otp": {"account": "me", "tokenType": "STEAM", "digits": 5, "period": 30}},
             {"name": "Odd", "secret": "JBSWY3DPEHPK3PXP", "otp": {"tokenType": "YAOTP"}}]}"#;
-        assert!(detect(json));
-        let got = import(json, None).unwrap();
+        assert!(FORMAT.detects(json));
+        let got = FORMAT.read(json, None).unwrap();
         assert_eq!(got.accounts.len(), 1);
         assert_eq!(got.accounts[0].issuer, "Steam");
         assert_eq!(got.accounts[0].params.kind, Kind::Steam);

@@ -277,28 +277,47 @@ pub fn migration_uri(payload: &[u8]) -> zeroize::Zeroizing<String> {
     zeroize::Zeroizing::new(format!("otpauth-migration://offline?data={data}"))
 }
 
+/// Incomplete batches named one by one; beyond this, one line counts the rest.
+const MAX_BATCH_NOTES: usize = 5;
+
 /// "2 of 3 transfer codes read — the remaining one is missing" for each
-/// incomplete Google Authenticator batch.
+/// incomplete Google Authenticator batch (the first few; then how many more).
 pub fn batch_notes(batches: &[Batch]) -> Vec<String> {
+    // Grouped by id in one pass: a file of 200 000 transfer codes must not
+    // cost a scan of all of them per batch.
+    let mut by_id: std::collections::BTreeMap<i32, (i32, std::collections::HashSet<i32>)> =
+        std::collections::BTreeMap::new();
+    for b in batches {
+        let (size, seen) = by_id.entry(b.id).or_insert((1, Default::default()));
+        *size = (*size).max(b.size);
+        seen.insert(b.index);
+    }
     let mut notes = Vec::new();
-    let mut ids: Vec<i32> = batches.iter().map(|b| b.id).collect();
-    ids.sort();
-    ids.dedup();
-    for id in ids {
-        let of_id: Vec<_> = batches.iter().filter(|b| b.id == id).collect();
-        let size = of_id.iter().map(|b| b.size).max().unwrap_or(1);
-        let mut seen: Vec<i32> = of_id.iter().map(|b| b.index).collect();
-        seen.sort();
-        seen.dedup();
-        let have = seen.len() as i32;
-        if size > 1 && have < size {
-            let missing = size - have;
-            notes.push(format!(
-                "{have} of {size} transfer codes read — the remaining {} missing; export or scan {}",
-                if missing == 1 { "one is".to_string() } else { format!("{missing} are") },
-                if missing == 1 { "it" } else { "them" }
-            ));
+    let mut more = 0usize;
+    for (size, seen) in by_id.values() {
+        let (size, have) = (*size, seen.len() as i32);
+        if size <= 1 || have >= size {
+            continue;
         }
+        if notes.len() == MAX_BATCH_NOTES {
+            more += 1;
+            continue;
+        }
+        let missing = size - have;
+        notes.push(format!(
+            "{have} of {size} transfer codes read — the remaining {} missing; export or scan {}",
+            if missing == 1 {
+                "one is".to_string()
+            } else {
+                format!("{missing} are")
+            },
+            if missing == 1 { "it" } else { "them" }
+        ));
+    }
+    if more > 0 {
+        notes.push(format!(
+            "and {more} more transfer batches are incomplete in the same way"
+        ));
     }
     notes
 }

@@ -6,6 +6,7 @@
 
 pub mod migration;
 pub mod uri;
+pub mod wipe;
 
 use std::fmt;
 
@@ -43,6 +44,8 @@ pub enum OtpError {
     SecretTooLong(usize),
     #[error("the {what} is {chars} characters long, more than the {MAX_NAME_CHARS} Ninsho keeps")]
     NameTooLong { what: &'static str, chars: usize },
+    #[error("the {what} contains a control or text-direction character ({})", .character.escape_unicode())]
+    ControlCharacter { what: &'static str, character: char },
     #[error(
         "the otpauth URI is too long ({0} bytes percent-encoded; a QR code holds at most 4296 characters, Ninsho takes {MAX_URI_BYTES})"
     )]
@@ -65,13 +68,45 @@ pub const MAX_NAME_CHARS: usize = 512;
 /// more), so that every URI Ninsho accepts can be written out and read back.
 pub const MAX_URI_BYTES: usize = 8192;
 
-/// Checks an issuer, account name or group against [`MAX_NAME_CHARS`].
+/// Checks an issuer, account name or group against [`MAX_NAME_CHARS`], and
+/// refuses control characters (C0 and C1, NUL, DEL) and bidirectional
+/// overrides: a name is shown in terminals, keyring browsers and lists, where
+/// these would move the cursor, clear the screen, fake a row or reverse text.
 pub fn check_name(what: &'static str, text: &str) -> Result<(), OtpError> {
     let chars = text.chars().count();
     if chars > MAX_NAME_CHARS {
         return Err(OtpError::NameTooLong { what, chars });
     }
+    if let Some(character) = text.chars().find(|&c| unsafe_to_show(c)) {
+        return Err(OtpError::ControlCharacter { what, character });
+    }
     Ok(())
+}
+
+/// Control characters and the bidirectional embeddings, overrides and
+/// isolates (U+202A–U+202E, U+2066–U+2069).
+fn unsafe_to_show(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every control character and bidirectional override escaped
+/// (`\u{1b}`), for printing anything that came from input: a saved name, a
+/// file's entry, a command-line value.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(unsafe_to_show) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else if unsafe_to_show(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A shared secret key. Zeroized on drop, never printed.
@@ -391,14 +426,8 @@ impl OtpAccount {
 /// escape sequences from whoever made the file.
 pub fn shorten(text: &str) -> String {
     const MAX: usize = 60;
-    let mut out: String = text
-        .chars()
-        .take(MAX)
-        .map(|c| match c.is_control() {
-            true => c.escape_debug().to_string(),
-            false => c.to_string(),
-        })
-        .collect();
+    let taken: String = text.chars().take(MAX).collect();
+    let mut out = printable(&taken).into_owned();
     if text.chars().nth(MAX).is_some() {
         out.push('…');
     }
@@ -406,6 +435,8 @@ pub fn shorten(text: &str) -> String {
 }
 
 pub fn display_name(issuer: &str, name: &str) -> String {
+    // Names saved before control characters were refused may still hold them.
+    let (issuer, name) = (printable(issuer), printable(name));
     match (issuer.is_empty(), name.is_empty()) {
         (false, false) => format!("{issuer} ({name})"),
         (false, true) => issuer.to_string(),

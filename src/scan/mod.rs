@@ -16,6 +16,8 @@
 //! Payload text never leaves the report: it can carry secrets.
 
 mod binarize;
+mod budget;
+mod finder;
 mod png_grey;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod portal;
@@ -30,10 +32,11 @@ use rxing::common::{
     BitMatrix, DefaultGridSampler, DetectorRXingResult, GridSampler, HybridBinarizer,
     PerspectiveTransform, Quadrilateral, SamplerControl,
 };
-use rxing::multi::qrcode::detector::MultiDetector;
 use rxing::qrcode::decoder::qrcode_decoder::decode_bitmatrix_with_hints;
+use rxing::qrcode::detector::Detector;
 use rxing::{Binarizer, DecodeHintValue, DecodeHints, Luma8Source, Point, point};
 
+use self::budget::{Budget, Meter};
 use crate::otp::migration::{self, Batch};
 use crate::otp::{self, OtpAccount};
 
@@ -46,6 +49,23 @@ pub const MAX_PIXELS: u64 = 8192 * 8192;
 /// Retries after a first pass found nothing stop once this much time has gone, so
 /// a picture with no code costs at most about this plus one pass.
 const RETRY_BUDGET: Duration = Duration::from_millis(600);
+/// CPU time the QR search of one picture may take over all its passes and
+/// threads. Real pictures need far less (4K: 12 ms median, 169 ms without any
+/// code, release build, BENCHMARKS.md); a picture made of finder patterns took
+/// over 40 s before this limit. Decoding the file comes on top (a few tenths
+/// of a second for an 8K PNG), so any scan stays under 2 s of CPU (TRUST.md).
+/// Debug builds (the tests) run our own pixel loops unoptimised, several times
+/// slower: they get four times the time, so an ordinary picture is never cut
+/// short on a slow machine. What stops a hostile picture early in tests is a
+/// cap, not the clock.
+const SEARCH_CPU_BUDGET: Duration = if cfg!(debug_assertions) {
+    Duration::from_millis(4000)
+} else {
+    Duration::from_millis(1000)
+};
+
+/// What a scan says when it stopped before looking everywhere.
+pub const STOPPED_EARLY: &str = "the search stopped early: the picture has too many patterns that look like parts of QR codes, so a code in it may have been missed";
 /// 2x upscaling helps only codes whose modules are one or two pixels; on images
 /// larger than this it costs more time and memory than it is worth.
 const UPSCALE_MAX_SIDE: u32 = 1600;
@@ -65,7 +85,7 @@ pub enum ScanError {
 /// A QR code whose payload is not an authenticator URI, described briefly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtherCode {
-    /// "a web address (https://example.com/…)", "text (\"hello\")".
+    /// "a web address", "text of 12 characters": the kind, never the content.
     pub description: String,
 }
 
@@ -81,6 +101,9 @@ pub struct ScanReport {
     pub skipped: Vec<(String, String)>,
     /// Non-fatal notes, e.g. an issuer disagreement in a URI.
     pub warnings: Vec<String>,
+    /// The search ran out of time or hit a cap ([`STOPPED_EARLY`]): what was
+    /// found is real, but codes may be missing.
+    pub stopped_early: bool,
 }
 
 impl ScanReport {
@@ -108,6 +131,7 @@ impl ScanReport {
         }
         self.skipped.extend(other.skipped);
         self.warnings.extend(other.warnings);
+        self.stopped_early |= other.stopped_early;
     }
 }
 
@@ -163,12 +187,12 @@ pub fn decode_luma(bytes: &[u8]) -> Result<GrayImage, ScanError> {
 
 /// Scans encoded image bytes: every authenticator code in the picture.
 pub fn scan_image_bytes(bytes: &[u8]) -> Result<ScanReport, ScanError> {
-    Ok(report_from_payloads(&find_payloads(&decode_luma(bytes)?)))
+    Ok(search(&decode_luma(bytes)?).into_report())
 }
 
 /// Scans an already decoded image (a screen capture, a clipboard image).
 pub fn scan_image(image: &DynamicImage) -> ScanReport {
-    report_from_payloads(&find_payloads(&to_luma(image)))
+    search(&to_luma(image)).into_report()
 }
 
 /// Scans raw RGBA pixels, row-major, `width * height * 4` bytes; a wrong length
@@ -177,7 +201,7 @@ pub fn scan_rgba(width: u32, height: u32, rgba: &[u8]) -> ScanReport {
     let Some(luma) = luma_from_rgba(width, height, rgba) else {
         return ScanReport::default();
     };
-    report_from_payloads(&find_payloads(&luma))
+    search(&luma).into_report()
 }
 
 /// Grey levels as the eye sees them, with transparency composited over white:
@@ -275,19 +299,51 @@ fn luma_of(r: u8, g: u8, b: u8, a: u8) -> u8 {
     ((y * a + 255 * (255 - a)) / 255) as u8
 }
 
+/// What the QR search of one picture found.
+#[derive(Debug, Default)]
+pub struct Search {
+    /// The text of every QR code read, deduplicated, in order of discovery.
+    pub payloads: Vec<String>,
+    /// The search hit [`SEARCH_CPU_BUDGET`] or a cap before it had looked
+    /// everywhere ([`STOPPED_EARLY`]).
+    pub stopped_early: bool,
+}
+
+impl Search {
+    fn into_report(self) -> ScanReport {
+        let mut report = report_from_payloads(&self.payloads);
+        report.stopped_early = self.stopped_early;
+        report
+    }
+}
+
 /// The text of every QR code in the picture, deduplicated, in reading order of
 /// discovery. Retries (rescaled) run only when a pass found nothing.
 pub fn find_payloads(luma: &GrayImage) -> Vec<String> {
+    search(luma).payloads
+}
+
+/// [`find_payloads`], saying also whether the search was cut short.
+pub fn search(luma: &GrayImage) -> Search {
     let start = Instant::now();
-    let mut found = decode_all(luma);
+    let budget = Budget::new(SEARCH_CPU_BUDGET);
+    let mut found = decode_all(luma, &budget);
     let (w, h) = luma.dimensions();
-    if found.is_empty() && w.min(h) >= DOWNSCALE_MIN_SIDE && start.elapsed() < RETRY_BUDGET {
-        let half = image::imageops::resize(luma, w / 2, h / 2, image::imageops::Triangle);
-        found = decode_all(&half);
+    if found.is_empty()
+        && !budget.out_of_time()
+        && w.min(h) >= DOWNSCALE_MIN_SIDE
+        && start.elapsed() < RETRY_BUDGET
+    {
+        let half = halve(luma);
+        found = decode_all(&half, &budget);
     }
-    if found.is_empty() && w.max(h) <= UPSCALE_MAX_SIDE && start.elapsed() < RETRY_BUDGET {
+    if found.is_empty()
+        && !budget.out_of_time()
+        && w.max(h) <= UPSCALE_MAX_SIDE
+        && start.elapsed() < RETRY_BUDGET
+    {
         let double = image::imageops::resize(luma, w * 2, h * 2, image::imageops::Nearest);
-        found = decode_all(&double);
+        found = decode_all(&double, &budget);
     }
     let mut unique: Vec<String> = Vec::with_capacity(found.len());
     for text in found {
@@ -295,7 +351,32 @@ pub fn find_payloads(luma: &GrayImage) -> Vec<String> {
             unique.push(text);
         }
     }
-    unique
+    Search {
+        payloads: unique,
+        stopped_early: budget.stopped(),
+    }
+}
+
+/// The picture at half size, each pixel the mean of a 2x2 block. `image`'s
+/// triangle filter did the same job at 1.5 s of CPU for 8192x8192, most of a
+/// scan's time; a box filter smooths noise just as well for finding codes.
+fn halve(luma: &GrayImage) -> GrayImage {
+    let (w, h) = (luma.width() / 2, luma.height() / 2);
+    let (stride, src) = (luma.width() as usize, luma.as_raw());
+    let mut out = vec![0u8; w as usize * h as usize];
+    for (y, row) in out.chunks_exact_mut(w as usize).enumerate() {
+        let top = &src[2 * y * stride..][..2 * w as usize];
+        let bottom = &src[(2 * y + 1) * stride..][..2 * w as usize];
+        for ((d, t), b) in row
+            .iter_mut()
+            .zip(top.chunks_exact(2))
+            .zip(bottom.chunks_exact(2))
+        {
+            let sum = u16::from(t[0]) + u16::from(t[1]) + u16::from(b[0]) + u16::from(b[1]);
+            *d = ((sum + 2) / 4) as u8;
+        }
+    }
+    GrayImage::from_raw(w, h, out).unwrap_or_default()
 }
 
 /// Every code in one binarization: dark-on-light codes in the black/white matrix,
@@ -303,7 +384,7 @@ pub fn find_payloads(luma: &GrayImage) -> Vec<String> {
 /// Flipping the bits costs a few milliseconds at 4K, where binarizing an inverted
 /// copy cost as much as the first pass; so both kinds are always looked for, and
 /// a page showing one of each loses neither (BENCHMARKS.md, "normal + inverted").
-fn decode_all(luma: &GrayImage) -> Vec<String> {
+fn decode_all(luma: &GrayImage, budget: &Budget) -> Vec<String> {
     let (w, h) = luma.dimensions();
     if w == 0 || h == 0 {
         return Vec::new();
@@ -311,8 +392,10 @@ fn decode_all(luma: &GrayImage) -> Vec<String> {
     // rxing is a port of Java code with many index computations; a malformed
     // symbol must cost us that pass, never the process.
     let guarded = |matrix: &BitMatrix| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_matrix(matrix)))
-            .unwrap_or_default()
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            decode_matrix(matrix, &mut budget.meter())
+        }))
+        .unwrap_or_default()
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let Some(matrix) = black_matrix(luma) else {
@@ -353,16 +436,20 @@ fn black_matrix(luma: &GrayImage) -> Option<BitMatrix> {
 /// rxing's `QRCodeMultiReader` gives up on every code in the picture when one of
 /// them fails to decode; here each detected code stands alone, and a failed one
 /// gets a second chance with other module counts.
-fn decode_matrix(matrix: &BitMatrix) -> Vec<String> {
+fn decode_matrix(matrix: &BitMatrix, meter: &mut Meter) -> Vec<String> {
     let hints = DecodeHints::default().with(DecodeHintValue::TryHarder(true));
-    let Ok(detections) = MultiDetector::new(matrix).detectMulti(&hints) else {
-        return Vec::new();
-    };
+    let detector = Detector::new(matrix);
     let mut found = Vec::new();
-    for d in detections {
+    for triple in finder::triples(matrix, meter) {
+        if meter.out_of_time() {
+            break;
+        }
+        let Ok(d) = detector.processFinderPatternInfo(triple) else {
+            continue;
+        };
         match decode_bitmatrix_with_hints(d.getBits(), &hints) {
             Ok(r) => found.push(r.getText().to_string()),
-            Err(_) => found.extend(resample(matrix, d.getPoints(), &hints)),
+            Err(_) => found.extend(resample(matrix, d.getPoints(), &hints, meter)),
         }
     }
     found
@@ -373,7 +460,12 @@ fn decode_matrix(matrix: &BitMatrix) -> Vec<String> {
 /// pixels a module (Google Authenticator transfer codes in phone screenshots).
 /// The finder patterns themselves are reliable, so sample the grid again for
 /// every size that gives plausible modules and keep the first that decodes.
-fn resample(matrix: &BitMatrix, points: &[Point], hints: &DecodeHints) -> Option<String> {
+fn resample(
+    matrix: &BitMatrix,
+    points: &[Point],
+    hints: &DecodeHints,
+    meter: &mut Meter,
+) -> Option<String> {
     let [bottom_left, top_left, top_right] = [*points.first()?, *points.get(1)?, *points.get(2)?];
     let alignment = points.get(3).copied();
     let span = Point::distance(top_left, top_right).max(Point::distance(top_left, bottom_left));
@@ -382,6 +474,9 @@ fn resample(matrix: &BitMatrix, points: &[Point], hints: &DecodeHints) -> Option
         let module = span / (dimension as f32 - 7.0);
         if !(1.2..=40.0).contains(&module) {
             continue;
+        }
+        if meter.out_of_time() {
+            return None;
         }
         let far = dimension as f32 - 3.5;
         let guesses = [
@@ -454,12 +549,10 @@ pub fn report_from_payloads(payloads: &[String]) -> ScanReport {
                 )),
             }
         } else {
-            let other = OtherCode {
+            // Payloads are distinct already; two web addresses are two codes.
+            report.others.push(OtherCode {
                 description: describe(trimmed),
-            };
-            if !report.others.contains(&other) {
-                report.others.push(other);
-            }
+            });
         }
     }
     report
@@ -471,29 +564,46 @@ fn push_account(report: &mut ScanReport, account: OtpAccount) {
     }
 }
 
-/// A short, printable description of a payload that is not an authenticator URI.
+/// What kind of content a payload that is not an authenticator URI is, never
+/// the content itself: a QR code can hold a bare secret key, a Wi-Fi password
+/// or a sign-in link, and messages end up on screens and in terminals.
 pub fn describe(text: &str) -> String {
-    let shown: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(48)
-        .collect();
-    let ellipsis = if text.chars().count() > 48 { "…" } else { "" };
-    let lower = text.to_ascii_lowercase();
-    let kind = if lower.starts_with("http://") || lower.starts_with("https://") {
+    let lower = text.get(..16).unwrap_or(text).to_ascii_lowercase();
+    let starts = |prefix: &str| lower.starts_with(prefix);
+    let kind = if text.is_empty() {
+        "nothing (an empty QR code)"
+    } else if starts("http://") || starts("https://") {
         "a web address"
-    } else if lower.starts_with("wifi:") {
-        return "Wi-Fi network settings".to_string();
-    } else if lower.starts_with("begin:vcard") {
-        return "a contact card".to_string();
-    } else if lower.starts_with("mailto:") {
+    } else if starts("wifi:") {
+        "Wi-Fi network settings"
+    } else if starts("begin:vcard") || starts("mecard:") {
+        "a contact card"
+    } else if starts("mailto:") {
         "an e-mail address"
-    } else if text.is_empty() {
-        return "nothing (an empty QR code)".to_string();
+    } else if starts("tel:") {
+        "a phone number"
+    } else if starts("sms:") || starts("smsto:") {
+        "a text message"
+    } else if starts("geo:") {
+        "a map location"
+    } else if looks_like_a_bare_secret(text) {
+        "a bare secret key with no account details (type it in by hand instead)"
     } else {
-        "text"
+        return format!("text of {} characters", text.chars().count());
     };
-    format!("{kind} (\"{shown}{ellipsis}\")")
+    kind.to_string()
+}
+
+/// Base32 of a plausible key length, perhaps grouped with spaces or dashes:
+/// some sites show only the key, which `Secret::parse_base32` would take.
+fn looks_like_a_bare_secret(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    (16..=128).contains(&compact.len())
+        && compact
+            .trim_end_matches('=')
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || ('2'..='7').contains(&c))
+        && otp::Secret::parse_base32(&compact).is_ok()
 }
 
 #[cfg(test)]

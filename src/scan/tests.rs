@@ -137,7 +137,7 @@ fn payloads_are_sorted() {
         report.others,
         vec![
             OtherCode {
-                description: "a web address (\"https://example.com/login\")".to_string()
+                description: "a web address".to_string()
             },
             OtherCode {
                 description: "Wi-Fi network settings".to_string()
@@ -164,14 +164,25 @@ fn transfer_batches_are_tracked() {
     assert_eq!(report.batches[0].id, 42);
 }
 
+/// Regression (hardening issue): `scan` quoted the first 48 characters of
+/// any other QR code, so a code holding a bare secret key printed the key.
 #[test]
-fn describe_is_short_and_single_line() {
-    let long = format!("hello\nworld {}", "x".repeat(200));
-    let d = describe(&long);
-    assert!(d.starts_with("text (\"hello world"));
-    assert!(d.ends_with("…\")"));
-    assert!(!d.contains('\n'));
-    assert!(d.chars().count() < 70);
+fn other_codes_are_described_by_kind_never_quoted() {
+    let key = "JBSW Y3DP EHPK 3PXP JBSW Y3DP";
+    let cases = [
+        (key, "a bare secret key"),
+        ("https://example.com/reset?token=s3cr3t", "a web address"),
+        ("WIFI:T:WPA;S:home;P:hunter2;;", "Wi-Fi network settings"),
+        ("hello\nworld", "text of 11 characters"),
+        ("", "nothing"),
+    ];
+    for (payload, kind) in cases {
+        let d = describe(payload);
+        assert!(d.starts_with(kind), "{payload:?}: {d}");
+        for part in ["JBSW", "token", "hunter2", "hello", "example"] {
+            assert!(!d.contains(part), "{payload:?}: {d}");
+        }
+    }
 }
 
 fn migration_uri(payload: &[u8]) -> String {
@@ -370,4 +381,81 @@ fn png_files_turn_grey_as_image_would() {
             );
         }
     }
+}
+
+/// A grey picture tiled with QR finder patterns (7x7 modules: dark ring, light
+/// ring, 3x3 dark centre), `module` pixels a module, one every `period`
+/// modules, starting `offset` pixels in: every triple of them looks like a code.
+fn finder_lattice(w: u32, h: u32, module: u32, period: u32, offset: u32) -> GrayImage {
+    GrayImage::from_fn(w, h, |x, y| {
+        let (Some(x), Some(y)) = (x.checked_sub(offset), y.checked_sub(offset)) else {
+            return image::Luma([255]);
+        };
+        let (mx, my) = ((x / module) % period, (y / module) % period);
+        if mx >= 7 || my >= 7 {
+            return image::Luma([255]);
+        }
+        let ring = mx.min(my).min(6 - mx).min(6 - my);
+        image::Luma([if ring == 1 { 255 } else { 0 }])
+    })
+}
+
+/// Regression (hardening issue): a 460x460 PNG tiled with a 14x14 lattice of
+/// finder patterns kept `ninsho scan` busy for over 40 s, trying every triple
+/// of patterns as a code at forty sizes. Now the search stops at its limits and
+/// says so; the CPU time it takes is in TRUST.md.
+#[test]
+fn finder_pattern_lattice_stops_early_and_says_so() {
+    let lattice = finder_lattice(460, 460, 4, 8, 6);
+    let found = search(&lattice);
+    assert!(found.stopped_early);
+    assert!(found.payloads.is_empty(), "{:?}", found.payloads);
+
+    let mut png = Vec::new();
+    DynamicImage::ImageLuma8(lattice)
+        .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let report = scan_image_bytes(&png).unwrap();
+    assert!(report.stopped_early && report.accounts.is_empty());
+}
+
+/// What a cut-short search found is kept: a real code beside a lattice of
+/// smaller finder patterns is read, with the note that more may be missing.
+#[test]
+fn a_code_beside_a_finder_lattice_is_still_read() {
+    let code = code_luma(URI, 6, 0, 255);
+    let mut page = finder_lattice(700, 500, 3, 8, 0);
+    for (x, y, p) in
+        GrayImage::from_pixel(code.width() + 40, 500, image::Luma([255])).enumerate_pixels()
+    {
+        page.put_pixel(x, y, *p);
+    }
+    image::imageops::replace(&mut page, &code, 10, 10);
+    let found = search(&page);
+    assert_eq!(found.payloads, vec![URI.to_string()]);
+    assert!(found.stopped_early);
+    let report = found.into_report();
+    assert_eq!(report.accounts.len(), 1);
+    assert!(report.stopped_early);
+}
+
+/// An ordinary code is read in full, with no note.
+#[test]
+fn an_ordinary_code_is_not_cut_short() {
+    let found = search(&code_luma(URI, 4, 0, 255));
+    assert_eq!(found.payloads, vec![URI.to_string()]);
+    assert!(!found.stopped_early);
+}
+
+#[test]
+fn halving_takes_the_mean_of_each_block() {
+    let src = GrayImage::from_raw(
+        5,
+        3,
+        vec![0, 255, 10, 20, 99, 255, 0, 30, 41, 99, 7, 7, 7, 7, 7],
+    )
+    .unwrap();
+    let half = halve(&src);
+    assert_eq!(half.dimensions(), (2, 1));
+    assert_eq!(half.as_raw(), &vec![128, 25]);
 }

@@ -120,6 +120,7 @@ fn print_sheet(
         Ok(b) => b,
         Err(e) => return Event::Failed(e),
     };
+    crate::formats::export::remember_folder(vault.dir(), path);
     if let Err(e) = crate::formats::export::write_private_file(path, &bytes) {
         return Event::Failed(format!("cannot write {}: {e}", path.display()));
     }

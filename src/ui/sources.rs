@@ -184,6 +184,8 @@ pub fn found_in_image(name: &str, report: ScanReport) -> Event {
     if report.accounts.is_empty() {
         let what = if let Some((item, why)) = report.skipped.first() {
             format!("{item} could not be read: {why}")
+        } else if report.stopped_early {
+            format!("no authenticator QR code found; {}", scan::STOPPED_EARLY)
         } else if let Some(o) = report.others.first() {
             format!(
                 "its QR code holds {}, not an authenticator code",
@@ -195,6 +197,9 @@ pub fn found_in_image(name: &str, report: ScanReport) -> Event {
         return Event::Failed(format!("{name}: {what}"));
     }
     let mut notes = report.warnings;
+    if report.stopped_early {
+        notes.push(scan::STOPPED_EARLY.to_string());
+    }
     notes.extend(
         report
             .others

@@ -463,7 +463,15 @@ impl Worker {
         }
         // The keyring-wide search for orphaned items reads every item's
         // attributes (about 1 ms each), so it runs after the codes are up.
-        match vault.repair() {
+        let swept = crate::formats::export::sweep_remembered(vault.dir());
+        let swept: Vec<String> = swept
+            .iter()
+            .map(|p| format!("removed {}, an export that was cut short", p.display()))
+            .collect();
+        match vault.repair().map(|mut notes| {
+            notes.extend(swept);
+            notes
+        }) {
             Ok(notes) if !notes.is_empty() => {
                 self.emit(Event::Notes(notes));
                 let restored: Vec<Entry> = vault
@@ -550,12 +558,16 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
             Err(e) => Event::Failed(format!("{name}: {e}")),
         };
     }
-    let format = match crate::formats::detect(&bytes) {
+    if bytes.len() > crate::formats::MAX_FILE_BYTES {
+        return Event::Failed(format!("{name} is too large to be an export"));
+    }
+    let input = crate::formats::Input::new(&bytes);
+    let format = match crate::formats::detect_input(&input) {
         Ok(f) => f,
         Err(e) => return Event::Failed(format!("{name}: {e}")),
     };
     use crate::formats::FormatError;
-    match (format.import)(&bytes, password) {
+    match (format.import)(&input, password) {
         Ok(found) => {
             let mut notes = found.warnings;
             notes.extend(

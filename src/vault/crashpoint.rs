@@ -57,7 +57,10 @@ mod hooks {
         static COUNTS: Mutex<Option<HashMap<&'static str, usize>>> = Mutex::new(None);
         let n = {
             let mut counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
-            let n = counts.get_or_insert_with(HashMap::new).entry(name).or_insert(0);
+            let n = counts
+                .get_or_insert_with(HashMap::new)
+                .entry(name)
+                .or_insert(0);
             *n += 1;
             *n
         };
@@ -65,7 +68,11 @@ mod hooks {
         if config.trace {
             let _ = writeln!(err, "{}{name}@{n}", super::REACHED);
         }
-        if config.stop.as_ref().is_some_and(|(s, k)| s == name && *k == n) {
+        if config
+            .stop
+            .as_ref()
+            .is_some_and(|(s, k)| s == name && *k == n)
+        {
             let _ = writeln!(err, "{}{name}@{n}", super::STOPPED);
             let _ = err.flush();
             drop(err);

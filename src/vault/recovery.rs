@@ -62,12 +62,17 @@ pub fn unused(codes: &[RecoveryCode]) -> usize {
 
 /// The form codes are compared in: no spaces or dashes (of any kind), plain
 /// rather than full-width letters and digits, upper case.
-pub fn normalize(code: &str) -> String {
-    code.chars()
-        .map(plain_char)
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_uppercase)
-        .collect()
+pub fn normalize(code: &str) -> zeroize::Zeroizing<String> {
+    // Sized up front (upper case is at most three times longer): a growing
+    // String would free unwiped copies of the code.
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(code.len() * 3 + 4));
+    out.extend(
+        code.chars()
+            .map(plain_char)
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .flat_map(char::to_uppercase),
+    );
+    out
 }
 
 /// Undoes what web pages and Japanese input do to a character: no-break and

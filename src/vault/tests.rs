@@ -779,13 +779,98 @@ fn pasted_headings_are_reported_as_ignored() {
 
 #[test]
 fn codes_compare_without_spaces_dashes_or_case() {
-    assert_eq!(recovery::normalize("ab12 - cd34"), "AB12CD34");
+    assert_eq!(recovery::normalize("ab12 - cd34").as_str(), "AB12CD34");
     assert_eq!(
         recovery::normalize("8193 4421"),
         recovery::normalize("8193-4421")
     );
     // Typed with a Japanese input method, or copied from a web page.
-    assert_eq!(recovery::normalize("ａｂ１２－ｃｄ３４"), "AB12CD34");
-    assert_eq!(recovery::normalize("8193\u{a0}4421"), "81934421");
-    assert_eq!(recovery::normalize("ab12\u{2011}cd34"), "AB12CD34");
+    assert_eq!(
+        recovery::normalize("ａｂ１２－ｃｄ３４").as_str(),
+        "AB12CD34"
+    );
+    assert_eq!(recovery::normalize("8193\u{a0}4421").as_str(), "81934421");
+    assert_eq!(recovery::normalize("ab12\u{2011}cd34").as_str(), "AB12CD34");
+}
+
+/// Duplicate checks go by lookup now (an import of 100 000 accounts compared
+/// each with all earlier ones); the answers must be the same: repeats within
+/// the import and accounts already saved are flagged, a saved name with a new
+/// secret or another kind is not.
+#[test]
+fn duplicate_flags_of_a_large_import_are_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(dir.path());
+    v.add(
+        vec![
+            account("Saved", "a", "JBSWY3DPEHPK3PXP"),
+            account("Saved", "b", "GEZDGNBVGY3TQOJQ"),
+        ],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let secret =
+        |i: usize| crate::otp::Secret::from_bytes(format!("secret-{i:06}").into_bytes()).unwrap();
+    let mut incoming = Vec::new();
+    for i in 0..3000 {
+        let a = OtpAccount {
+            secret: secret(i),
+            ..account(&format!("I{i}"), "n", "JBSWY3DPEHPK3PXP")
+        };
+        incoming.push(a.clone());
+        if i % 3 == 0 {
+            incoming.push(a);
+        }
+    }
+    incoming.push(account("Saved", "a", "JBSWY3DPEHPK3PXP"));
+    incoming.push(account("Saved", "a", "MFRGGZDFMZTWQ2LK"));
+    let mut hotp = account("Saved", "b", "GEZDGNBVGY3TQOJQ");
+    hotp.params.kind = crate::otp::Kind::Hotp;
+    incoming.push(hotp);
+    let (fresh, dups) = v.plan_add(incoming).unwrap();
+    assert_eq!(fresh.len(), 3000 + 2);
+    assert_eq!(dups.len(), 1000 + 1);
+    assert!(dups.iter().any(|d| d.issuer == "Saved" && d.name == "a"));
+    assert!(
+        fresh
+            .iter()
+            .any(|f| f.issuer == "Saved" && f.params.kind == crate::otp::Kind::Hotp)
+    );
+}
+
+/// Names with control characters or text-direction overrides never reach
+/// the keyring or the metadata file, by any path into the vault.
+#[test]
+fn names_with_control_characters_are_rejected_before_any_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let mut v = vault_with(dir.path(), store.clone());
+    for (issuer, name, group) in [
+        ("A\u{1b}[2J", "a", ""),
+        ("A", "a\nB", ""),
+        ("A", "a\0", ""),
+        ("A", "a", "g\u{202e}"),
+        ("\u{2066}A", "a", ""),
+        ("A", "a\u{85}", ""),
+    ] {
+        let err = v
+            .add_grouped(
+                vec![(account(issuer, name, "JBSWY3DPEHPK3PXP"), group.to_string())],
+                &mut |_, _| {},
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("control or text-direction character"),
+            "{err}"
+        );
+        assert!(!err.to_string().chars().any(|c| c.is_control()), "{err:?}");
+    }
+    assert!(store.is_empty());
+    let saved = v
+        .add(vec![account("D", "d", "JBSWY3DPEHPK3PXP")], &mut |_, _| {})
+        .unwrap()
+        .added;
+    let err = v.edit(saved[0].id, "D", "d\u{1b}", "").unwrap_err();
+    assert!(err.to_string().contains("control"), "{err}");
 }
