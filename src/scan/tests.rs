@@ -27,7 +27,8 @@ fn huge_png_is_refused_before_allocation() {
     chunk(&mut png, b"IHDR", &header);
     // The start of a zlib stream: decoders read up to the first IDAT for the header.
     chunk(&mut png, b"IDAT", &[0x78, 0x9c]);
-    let started = std::time::Instant::now();
+    // Refused from the header (no clock: tests/scan_cli.rs runs the same file
+    // under a 4 GiB address-space cap, which a 14 GB allocation would break).
     assert_eq!(
         scan_image_bytes(&png).unwrap_err(),
         ScanError::TooLarge {
@@ -35,7 +36,6 @@ fn huge_png_is_refused_before_allocation() {
             height: 60000
         }
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }
 
 fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
