@@ -83,15 +83,21 @@ fn rig(accounts: &[&str]) -> Rig {
     };
     r.wait_for_text("Copy code for");
     // Every secret read, so the transfer codes see every account.
-    for _ in 0..500 {
+    let guard = std::time::Instant::now() + HANG_GUARD;
+    while r.has_text("Reading secrets") {
+        assert!(
+            std::time::Instant::now() < guard,
+            "secrets never finished loading"
+        );
         r.harness.step();
-        if !r.has_text("Reading secrets") {
-            break;
-        }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     r
 }
+
+/// Only against a hang: the waits below end when the worker answers, which
+/// on a busy machine can take far longer than on an idle one.
+const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Rig {
     fn has_text(&self, text: &str) -> bool {
@@ -103,7 +109,8 @@ impl Rig {
 
     /// Steps frames until some label contains `text` (the worker answers asynchronously).
     fn wait_for_text(&mut self, text: &str) {
-        for _ in 0..2000 {
+        let guard = std::time::Instant::now() + HANG_GUARD;
+        while std::time::Instant::now() < guard {
             self.harness.step();
             if self.has_text(text) {
                 return;
