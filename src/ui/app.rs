@@ -16,6 +16,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 mod add;
+mod chooser;
 mod edit;
 mod keyring;
 mod list;
@@ -153,6 +154,13 @@ pub struct App {
     started: bool,
     scan: scan::ScanState,
     backup: backup::BackupState,
+    chooser: chooser::ChooserState,
+    /// Accounts this window asked the worker to delete (their going is no news).
+    deleting: HashSet<Uuid>,
+    /// Scroll the list so this account's row shows (keyboard moves, a new account).
+    scroll_to: Option<Uuid>,
+    /// The list's scroll offset and visible height in the last frame.
+    list_viewport: (f32, f32),
 }
 
 impl App {
@@ -185,6 +193,10 @@ impl App {
             started: false,
             scan: scan::ScanState::default(),
             backup: Default::default(),
+            chooser: Default::default(),
+            deleting: HashSet::new(),
+            scroll_to: None,
+            list_viewport: (0.0, 0.0),
         }
     }
 
@@ -206,12 +218,13 @@ impl App {
                     if seen < self.shown_change {
                         continue;
                     }
-                    self.entries = entries;
+                    let old = std::mem::replace(&mut self.entries, entries);
                     let ids: HashSet<Uuid> = self.entries.iter().map(|e| e.id).collect();
                     self.secrets.retain(|id, _| ids.contains(id));
-                    if self.selected.is_some_and(|s| !ids.contains(&s)) {
-                        self.selected = None;
+                    for gone in old.iter().filter(|e| !ids.contains(&e.id)) {
+                        self.vanished(gone);
                     }
+                    self.deleting.retain(|id| ids.contains(id));
                 }
                 Event::Secrets(batch) => self.secrets.extend(batch),
                 Event::SecretMissing(id, why) => {
@@ -229,8 +242,16 @@ impl App {
                 Event::Progress { done, total } => {
                     self.progress = (done < total).then_some((done, total));
                 }
-                Event::Added { added, duplicates } => {
+                Event::Added {
+                    added,
+                    ids,
+                    duplicates,
+                } => {
                     self.progress = None;
+                    if let Some(&first) = ids.first() {
+                        self.selected = Some(first);
+                        self.scroll_to = Some(first);
+                    }
                     let mut msg = match added.len() {
                         0 => "Nothing added".to_string(),
                         1 => format!("Added {}", added[0]),
@@ -266,10 +287,56 @@ impl App {
                     self.opening = None;
                     self.progress = None;
                     self.backup.failed();
-                    self.notices.push(msg);
+                    self.notice(msg);
                 }
                 Event::Backup(event) => self.backup_event(event),
             }
+        }
+    }
+
+    /// A message that stays until dismissed; the same one twice shows once.
+    fn notice(&mut self, msg: String) {
+        if !self.notices.contains(&msg) {
+            self.notices.push(msg);
+        }
+    }
+
+    /// An account is gone from the list. Gone by another window or the command
+    /// line while the user was looking at it (selected, editing, about to
+    /// delete it, in its recovery codes or QR code), it is named in a message.
+    fn vanished(&mut self, gone: &Entry) {
+        let id = gone.id;
+        if self.deleting.contains(&id) {
+            if self.selected == Some(id) {
+                self.selected = None;
+            }
+            return;
+        }
+        let viewing = match &self.view {
+            View::Edit { id: shown, .. } => *shown == id,
+            View::Backup(backup::Panel::Recovery { id: shown, .. })
+            | View::Backup(backup::Panel::AccountQr { id: shown, .. }) => *shown == id,
+            _ => false,
+        };
+        let deleting = self.confirm_delete == Some(id);
+        let selected = self.selected == Some(id);
+        let msg = format!(
+            "{} was removed in another window or from the command line",
+            gone.display_name()
+        );
+        if viewing {
+            self.view = View::List;
+        }
+        if deleting {
+            self.confirm_delete = None;
+        }
+        if viewing || deleting {
+            self.notice(msg);
+        } else if selected {
+            self.toast(msg);
+        }
+        if selected {
+            self.selected = None;
         }
     }
 
@@ -314,7 +381,7 @@ impl App {
     /// Puts a code on the clipboard, to be cleared after the configured delay.
     fn copy_text(&mut self, code: String, what: &str) {
         let now = self.now();
-        match self.services.clipboard.set_text(&code) {
+        match self.services.clipboard.set_secret(&code) {
             Ok(()) => {
                 let delay = self.settings.clipboard_clear_secs as f64;
                 self.copied = Some(Copied {
@@ -352,6 +419,17 @@ impl App {
             // Shown at once; the worker persists it and sends the entries back.
             e.counter = Some(next);
             self.shown_change = self.worker.send(Command::SetCounter { id, counter: next });
+            // The new code is what the user is about to type: copy it, as a click does.
+            self.copy(id);
+        }
+    }
+
+    /// The window is closing: a code of ours still on the clipboard goes with it.
+    pub fn closing(&mut self) {
+        if let Some(c) = self.copied.take()
+            && self.services.clipboard.get_text().as_deref() == Some(c.code.as_str())
+        {
+            self.services.clipboard.clear();
         }
     }
 
@@ -366,6 +444,7 @@ impl App {
         }
         let e = self.entries.remove(from);
         self.entries.insert(to as usize, e);
+        self.scroll_to = Some(id);
         self.shown_change = self.worker.send(Command::Move {
             id,
             to: to as usize,
@@ -403,6 +482,7 @@ impl App {
         self.drain_events();
         self.take_dropped_files(ctx);
         self.scan_tick(ctx);
+        self.chooser_tick(ctx);
         self.apply_theme(ctx);
         self.clear_clipboard_if_due();
         let now = self.now();
@@ -475,12 +555,16 @@ impl App {
             self.keyring_screen(ui, &msg);
             return;
         }
-        if matches!(self.view, View::List | View::Review(_)) {
+        // While the in-window file chooser is open, the keys are its own.
+        let keys = !self.chooser_open();
+        if keys && matches!(self.view, View::List | View::Review(_)) {
             self.source_keys(&ctx);
         }
         match std::mem::replace(&mut self.view, View::List) {
             View::List => {
-                self.list_keys(&ctx);
+                if keys {
+                    self.list_keys(&ctx);
+                }
                 if matches!(self.view, View::List) {
                     self.list_view(ui);
                 }
@@ -550,6 +634,7 @@ impl App {
                 });
         }
         self.delete_dialog(&ctx);
+        self.chooser_show(&ctx);
     }
 }
 
@@ -592,6 +677,10 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, super::SETTINGS_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.closing();
     }
 
     /// egui's memory holds text-edit undo history, which could include a typed

@@ -27,6 +27,9 @@ pub(super) struct AddForm {
     digits: u8,
     period: String,
     counter: String,
+    /// Put the cursor in the tab's first field on the next frame (on opening,
+    /// Ctrl+N included, and after a setup key moved to manual entry).
+    focus_first: bool,
 }
 
 impl Default for AddForm {
@@ -43,6 +46,7 @@ impl Default for AddForm {
             digits: 6,
             period: "30".into(),
             counter: "0".into(),
+            focus_first: true,
         }
     }
 }
@@ -86,6 +90,14 @@ impl AddForm {
     }
 }
 
+/// Text that is no URI but reads as a base32 secret of a useful length.
+fn looks_like_setup_key(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && !text.contains("://")
+        && Secret::parse_base32(text).is_ok_and(|s| s.as_bytes().len() >= 10)
+}
+
 impl App {
     /// Returns true when the view is finished (the caller then shows the list).
     pub(super) fn add_view(&mut self, ui: &mut egui::Ui, form: &mut AddForm) -> bool {
@@ -104,18 +116,35 @@ impl App {
             match form.tab {
                 AddTab::Uri => {
                     let label = ui.label("otpauth:// URI");
-                    ui.add(
-                        egui::TextEdit::multiline(&mut *form.uri)
-                            .hint_text("otpauth://totp/Example:alice?secret=…")
-                            .desired_rows(3)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(label.id);
+                    let field = ui
+                        .add(
+                            egui::TextEdit::multiline(&mut *form.uri)
+                                .hint_text("otpauth://totp/Example:alice?secret=…")
+                                .desired_rows(3)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                    if std::mem::take(&mut form.focus_first) {
+                        field.request_focus();
+                    }
+                    if looks_like_setup_key(&form.uri) {
+                        // Sites show the key beside the QR code; people paste it here.
+                        ui.label("This looks like a setup key (the code a site shows beside its QR code), not a URI.");
+                        if ui.button("Use as setup key").clicked() {
+                            form.secret = Zeroizing::new(form.uri.trim().to_string());
+                            form.uri = Zeroizing::new(String::new());
+                            form.tab = AddTab::Manual;
+                            form.focus_first = true;
+                        }
+                    }
                 }
                 AddTab::Manual => {
                     egui::Grid::new("manual").num_columns(2).show(ui, |ui| {
                         ui.label("Issuer");
-                        ui.text_edit_singleline(&mut form.issuer);
+                        let issuer = ui.text_edit_singleline(&mut form.issuer);
+                        if std::mem::take(&mut form.focus_first) {
+                            issuer.request_focus();
+                        }
                         ui.end_row();
                         ui.label("Account");
                         ui.text_edit_singleline(&mut form.account);

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 use eframe::egui;
 use egui::{Key, RichText};
@@ -352,21 +352,12 @@ impl App {
     }
 
     fn start_print(&mut self, ctx: &egui::Context) {
-        let (tx, rx) = channel();
         let dialog = self.backup.save_dialog.clone();
-        let ctx = ctx.clone();
         self.backup.print_note = None;
-        self.backup.choosing = Some(rx);
-        let spawned = std::thread::Builder::new()
-            .name("ninsho-save-dialog".into())
-            .spawn(move || {
-                let _ = tx.send(dialog("ninsho-recovery-sheet.pdf"));
-                ctx.request_repaint();
-            });
-        if spawned.is_err() {
-            self.backup.choosing = None;
-            self.backup.print_note = Some("Could not open the save dialog".into());
-        }
+        // The desktop's save dialog, or the window's own when it has none (chooser.rs).
+        let name = "ninsho-recovery-sheet.pdf";
+        let ask = super::chooser::Ask::Save(name.into());
+        self.backup.choosing = self.choose(ctx, ask, move || dialog(name), |path| path);
     }
 
     fn poll_save_dialog(&mut self) {

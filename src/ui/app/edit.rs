@@ -61,6 +61,7 @@ impl App {
             ui.label("Its secret is removed from the keyring. Make sure you can still sign in to this account another way (or have turned off two-factor authentication there).");
             ui.horizontal(|ui| {
                 if ui.button(format!("Delete {name}")).clicked() {
+                    self.deleting.insert(id);
                     self.worker.send(Command::Remove(id));
                     self.confirm_delete = None;
                 }

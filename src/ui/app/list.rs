@@ -11,6 +11,49 @@ use crate::vault::Entry;
 /// Seconds before a TOTP code changes during which the next code is shown too.
 pub(super) const NEXT_CODE_LEAD: u64 = 5;
 
+const ROW_HEIGHT: f32 = 64.0;
+
+/// The widest the list grows: on a wide window a name stays near its code
+/// (GNOME's lists are clamped the same way).
+const MAX_LIST_WIDTH: f32 = 720.0;
+
+/// Below this width the search field gets a row of its own under the buttons.
+const ONE_ROW_BAR: f32 = 600.0;
+
+/// The colours the list draws a code with, chosen for contrast with the
+/// panel: the theme's strongest text for the code (grey is hard to read at a
+/// glance), its normal text for the next code, and ring colours that keep
+/// WCAG AA (4.5:1) in both themes, where the selection blue does not.
+pub struct CodeColors {
+    pub code: Color32,
+    pub next: Color32,
+    pub ring: Color32,
+    /// The ring in the last seconds of a period.
+    pub ring_ending: Color32,
+}
+
+impl CodeColors {
+    pub fn of(visuals: &egui::Visuals) -> Self {
+        let (ring_ending, ring) = if visuals.dark_mode {
+            (
+                Color32::from_rgb(0xff, 0x8a, 0x80),
+                visuals.selection.stroke.color,
+            )
+        } else {
+            (
+                Color32::from_rgb(0xb3, 0x26, 0x1e),
+                Color32::from_rgb(0x1c, 0x5f, 0xa8),
+            )
+        };
+        CodeColors {
+            code: visuals.strong_text_color(),
+            next: visuals.text_color(),
+            ring,
+            ring_ending,
+        }
+    }
+}
+
 impl App {
     /// Keyboard handling for the list view.
     pub(super) fn list_keys(&mut self, ctx: &egui::Context) {
@@ -47,15 +90,37 @@ impl App {
         let pos = self
             .selected
             .and_then(|s| visible.iter().position(|&i| self.entries[i].id == s));
-        let down = ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown));
-        let up = ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp));
-        if (down || up) && !visible.is_empty() {
-            let next = match (pos, down) {
-                (None, _) => 0,
-                (Some(p), true) => (p + 1).min(visible.len() - 1),
-                (Some(p), false) => p.saturating_sub(1),
+        let key = |k: Key| ctx.input_mut(|i| i.consume_key(Modifiers::NONE, k));
+        let page = self.rows_per_page();
+        // Home and End belong to the search field while it has focus.
+        let search = self.search_has_focus(ctx);
+        let step: Option<isize> = if key(Key::ArrowDown) {
+            Some(1)
+        } else if key(Key::ArrowUp) {
+            Some(-1)
+        } else if key(Key::PageDown) {
+            Some(page)
+        } else if key(Key::PageUp) {
+            Some(-page)
+        } else if !search && key(Key::End) {
+            Some(isize::MAX)
+        } else if !search && key(Key::Home) {
+            Some(isize::MIN)
+        } else {
+            None
+        };
+        if let Some(step) = step
+            && !visible.is_empty()
+        {
+            let last = visible.len() as isize - 1;
+            let next = match (pos, step) {
+                (_, isize::MAX) => last,
+                (_, isize::MIN) | (None, _) => 0,
+                (Some(p), s) => (p as isize).saturating_add(s).clamp(0, last),
             };
-            self.selected = Some(self.entries[visible[next]].id);
+            let id = self.entries[visible[next as usize]].id;
+            self.selected = Some(id);
+            self.scroll_to = Some(id);
         }
         if self.selected.is_none() && visible.len() == 1 {
             self.selected = Some(self.entries[visible[0]].id);
@@ -102,6 +167,12 @@ impl App {
         }
     }
 
+    /// Rows that fit in the list as last drawn (Page Up/Down move by this).
+    fn rows_per_page(&self) -> isize {
+        let pitch = ROW_HEIGHT + 4.0;
+        ((self.list_viewport.1 / pitch).floor() as isize).max(1)
+    }
+
     pub(super) fn search_id() -> egui::Id {
         egui::Id::unique("ninsho-search")
     }
@@ -119,7 +190,8 @@ impl App {
     pub(super) fn top_bar(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("ninsho-top").show(ui, |ui| {
             ui.add_space(4.0);
-            ui.horizontal(|ui| {
+            let one_row = ui.available_width() >= ONE_ROW_BAR;
+            ui.horizontal_wrapped(|ui| {
                 let ctx = ui.ctx().clone();
                 if ui
                     .button(Action::Add.label())
@@ -137,26 +209,13 @@ impl App {
                     self.view = View::Settings;
                 }
                 self.backup_button(ui);
-                let search = egui::TextEdit::singleline(&mut self.search)
-                    .id(Self::search_id())
-                    .hint_text("Search")
-                    .desired_width(f32::INFINITY);
-                let r = ui.add(search).on_hover_text(Action::Search.tooltip(&ctx));
-                if self.focus_search {
-                    r.request_focus();
-                    if let Some(mut state) = egui::TextEdit::load_state(&ctx, Self::search_id()) {
-                        let end = egui::text::CCursor::new(self.search.chars().count());
-                        state
-                            .cursor
-                            .set_char_range(Some(egui::text::CCursorRange::one(end)));
-                        state.store(&ctx, Self::search_id());
-                    }
-                    self.focus_search = false;
-                }
-                if r.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
-                    self.search.clear();
+                if one_row {
+                    self.search_field(ui);
                 }
             });
+            if !one_row {
+                ui.horizontal(|ui| self.search_field(ui));
+            }
             ui.add_space(4.0);
             for (i, note) in self.notices.clone().iter().enumerate() {
                 ui.horizontal_wrapped(|ui| {
@@ -167,6 +226,61 @@ impl App {
                 });
             }
         });
+    }
+
+    /// The search field and its clear button. Escape clears the search; a
+    /// second Escape (or one on an empty field) leaves the field.
+    fn search_field(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let focused = self.search_has_focus(&ctx);
+        let nothing_focused = ctx.memory(|m| m.focused()).is_none();
+        if !self.search.is_empty()
+            && (focused || nothing_focused)
+            && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
+        {
+            self.search.clear();
+        }
+        let clear_width = if self.search.is_empty() {
+            0.0
+        } else {
+            28.0 + ui.spacing().item_spacing.x
+        };
+        let keep_escape = !self.search.is_empty();
+        let search = egui::TextEdit::singleline(&mut self.search)
+            .id(Self::search_id())
+            .hint_text("Search")
+            // With text in it, the field keeps Escape (to clear it) instead of
+            // losing focus; empty, Escape leaves the field as usual.
+            .event_filter(egui::EventFilter {
+                horizontal_arrows: true,
+                vertical_arrows: true,
+                tab: false,
+                escape: keep_escape,
+            })
+            .desired_width((ui.available_width() - clear_width).max(60.0));
+        let r = ui.add(search).on_hover_text(Action::Search.tooltip(&ctx));
+        if self.focus_search {
+            r.request_focus();
+            if let Some(mut state) = egui::TextEdit::load_state(&ctx, Self::search_id()) {
+                let end = egui::text::CCursor::new(self.search.chars().count());
+                state
+                    .cursor
+                    .set_char_range(Some(egui::text::CCursorRange::one(end)));
+                state.store(&ctx, Self::search_id());
+            }
+            self.focus_search = false;
+        }
+        if !self.search.is_empty() {
+            let clear = ui
+                .add(egui::Button::new("✖").min_size(egui::vec2(28.0, 0.0)))
+                .on_hover_text("Clear search (Esc)");
+            clear.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, "Clear search")
+            });
+            if clear.clicked() {
+                self.search.clear();
+            }
+        }
     }
 
     pub(super) fn status_bar(&mut self, ui: &mut egui::Ui) {
@@ -229,22 +343,59 @@ impl App {
                 return;
             }
             let now = self.now();
-            let row_height = 64.0;
+            let row_height = ROW_HEIGHT;
+            let pitch = row_height + ui.spacing().item_spacing.y;
             // A long list shows its scroll bar from the first frame: left to find
             // out, egui fades the bar in over a dozen frames while start-up is
             // still reading secrets (BENCHMARKS.md, window start-up).
-            let rows = visible.len() as f32 * (row_height + ui.spacing().item_spacing.y);
+            let rows = visible.len() as f32 * pitch;
             let bar = if rows > ui.available_height() {
                 egui::scroll_area::ScrollBarVisibility::AlwaysVisible
             } else {
                 egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded
             };
-            egui::ScrollArea::vertical().auto_shrink(false).scroll_bar_visibility(bar).show_rows(ui, row_height, visible.len(), |ui, range| {
-                for &i in &visible[range] {
-                    let entry = self.entries[i].clone();
-                    self.account_row(ui, &entry, now, row_height);
+            let mut area = egui::ScrollArea::vertical()
+                .id_salt("accounts")
+                .auto_shrink(false)
+                .scroll_bar_visibility(bar);
+            // Rows off screen are not drawn (show_rows), so they cannot scroll
+            // themselves into view: work out the offset from the row's index.
+            let shown = ui.available_height();
+            // A status bar that comes or goes (a toast after Enter copied) must
+            // not hide the selected row at the list's edge either.
+            if (shown - self.list_viewport.1).abs() > 0.5 {
+                self.scroll_to = self.scroll_to.or(self.selected);
+            }
+            if let Some(id) = self.scroll_to.take()
+                && let Some(at) = visible.iter().position(|&i| self.entries[i].id == id)
+            {
+                let offset = self.list_viewport.0;
+                let top = at as f32 * pitch;
+                let bottom = top + row_height;
+                if top < offset {
+                    area = area.vertical_scroll_offset(top);
+                } else if bottom > offset + shown {
+                    area = area.vertical_scroll_offset((bottom - shown).max(0.0));
                 }
-            });
+            }
+            // A clamped column, centred: names stay near their codes on wide windows.
+            let full = ui.available_rect_before_wrap();
+            let width = full.width().min(MAX_LIST_WIDTH);
+            let column = egui::Rect::from_center_size(
+                egui::pos2(full.center().x, full.center().y),
+                egui::vec2(width, full.height()),
+            );
+            let output = ui
+                .scope_builder(egui::UiBuilder::new().max_rect(column), |ui| {
+                    area.show_rows(ui, row_height, visible.len(), |ui, range| {
+                        for &i in &visible[range] {
+                            let entry = self.entries[i].clone();
+                            self.account_row(ui, &entry, now, row_height);
+                        }
+                    })
+                })
+                .inner;
+            self.list_viewport = (output.state.clamped_offset().y, output.inner_rect.height());
         });
     }
 
@@ -268,7 +419,13 @@ impl App {
         let response = ui.interact(rect, row_id, egui::Sense::click());
         let name = entry.display_name();
         response.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Copy code for {name}"))
+            let mut info = egui::WidgetInfo::labeled(
+                egui::Role::Button,
+                true,
+                format!("Copy code for {name}"),
+            );
+            info.selected = Some(selected);
+            info
         });
         if selected {
             ui.painter().rect_filled(
@@ -289,21 +446,9 @@ impl App {
                 .layout(egui::Layout::left_to_right(egui::Align::Center)),
         );
         let ui = &mut child;
-        ui.vertical(|ui| {
-            let title = if entry.issuer.is_empty() {
-                &entry.name
-            } else {
-                &entry.issuer
-            };
-            ui.label(RichText::new(title).strong());
-            if !entry.issuer.is_empty() && !entry.name.is_empty() {
-                ui.label(RichText::new(&entry.name).weak());
-            }
-            if !entry.group.is_empty() {
-                ui.label(RichText::new(&entry.group).small().weak());
-            }
-            self.recovery_badge(ui, entry.id);
-        });
+        let colors = CodeColors::of(ui.visuals());
+        // The code side first: the names take what is left and are cut short
+        // ("…") on a narrow window rather than running under the code.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(period) = params.period_opt()
                 && code.is_some()
@@ -357,20 +502,67 @@ impl App {
                     }
                 });
             }
-            ui.vertical(|ui| {
-                ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
-                    ui.label(RichText::new(&shown_code).monospace().size(22.0));
-                    if let (Some(period), false) = (params.period_opt(), hidden)
-                        && let Some(secret) = self.secrets.get(&entry.id)
-                        && period - secs % period <= NEXT_CODE_LEAD
-                    {
-                        let next = otp::code_at(secret, &params, secs + period);
-                        ui.label(
-                            RichText::new(format!("next {}", otp::group_code(&next)))
-                                .small()
-                                .weak(),
+            let next = match (params.period_opt(), hidden, self.secrets.get(&entry.id)) {
+                (Some(period), false, Some(secret)) if period - secs % period <= NEXT_CODE_LEAD => {
+                    let next = otp::code_at(secret, &params, secs + period);
+                    Some(format!("next {}", otp::group_code(&next)))
+                }
+                _ => None,
+            };
+            // As wide as the code (or the next code): the names get the rest.
+            let width = |text: &str, size: f32| {
+                ui.painter()
+                    .layout_no_wrap(text.to_string(), egui::FontId::monospace(size), colors.code)
+                    .size()
+                    .x
+            };
+            let code_width =
+                width(&shown_code, 22.0).max(next.as_deref().map_or(0.0, |n| width(n, 13.0)));
+            let column = egui::vec2(code_width + 1.0, ui.available_height());
+            let layout =
+                egui::Layout::top_down(egui::Align::Max).with_main_align(egui::Align::Center);
+            ui.allocate_ui_with_layout(column, layout, |ui| {
+                // Not selectable: a click anywhere on the row, the code included, copies.
+                let code = RichText::new(&shown_code)
+                    .monospace()
+                    .size(22.0)
+                    .color(colors.code);
+                ui.add(egui::Label::new(code).selectable(false));
+                if let Some(next) = &next {
+                    let next = RichText::new(next)
+                        .monospace()
+                        .size(13.0)
+                        .color(colors.next);
+                    ui.add(egui::Label::new(next).selectable(false));
+                }
+            });
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.vertical(|ui| {
+                    let title = if entry.issuer.is_empty() {
+                        &entry.name
+                    } else {
+                        &entry.issuer
+                    };
+                    ui.add(
+                        egui::Label::new(RichText::new(title).strong())
+                            .truncate()
+                            .selectable(false),
+                    );
+                    if !entry.issuer.is_empty() && !entry.name.is_empty() {
+                        ui.add(
+                            egui::Label::new(RichText::new(&entry.name).weak())
+                                .truncate()
+                                .selectable(false),
                         );
                     }
+                    if !entry.group.is_empty() {
+                        ui.add(
+                            egui::Label::new(RichText::new(&entry.group).small().weak())
+                                .truncate()
+                                .selectable(false),
+                        );
+                    }
+                    self.recovery_badge(ui, entry.id);
                 });
             });
         });
@@ -390,10 +582,11 @@ pub(super) fn countdown_ring(ui: &mut egui::Ui, period: u64, now: f64) {
     let track = ui.visuals().widgets.noninteractive.bg_stroke.color;
     painter.circle_stroke(center, radius, egui::Stroke::new(3.0, track));
     let fraction = left as f32 / period as f32;
+    let colors = CodeColors::of(ui.visuals());
     let color = if left <= NEXT_CODE_LEAD {
-        Color32::from_rgb(0xd9, 0x53, 0x4f)
+        colors.ring_ending
     } else {
-        ui.visuals().selection.bg_fill
+        colors.ring
     };
     let steps = 48;
     let points: Vec<egui::Pos2> = (0..=steps)
@@ -411,4 +604,47 @@ pub(super) fn countdown_ring(ui: &mut egui::Ui, period: u64, now: f64) {
         egui::FontId::proportional(10.0),
         ui.visuals().text_color(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CodeColors;
+    use eframe::egui::{Color32, Visuals};
+
+    /// WCAG 2 contrast ratio of two opaque colours.
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let lum = |c: Color32| {
+            let lin = |v: u8| {
+                let v = v as f32 / 255.0;
+                if v <= 0.04045 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn code_and_ring_colours_meet_wcag_aa_on_both_themes() {
+        for visuals in [Visuals::light(), Visuals::dark()] {
+            let colors = CodeColors::of(&visuals);
+            for (what, c) in [
+                ("code", colors.code),
+                ("next code", colors.next),
+                ("ring", colors.ring),
+                ("ending ring", colors.ring_ending),
+            ] {
+                let ratio = contrast(c, visuals.panel_fill);
+                assert!(
+                    ratio >= 4.5,
+                    "{what} in {} mode: {ratio:.2}",
+                    if visuals.dark_mode { "dark" } else { "light" }
+                );
+            }
+        }
+    }
 }
