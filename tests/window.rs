@@ -2041,3 +2041,45 @@ fn snapshots_at_the_smallest_and_a_wide_size_in_both_themes() {
         }
     }
 }
+
+#[test]
+fn on_the_first_start_the_new_data_folder_is_watched_too() {
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("ninsho");
+    let store = Arc::new(MemoryStore::new());
+    let handle = worker::spawn(
+        data.clone(),
+        gated_connect(
+            store.clone(),
+            Arc::default(),
+            Arc::new(AtomicBool::new(true)),
+        ),
+    );
+    let next = || {
+        handle
+            .events
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the worker went quiet")
+    };
+    loop {
+        match next() {
+            worker::Event::SecretsDone => break,
+            worker::Event::Notes(notes) => panic!("{notes:?}"),
+            _ => {}
+        }
+    }
+    let mut other = Vault::open(&data, store).unwrap();
+    other
+        .add(vec![parse_uri(GITHUB).unwrap().account], &mut |_, _| {})
+        .unwrap();
+    loop {
+        match next() {
+            worker::Event::Entries { entries, .. } if !entries.is_empty() => {
+                assert_eq!(entries[0].display_name(), "GitHub (alice)");
+                break;
+            }
+            worker::Event::Notes(notes) => panic!("{notes:?}"),
+            _ => {}
+        }
+    }
+}

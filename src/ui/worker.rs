@@ -455,6 +455,9 @@ impl Worker {
         if self.watcher.is_some() {
             return;
         }
+        // On the first start the folder does not exist yet; the vault makes it
+        // anyway, so make it now and watch from the start.
+        let _ = meta::ensure_dir(&self.data_dir);
         let inputs = self.inputs.clone();
         let pending = self.change_pending.clone();
         let handler = move |event: notify::Result<notify::Event>| {
