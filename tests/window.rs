@@ -70,6 +70,16 @@ fn rig(accounts: &[&str]) -> Rig {
 }
 
 fn rig_with(accounts: &[&str], keyring_up: bool) -> Rig {
+    rig_full(accounts, keyring_up, egui::vec2(440.0, 640.0), |_| {})
+}
+
+/// A rig with a window of `size` whose services `adjust` may change.
+fn rig_full(
+    accounts: &[&str],
+    keyring_up: bool,
+    size: egui::Vec2,
+    adjust: impl FnOnce(&mut Services),
+) -> Rig {
     let data = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::new());
     if !accounts.is_empty() {
@@ -99,20 +109,21 @@ fn rig_with(accounts: &[&str], keyring_up: bool) -> Rig {
         let picks = picks.clone();
         Arc::new(move || picks.lock().unwrap().take())
     };
+    // The canned dialogs stand in for the desktop's: it has one.
+    services.system_chooser = Arc::new(|| Ok(()));
+    adjust(&mut services);
     let app = App::new(
         worker::spawn(data.path().to_path_buf(), connect),
         services,
         Settings::default(),
     );
-    let harness = Harness::builder()
-        .with_size(egui::vec2(440.0, 640.0))
-        .build_ui_state(
-            |ui, app: &mut App| {
-                app.tick(ui.ctx());
-                app.show(ui);
-            },
-            app,
-        );
+    let harness = Harness::builder().with_size(size).build_ui_state(
+        |ui, app: &mut App| {
+            app.tick(ui.ctx());
+            app.show(ui);
+        },
+        app,
+    );
     Rig {
         harness,
         store,
@@ -1147,18 +1158,12 @@ fn a_transfer_in_three_codes_adds_up_across_screen_clipboard_and_file() {
     r.click("Open image…");
     r.wait_for("Save 3 accounts");
     assert!(!r.has_text("transfer codes read"), "the batch is complete");
-    // The same code scanned twice is not listed twice.
+    // The same code scanned twice is not listed twice, nor is its source.
     r.shortcut(SCAN_SCREEN.0, SCAN_SCREEN.1);
-    for _ in 0..1000 {
-        r.harness.step();
-        if r.harness.query_all_by_label("From screen capture:").count() == 2 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    r.wait_gone("Reading the screen…");
     assert_eq!(
         r.harness.query_all_by_label("From screen capture:").count(),
-        2
+        1
     );
     assert!(r.has("Save 3 accounts"));
 
@@ -1335,4 +1340,746 @@ fn tooltips_name_the_shortcuts() {
     r.harness.get_by_label("Edit").hover();
     r.harness.run_steps(60);
     assert!(r.has_text("Edit (F2)"));
+}
+
+/// Another Ninsho on the same data folder (a second window, `ninsho add` or
+/// `remove`): a real change to the metadata file from outside the window's worker.
+fn elsewhere(r: &Rig) -> Vault<Arc<MemoryStore>> {
+    Vault::open(r.data.path(), r.store.clone()).unwrap()
+}
+
+/// Any text on screen that holds a UUID (a person should never read one).
+fn uuids_on_screen(r: &Rig) -> Vec<String> {
+    r.harness
+        .query_all_by(|_| true)
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            let text = [node.label(), node.value()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            text.split(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
+                .any(|w| w.len() == 36 && uuid::Uuid::try_parse(w).is_ok())
+                .then_some(text)
+        })
+        .collect()
+}
+
+#[test]
+fn accounts_added_and_removed_elsewhere_show_up_in_the_open_window() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    let mut other = elsewhere(&r);
+    other
+        .add(vec![parse_uri(GITLAB).unwrap().account], &mut |_, _| {})
+        .unwrap();
+    // The code itself, not "…": the new account's secret was read too.
+    r.wait_for(&code(GITLAB, T0));
+    let github = other.entries().find(|e| e.issuer == "GitHub").unwrap().id;
+    other.remove(github).unwrap();
+    r.wait_gone("Copy code for GitHub (alice)");
+    assert!(r.has("Copy code for GitLab (bob)"));
+    assert!(uuids_on_screen(&r).is_empty());
+}
+
+#[test]
+fn editing_an_account_removed_elsewhere_says_so_by_name() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITLAB, T0));
+    r.click("Copy code for GitLab (bob)");
+    r.harness.key_press(egui::Key::F2);
+    r.harness.run_steps(2);
+    assert!(r.has_text("Edit account"));
+    let mut other = elsewhere(&r);
+    let gitlab = other.entries().find(|e| e.issuer == "GitLab").unwrap().id;
+    other.remove(gitlab).unwrap();
+    r.wait_for_text("GitLab (bob) was removed in another window or from the command line");
+    assert!(
+        !r.has_text("Edit account"),
+        "the edit of a vanished account closes"
+    );
+    assert!(r.has("Copy code for GitHub (alice)"));
+    assert_eq!(uuids_on_screen(&r), Vec::<String>::new());
+}
+
+#[test]
+fn a_change_to_an_account_removed_elsewhere_fails_naming_it() {
+    let data = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let mut other = Vault::open(data.path(), store.clone()).unwrap();
+    other
+        .add(vec![parse_uri(GITHUB).unwrap().account], &mut |_, _| {})
+        .unwrap();
+    let id = other.entries().next().unwrap().id;
+    let handle = worker::spawn(
+        data.path().to_path_buf(),
+        gated_connect(store, Arc::default(), Arc::new(AtomicBool::new(true))),
+    );
+    let next = || {
+        handle
+            .events
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the worker went quiet")
+    };
+    while !matches!(next(), worker::Event::SecretsDone) {}
+    // Removed elsewhere; the window has not heard yet and edits, moves, counts.
+    other.remove(id).unwrap();
+    for command in [
+        worker::Command::Edit {
+            id,
+            issuer: "GitHub".into(),
+            name: "alice2".into(),
+            group: String::new(),
+        },
+        worker::Command::Move { id, to: 0 },
+        worker::Command::Remove(id),
+    ] {
+        handle.send(command);
+        let msg = loop {
+            if let worker::Event::Failed(msg) = next() {
+                break msg;
+            }
+        };
+        assert_eq!(
+            msg,
+            "GitHub (alice) is no longer in Ninsho: it was removed in another window or from the command line"
+        );
+    }
+}
+
+/// `n` accounts Svc00 (user0), Svc01 (user1)…: more than a screenful.
+fn many(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let secret =
+                data_encoding::BASE32_NOPAD.encode(format!("key-{i:02}-abcdef").as_bytes());
+            format!("otpauth://totp/Svc{i:02}:user{i}?secret={secret}&issuer=Svc{i:02}")
+        })
+        .collect()
+}
+
+impl Rig {
+    fn wait_for_all_secrets(&mut self) {
+        for _ in 0..1000 {
+            self.harness.step();
+            if !self.has_text("Reading secrets") {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("the secrets never finished loading");
+    }
+
+    fn press(&mut self, key: egui::Key) {
+        self.harness.key_press(key);
+        self.harness.run_steps(1);
+    }
+
+    /// The selected row's label; panics unless exactly one row is selected.
+    fn selected_row(&self) -> String {
+        let selected: Vec<String> = self
+            .harness
+            .query_all_by_label_contains("Copy code for ")
+            // egui tells a selected row's state as "toggled".
+            .filter(|n| n.accesskit_node().toggled() == Some(egui::accesskit::Toggled::True))
+            .filter_map(|n| n.accesskit_node().label())
+            .collect();
+        assert_eq!(selected.len(), 1, "selected rows: {selected:?}");
+        selected[0].clone()
+    }
+
+    /// The row `label` is selected and wholly visible between the top bar and
+    /// the bottom of the window.
+    fn assert_selected_on_screen(&self, label: &str) {
+        assert_eq!(self.selected_row(), label);
+        let row = self.harness.get_by_label(label).rect();
+        let bar = self
+            .harness
+            .query_all_by(|n| n.role() == egui::Role::TextInput)
+            .next()
+            .expect("the search field")
+            .rect();
+        // The list ends at the status bar (a toast, a progress bar) or the window's edge.
+        let bottom = self
+            .harness
+            .query_all_by(|n| {
+                n.label()
+                    .is_some_and(|l| l.starts_with("Copied ") || l.starts_with("Added "))
+            })
+            .map(|n| n.rect().min.y)
+            .fold(self.harness.ctx.content_rect().max.y, f32::min);
+        assert!(
+            row.min.y >= bar.max.y && row.max.y <= bottom,
+            "{label} at {row:?} is off the list (search field ends at {}, list at {bottom})",
+            bar.max.y,
+        );
+    }
+}
+
+#[test]
+fn keyboard_selection_always_scrolls_into_view() {
+    let uris = many(40);
+    let refs: Vec<&str> = uris.iter().map(String::as_str).collect();
+    let mut r = rig(&refs);
+    r.wait_for("Copy code for Svc00 (user0)");
+    r.wait_for_all_secrets();
+    for _ in 0..28 {
+        r.press(egui::Key::ArrowDown);
+    }
+    r.assert_selected_on_screen("Copy code for Svc27 (user27)");
+    // Enter copies the account the user can see.
+    r.press(egui::Key::Enter);
+    let want = parse_uri(&uris[27]).unwrap().account.code_at(T0 as u64);
+    assert_eq!(r.clipboard.contents().as_deref(), Some(want.as_str()));
+
+    r.press(egui::Key::End);
+    r.assert_selected_on_screen("Copy code for Svc39 (user39)");
+    r.press(egui::Key::Home);
+    r.assert_selected_on_screen("Copy code for Svc00 (user0)");
+    r.press(egui::Key::PageDown);
+    let paged = r.selected_row();
+    assert_ne!(paged, "Copy code for Svc00 (user0)");
+    r.assert_selected_on_screen(&paged);
+    r.press(egui::Key::PageDown);
+    r.press(egui::Key::PageDown);
+    let third = r.selected_row();
+    r.assert_selected_on_screen(&third);
+    r.press(egui::Key::PageUp);
+    r.assert_selected_on_screen(&r.selected_row());
+    assert_ne!(r.selected_row(), third);
+}
+
+#[test]
+fn escape_clears_the_search_then_leaves_it_and_a_button_clears_it_too() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITLAB, T0));
+    r.harness
+        .get_by_role(egui::Role::TextInput)
+        .type_text("lab");
+    r.harness.run_steps(2);
+    assert!(!r.has("Copy code for GitHub (alice)"));
+    r.press(egui::Key::Escape);
+    r.harness.run_steps(1);
+    assert!(
+        r.has("Copy code for GitHub (alice)"),
+        "the search is cleared"
+    );
+    assert!(
+        r.harness.get_by_role(egui::Role::TextInput).is_focused(),
+        "the first Escape stays in the field"
+    );
+    r.press(egui::Key::Escape);
+    r.harness.run_steps(1);
+    assert!(!r.harness.get_by_role(egui::Role::TextInput).is_focused());
+
+    r.harness
+        .get_by_role(egui::Role::TextInput)
+        .type_text("hub");
+    r.harness.run_steps(2);
+    assert!(!r.has("Copy code for GitLab (bob)"));
+    r.point_and_click("Clear search");
+    assert!(r.has("Copy code for GitLab (bob)") && r.has("Copy code for GitHub (alice)"));
+    assert!(!r.has("Clear search"), "no clear button on an empty search");
+}
+
+#[test]
+fn ctrl_n_puts_the_cursor_in_the_add_form() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.shortcut(egui::Modifiers::COMMAND, egui::Key::N);
+    assert!(r.has_text("Add account"));
+    // Typed straight away, without clicking a field first.
+    r.harness.event(egui::Event::Text(GITLAB.to_string()));
+    r.harness.run_steps(2);
+    assert!(r.has_text("✔ GitLab (bob)"));
+}
+
+#[test]
+fn a_setup_key_pasted_as_a_uri_moves_to_manual_entry() {
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.open_add_form("Paste URI");
+    r.type_into_field(0, "jbsw y3dp ehpk 3pxp");
+    r.harness.run_steps(2);
+    assert!(r.has_text("This looks like a setup key"));
+    r.point_and_click("Use as setup key");
+    // Manual entry, the key in its field and the cursor in Issuer.
+    r.harness.event(egui::Event::Text("GitHub".into()));
+    r.harness.run_steps(2);
+    assert!(r.has_text("✔ GitHub — 6 digits, 30 s, SHA1"));
+    r.click("Review");
+    r.click("Save");
+    r.wait_for(&code(GITHUB, T0));
+    r.wait_for_store(1);
+}
+
+#[test]
+fn a_saved_account_is_scrolled_to_and_selected() {
+    let uris = many(40);
+    let refs: Vec<&str> = uris.iter().map(String::as_str).collect();
+    let mut r = rig(&refs);
+    r.wait_for("Copy code for Svc00 (user0)");
+    r.wait_for_all_secrets();
+    r.open_add_form("Paste URI");
+    r.type_into_field(0, GITLAB);
+    r.harness.run_steps(2);
+    r.click("Review");
+    r.click("Save");
+    // Last in the list, far below the fold.
+    r.wait_for("Copy code for GitLab (bob)");
+    r.harness.run_steps(2);
+    r.assert_selected_on_screen("Copy code for GitLab (bob)");
+}
+
+#[test]
+fn hotp_next_copies_the_new_code() {
+    let mut r = rig(&[BANK_HOTP]);
+    r.wait_for(&bank_code(7));
+    r.harness.get_by_label("Next").click();
+    r.wait_for(&bank_code(8));
+    assert_eq!(
+        r.clipboard.contents(),
+        Some(bank_code(8).replace(' ', "")),
+        "Next copies the code it shows"
+    );
+}
+
+#[test]
+fn the_same_failure_twice_is_one_notice() {
+    let mut r = rig(&[]);
+    r.wait_for("No accounts yet");
+    r.screen.show(vec![qr_screen(&[])]);
+    for _ in 0..2 {
+        r.shortcut(SCAN_SCREEN.0, SCAN_SCREEN.1);
+        r.wait_gone("Reading the screen…");
+    }
+    assert!(r.has_text("screen capture: no authenticator QR code found"));
+    // One notice, one Dismiss button.
+    assert_eq!(r.harness.query_all_by_label("Dismiss").count(), 1);
+}
+
+#[test]
+fn closing_the_window_clears_our_code_and_copies_are_marked_secret() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.click("Copy code for GitHub (alice)");
+    assert!(r.clipboard.contents().is_some());
+    assert!(r.clipboard.is_secret(), "hidden from clipboard histories");
+    eframe::App::on_exit(r.harness.state_mut(), None);
+    assert_eq!(r.clipboard.contents(), None, "closed: the code is gone");
+
+    // Something copied since is the user's, and stays.
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.click("Copy code for GitHub (alice)");
+    let mut other = r.clipboard.clone();
+    ninsho::ui::Clipboard::set_text(&mut other, "my own text").unwrap();
+    eframe::App::on_exit(r.harness.state_mut(), None);
+    assert_eq!(r.clipboard.contents().as_deref(), Some("my own text"));
+}
+
+/// A session bus with nothing on it (no portal, nothing to activate): a real
+/// `dbus-daemon` when one is installed, else an address where no bus listens.
+struct BareBus {
+    daemon: Option<std::process::Child>,
+    address: String,
+    _config: tempfile::TempDir,
+}
+
+impl BareBus {
+    fn start() -> BareBus {
+        use std::io::BufRead;
+        let config = tempfile::tempdir().unwrap();
+        let file = config.path().join("bus.conf");
+        std::fs::write(
+            &file,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={}</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                config.path().display()
+            ),
+        )
+        .unwrap();
+        let spawned = std::process::Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", file.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if let Ok(mut daemon) = spawned {
+            let mut line = String::new();
+            let out = daemon.stdout.take().unwrap();
+            std::io::BufReader::new(out).read_line(&mut line).unwrap();
+            if !line.trim().is_empty() {
+                return BareBus {
+                    daemon: Some(daemon),
+                    address: line.trim().to_string(),
+                    _config: config,
+                };
+            }
+            let _ = daemon.kill();
+            let _ = daemon.wait();
+        }
+        BareBus {
+            daemon: None,
+            address: "unix:path=/nonexistent/ninsho-test-bus".into(),
+            _config: config,
+        }
+    }
+}
+
+impl Drop for BareBus {
+    fn drop(&mut self) {
+        if let Some(daemon) = &mut self.daemon {
+            let _ = daemon.kill();
+            let _ = daemon.wait();
+        }
+    }
+}
+
+impl Rig {
+    /// Replaces the text of the text field whose text is `matching` and presses Enter.
+    fn enter_in_field(&mut self, matching: impl Fn(&str) -> bool, text: &str) {
+        let find = |r: &Rig| {
+            r.harness
+                .query_all_by(|n| {
+                    n.role() == egui::Role::TextInput && n.value().is_some_and(|v| matching(&v))
+                })
+                .next()
+                .expect("no such text field")
+                .focus()
+        };
+        find(self);
+        self.harness.run_steps(1);
+        self.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        self.harness.run_steps(1);
+        self.harness.event(egui::Event::Text(text.to_string()));
+        self.harness.run_steps(1);
+        self.harness.key_press(egui::Key::Enter);
+        self.harness.run_steps(2);
+    }
+}
+
+#[test]
+fn without_a_portal_or_zenity_the_window_shows_its_own_file_chooser() {
+    let bus = BareBus::start();
+    let no_tools = tempfile::tempdir().unwrap();
+    let why = ninsho::ui::sources::chooser_available(
+        Some(&bus.address),
+        Some(no_tools.path().as_os_str()),
+    )
+    .unwrap_err();
+    assert!(why.ends_with("and zenity is not installed"), "{why}");
+
+    let mut r = rig_full(&[GITHUB], true, egui::vec2(440.0, 640.0), |s| {
+        let (address, path) = (bus.address.clone(), no_tools.path().to_path_buf());
+        s.system_chooser = Arc::new(move || {
+            ninsho::ui::sources::chooser_available(Some(&address), Some(path.as_os_str()))
+        });
+        s.pick_files = Arc::new(|| panic!("the system chooser was asked with none to show"));
+    });
+    // egui_file marks folders and files with emoji, drawn from the system's
+    // emoji font where there is one; test machines have none.
+    r.harness
+        .ctx
+        .set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    let opened = Arc::new(Mutex::new(Vec::new()));
+    {
+        let opened = opened.clone();
+        r.harness.state_mut().set_backup_seams(
+            Arc::new(|_| panic!("the system save dialog was asked with none to show")),
+            ninsho::ui::app::Opener(Arc::new(move |p| {
+                opened.lock().unwrap().push(p.to_path_buf());
+                Ok(())
+            })),
+        );
+    }
+    r.wait_for(&code(GITHUB, T0));
+
+    // Open image…
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("setup.png");
+    std::fs::write(&image, corpus::code_page(&[GITLAB], 4)).unwrap();
+    r.shortcut(egui::Modifiers::COMMAND, egui::Key::O);
+    r.wait_for_text("The system file chooser is not available");
+    assert!(r.has_text(&why), "the window says why");
+    r.enter_in_field(|v| v.starts_with('/'), image.to_str().unwrap());
+    r.wait_for_text("From setup.png:");
+    assert!(r.has_text("GitLab (bob) — 6 digits, 30 s, SHA1"));
+    r.click("Cancel");
+
+    // Print recovery sheet…
+    let sheet = dir.path().join("sheet.pdf");
+    r.point_and_click("Backup");
+    r.point_and_click("Print recovery sheet…");
+    r.wait_for_text("The system file chooser is not available");
+    r.enter_in_field(
+        |v| v == "ninsho-recovery-sheet.pdf",
+        sheet.to_str().unwrap(),
+    );
+    r.wait_for_text("Saved the recovery sheet to");
+    assert!(std::fs::read(&sheet).unwrap().starts_with(b"%PDF-"));
+    assert_eq!(*opened.lock().unwrap(), [sheet]);
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+fn luminance([r, g, b]: [u8; 3]) -> f64 {
+    let lin = |c: u8| {
+        let c = c as f64 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// WCAG 2 contrast ratio (1 to 21).
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn pixel(image: &image::RgbaImage, p: egui::Pos2) -> [u8; 3] {
+    let px = image.get_pixel(p.x.round() as u32, p.y.round() as u32);
+    [px[0], px[1], px[2]]
+}
+
+/// The pixel in `rect` that stands out most from `background`, and by how much.
+fn strongest_in(image: &image::RgbaImage, rect: egui::Rect, background: [u8; 3]) -> ([u8; 3], f64) {
+    let mut best = (background, 1.0);
+    for y in rect.min.y.ceil() as u32..rect.max.y.floor() as u32 {
+        for x in rect.min.x.ceil() as u32..rect.max.x.floor() as u32 {
+            let px = image.get_pixel(x, y);
+            let c = [px[0], px[1], px[2]];
+            let ratio = contrast(c, background);
+            if ratio > best.1 {
+                best = (c, ratio);
+            }
+        }
+    }
+    best
+}
+
+impl Rig {
+    fn set_theme(&mut self, theme: ninsho::ui::Theme) {
+        self.harness.state_mut().settings.theme = theme;
+        self.harness.run_steps(2);
+    }
+}
+
+#[test]
+fn codes_and_the_countdown_ring_keep_wcag_aa_contrast_in_both_themes() {
+    use ninsho::ui::Theme;
+    for theme in [Theme::Light, Theme::Dark] {
+        let mut r = rig(&[GITHUB]);
+        r.set_theme(theme);
+        r.wait_for(&code(GITHUB, T0));
+        // 28 s left (the ring's usual colour), then 3 s left (its warning colour).
+        for (t, left) in [(T0 + 2.0, 28.0), (T0 + 27.0, 3.0)] {
+            r.set_time(t);
+            r.harness.run_steps(2);
+            let image = r.harness.render().unwrap();
+            let ring = r
+                .harness
+                .get_by_label(&format!("{left} seconds left"))
+                .rect();
+            let background = pixel(&image, ring.min + egui::vec2(1.0, 1.0));
+
+            let shown = r.harness.get_by_label(&code(GITHUB, t)).rect();
+            let (ink, ratio) = strongest_in(&image, shown, background);
+            assert!(ratio >= 4.5, "{theme:?}: the code's contrast is {ratio:.2}");
+            let strong = r
+                .harness
+                .ctx
+                .style_of(r.harness.ctx.theme())
+                .visuals
+                .strong_text_color();
+            let distance = (0..3)
+                .map(|i| (ink[i] as i32 - strong[i] as i32).abs())
+                .max()
+                .unwrap();
+            assert!(
+                distance <= 12,
+                "{theme:?}: the code is drawn in {ink:?}, not the strongest text colour {strong:?}"
+            );
+
+            // The arc starts at the top and runs clockwise: sample its middle,
+            // on the circle (radius 11) where the 3-pixel stroke is solid.
+            let fraction = left / 30.0;
+            let angle = -std::f32::consts::FRAC_PI_2 + std::f32::consts::PI * fraction as f32;
+            let on_arc = ring.center() + 11.0 * egui::vec2(angle.cos(), angle.sin());
+            let around = egui::Rect::from_center_size(on_arc, egui::vec2(3.0, 3.0));
+            let (_, ratio) = strongest_in(&image, around, background);
+            assert!(
+                ratio >= 4.5,
+                "{theme:?}, {left} s left: the ring's contrast is {ratio:.2}"
+            );
+        }
+    }
+}
+
+const LONG_NAME: &str = "otpauth://totp/Example%20Corporation%20International:alice.with.a.long.name%40example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example%20Corporation%20International";
+
+/// No two of `rects` overlap and all lie inside `window`.
+fn assert_laid_out(what: &[(&str, egui::Rect)], window: egui::Rect) {
+    for (name, rect) in what {
+        assert!(
+            window.expand(0.5).contains_rect(*rect),
+            "{name} at {rect:?} is cut off by the {window:?} window"
+        );
+    }
+    for (i, (a, ra)) in what.iter().enumerate() {
+        for (b, rb) in &what[i + 1..] {
+            assert!(
+                !ra.shrink(0.5).intersects(rb.shrink(0.5)),
+                "{a} at {ra:?} overlaps {b} at {rb:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn at_the_smallest_size_nothing_overlaps_or_is_cut_off() {
+    let mut r = rig_full(
+        &[LONG_NAME, BANK_HOTP, GITHUB],
+        true,
+        egui::vec2(360.0, 480.0),
+        |_| {},
+    );
+    r.wait_for(&code(GITHUB, T0));
+    r.wait_for_all_secrets();
+    let long =
+        "Copy code for Example Corporation International (alice.with.a.long.name@example.com)";
+    r.click(long);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(360.0, 480.0));
+    let rect = |r: &Rig, label: &str| (label.to_string(), r.harness.get_by_label(label).rect());
+    let search = r.harness.get_by_role(egui::Role::TextInput).rect();
+    let mut bar: Vec<(String, egui::Rect)> = ["Add account", "Scan QR code", "Settings", "Backup"]
+        .iter()
+        .map(|l| rect(&r, l))
+        .collect();
+    bar.push(("search".into(), search));
+    let bar: Vec<(&str, egui::Rect)> = bar.iter().map(|(l, r)| (l.as_str(), *r)).collect();
+    assert_laid_out(&bar, window);
+
+    let long_code = code(LONG_NAME, T0);
+    let code_at = r.harness.get_by_label(&long_code).rect();
+    // Each row has a ring: the one beside the long name's code.
+    let ring = r
+        .harness
+        .query_all_by_label("30 seconds left")
+        .map(|n| n.rect())
+        .min_by(|a, b| {
+            let d = |x: &egui::Rect| (x.center().y - code_at.center().y).abs();
+            d(a).total_cmp(&d(b))
+        })
+        .unwrap();
+    let row: Vec<(String, egui::Rect)> = vec![
+        rect(&r, "Example Corporation International"),
+        rect(&r, "alice.with.a.long.name@example.com"),
+        (long_code.clone(), code_at),
+        rect(&r, "More"),
+        ("ring".into(), ring),
+    ];
+    let row: Vec<(&str, egui::Rect)> = row.iter().map(|(l, r)| (l.as_str(), *r)).collect();
+    // The row's own widgets, each on screen and none over another.
+    assert_laid_out(&row[..], window);
+    let bank: Vec<(String, egui::Rect)> =
+        vec![rect(&r, "Bank"), rect(&r, &bank_code(7)), rect(&r, "Next")];
+    let bank: Vec<(&str, egui::Rect)> = bank.iter().map(|(l, r)| (l.as_str(), *r)).collect();
+    assert_laid_out(&bank, window);
+}
+
+#[test]
+fn on_a_wide_window_names_stay_near_their_codes() {
+    let mut r = rig_full(&[GITHUB], true, egui::vec2(1600.0, 1000.0), |_| {});
+    r.wait_for(&code(GITHUB, T0));
+    let name = r.harness.get_by_label("GitHub").rect();
+    let shown = r.harness.get_by_label(&code(GITHUB, T0)).rect();
+    assert!(
+        shown.max.x - name.min.x <= 720.0,
+        "the name starts at x={} and its code ends at x={}",
+        name.min.x,
+        shown.max.x
+    );
+}
+
+#[test]
+fn snapshots_at_the_smallest_and_a_wide_size_in_both_themes() {
+    use ninsho::ui::Theme;
+    let steam = "otpauth://steam/Steam:gamer?secret=JRZCL47CMXVOQMNPZR2F7J4RGI";
+    let mut results = egui_kittest::SnapshotResults::new();
+    for (w, h) in [(360.0, 480.0), (1600.0, 1000.0)] {
+        for theme in [Theme::Light, Theme::Dark] {
+            let mut r = rig_full(
+                &[GITHUB, TWITTER_JA, steam, LONG_NAME],
+                true,
+                egui::vec2(w, h),
+                |_| {},
+            );
+            r.set_theme(theme);
+            r.wait_for(&code(TWITTER_JA, T0));
+            r.wait_for_all_secrets();
+            r.harness.run_steps(3);
+            let theme = format!("{theme:?}").to_lowercase();
+            r.harness.snapshot(format!("list_{w}x{h}_{theme}"));
+            results.extend(r.harness.take_snapshot_results());
+        }
+    }
+}
+
+#[test]
+fn on_the_first_start_the_new_data_folder_is_watched_too() {
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("ninsho");
+    let store = Arc::new(MemoryStore::new());
+    let handle = worker::spawn(
+        data.clone(),
+        gated_connect(
+            store.clone(),
+            Arc::default(),
+            Arc::new(AtomicBool::new(true)),
+        ),
+    );
+    let next = || {
+        handle
+            .events
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the worker went quiet")
+    };
+    loop {
+        match next() {
+            worker::Event::SecretsDone => break,
+            worker::Event::Notes(notes) => panic!("{notes:?}"),
+            _ => {}
+        }
+    }
+    let mut other = Vault::open(&data, store).unwrap();
+    other
+        .add(vec![parse_uri(GITHUB).unwrap().account], &mut |_, _| {})
+        .unwrap();
+    loop {
+        match next() {
+            worker::Event::Entries { entries, .. } if !entries.is_empty() => {
+                assert_eq!(entries[0].display_name(), "GitHub (alice)");
+                break;
+            }
+            worker::Event::Notes(notes) => panic!("{notes:?}"),
+            _ => {}
+        }
+    }
 }

@@ -11,22 +11,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use eframe::egui;
-use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText};
+use egui::{Key, KeyboardShortcut, Modifiers};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+mod add;
+mod chooser;
+mod edit;
+mod keyring;
+mod list;
+mod password;
+mod review;
 mod scan;
+mod settings;
 
 use super::worker::{Command, Event, WorkerHandle};
 use super::{Services, Settings, Theme};
-use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
+use crate::otp::{self, Kind, Params, Secret};
 use crate::vault::Entry;
+use add::AddForm;
+use review::Candidate;
 
 mod backup;
 pub use backup::{Opener, SaveDialog};
-
-/// Seconds before a TOTP code changes during which the next code is shown too.
-const NEXT_CODE_LEAD: u64 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -88,91 +95,6 @@ impl Action {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AddTab {
-    Uri,
-    Manual,
-}
-
-/// The add-account form. The secret field zeroizes when the form goes away.
-struct AddForm {
-    tab: AddTab,
-    uri: Zeroizing<String>,
-    issuer: String,
-    account: String,
-    secret: Zeroizing<String>,
-    show_secret: bool,
-    kind: Kind,
-    algorithm: Algorithm,
-    digits: u8,
-    period: String,
-    counter: String,
-}
-
-impl Default for AddForm {
-    fn default() -> Self {
-        AddForm {
-            tab: AddTab::Uri,
-            uri: Zeroizing::new(String::new()),
-            issuer: String::new(),
-            account: String::new(),
-            secret: Zeroizing::new(String::new()),
-            show_secret: false,
-            kind: Kind::Totp,
-            algorithm: Algorithm::Sha1,
-            digits: 6,
-            period: "30".into(),
-            counter: "0".into(),
-        }
-    }
-}
-
-impl AddForm {
-    /// The account the form describes, or what is wrong with it.
-    fn parse(&self) -> Result<(OtpAccount, Vec<String>), String> {
-        match self.tab {
-            AddTab::Uri => {
-                let p = otp::parse_uri(&self.uri).map_err(|e| e.to_string())?;
-                Ok((p.account, p.warnings))
-            }
-            AddTab::Manual => {
-                if self.issuer.trim().is_empty() && self.account.trim().is_empty() {
-                    return Err("enter an issuer or an account name".into());
-                }
-                let secret = Secret::parse_base32(&self.secret).map_err(|e| e.to_string())?;
-                let period = otp::parse_period(&self.period).map_err(|e| e.to_string())?;
-                let params = match self.kind {
-                    Kind::Steam => Params::steam(period),
-                    kind => Params {
-                        kind,
-                        algorithm: self.algorithm,
-                        digits: self.digits,
-                        period,
-                        counter: otp::parse_counter(&self.counter).map_err(|e| e.to_string())?,
-                    },
-                };
-                Ok((
-                    OtpAccount {
-                        issuer: self.issuer.trim().into(),
-                        name: self.account.trim().into(),
-                        secret,
-                        params,
-                        extra: vec![],
-                    },
-                    vec![],
-                ))
-            }
-        }
-    }
-}
-
-struct Candidate {
-    account: OtpAccount,
-    group: String,
-    selected: bool,
-    duplicate: bool,
-}
-
 enum View {
     List,
     Add(Box<AddForm>),
@@ -232,6 +154,13 @@ pub struct App {
     started: bool,
     scan: scan::ScanState,
     backup: backup::BackupState,
+    chooser: chooser::ChooserState,
+    /// Accounts this window asked the worker to delete (their going is no news).
+    deleting: HashSet<Uuid>,
+    /// Scroll the list so this account's row shows (keyboard moves, a new account).
+    scroll_to: Option<Uuid>,
+    /// The list's scroll offset and visible height in the last frame.
+    list_viewport: (f32, f32),
 }
 
 impl App {
@@ -264,6 +193,10 @@ impl App {
             started: false,
             scan: scan::ScanState::default(),
             backup: Default::default(),
+            chooser: Default::default(),
+            deleting: HashSet::new(),
+            scroll_to: None,
+            list_viewport: (0.0, 0.0),
         }
     }
 
@@ -285,12 +218,13 @@ impl App {
                     if seen < self.shown_change {
                         continue;
                     }
-                    self.entries = entries;
+                    let old = std::mem::replace(&mut self.entries, entries);
                     let ids: HashSet<Uuid> = self.entries.iter().map(|e| e.id).collect();
                     self.secrets.retain(|id, _| ids.contains(id));
-                    if self.selected.is_some_and(|s| !ids.contains(&s)) {
-                        self.selected = None;
+                    for gone in old.iter().filter(|e| !ids.contains(&e.id)) {
+                        self.vanished(gone);
                     }
+                    self.deleting.retain(|id| ids.contains(id));
                 }
                 Event::Secrets(batch) => self.secrets.extend(batch),
                 Event::SecretMissing(id, why) => {
@@ -308,8 +242,16 @@ impl App {
                 Event::Progress { done, total } => {
                     self.progress = (done < total).then_some((done, total));
                 }
-                Event::Added { added, duplicates } => {
+                Event::Added {
+                    added,
+                    ids,
+                    duplicates,
+                } => {
                     self.progress = None;
+                    if let Some(&first) = ids.first() {
+                        self.selected = Some(first);
+                        self.scroll_to = Some(first);
+                    }
                     let mut msg = match added.len() {
                         0 => "Nothing added".to_string(),
                         1 => format!("Added {}", added[0]),
@@ -345,10 +287,56 @@ impl App {
                     self.opening = None;
                     self.progress = None;
                     self.backup.failed();
-                    self.notices.push(msg);
+                    self.notice(msg);
                 }
                 Event::Backup(event) => self.backup_event(event),
             }
+        }
+    }
+
+    /// A message that stays until dismissed; the same one twice shows once.
+    fn notice(&mut self, msg: String) {
+        if !self.notices.contains(&msg) {
+            self.notices.push(msg);
+        }
+    }
+
+    /// An account is gone from the list. Gone by another window or the command
+    /// line while the user was looking at it (selected, editing, about to
+    /// delete it, in its recovery codes or QR code), it is named in a message.
+    fn vanished(&mut self, gone: &Entry) {
+        let id = gone.id;
+        if self.deleting.contains(&id) {
+            if self.selected == Some(id) {
+                self.selected = None;
+            }
+            return;
+        }
+        let viewing = match &self.view {
+            View::Edit { id: shown, .. } => *shown == id,
+            View::Backup(backup::Panel::Recovery { id: shown, .. })
+            | View::Backup(backup::Panel::AccountQr { id: shown, .. }) => *shown == id,
+            _ => false,
+        };
+        let deleting = self.confirm_delete == Some(id);
+        let selected = self.selected == Some(id);
+        let msg = format!(
+            "{} was removed in another window or from the command line",
+            gone.display_name()
+        );
+        if viewing {
+            self.view = View::List;
+        }
+        if deleting {
+            self.confirm_delete = None;
+        }
+        if viewing || deleting {
+            self.notice(msg);
+        } else if selected {
+            self.toast(msg);
+        }
+        if selected {
+            self.selected = None;
         }
     }
 
@@ -393,7 +381,7 @@ impl App {
     /// Puts a code on the clipboard, to be cleared after the configured delay.
     fn copy_text(&mut self, code: String, what: &str) {
         let now = self.now();
-        match self.services.clipboard.set_text(&code) {
+        match self.services.clipboard.set_secret(&code) {
             Ok(()) => {
                 let delay = self.settings.clipboard_clear_secs as f64;
                 self.copied = Some(Copied {
@@ -431,6 +419,17 @@ impl App {
             // Shown at once; the worker persists it and sends the entries back.
             e.counter = Some(next);
             self.shown_change = self.worker.send(Command::SetCounter { id, counter: next });
+            // The new code is what the user is about to type: copy it, as a click does.
+            self.copy(id);
+        }
+    }
+
+    /// The window is closing: a code of ours still on the clipboard goes with it.
+    pub fn closing(&mut self) {
+        if let Some(c) = self.copied.take()
+            && self.services.clipboard.get_text().as_deref() == Some(c.code.as_str())
+        {
+            self.services.clipboard.clear();
         }
     }
 
@@ -445,6 +444,7 @@ impl App {
         }
         let e = self.entries.remove(from);
         self.entries.insert(to as usize, e);
+        self.scroll_to = Some(id);
         self.shown_change = self.worker.send(Command::Move {
             id,
             to: to as usize,
@@ -460,110 +460,6 @@ impl App {
             });
             self.applied_theme = Some(self.settings.theme);
         }
-    }
-
-    /// Keyboard handling for the list view.
-    fn list_keys(&mut self, ctx: &egui::Context) {
-        let typing_elsewhere = ctx.memory(|m| m.focused()).is_some() && !self.search_has_focus(ctx);
-        if typing_elsewhere {
-            return;
-        }
-        let pressed =
-            |a: Action| ctx.input_mut(|i| a.shortcut().is_some_and(|s| i.consume_shortcut(&s)));
-        if pressed(Action::Add) {
-            self.view = View::Add(Box::default());
-            return;
-        }
-        if pressed(Action::Settings) {
-            self.view = View::Settings;
-            return;
-        }
-        if pressed(Action::Search) {
-            self.focus_search = true;
-        }
-        if pressed(Action::MoveUp) {
-            self.move_selected(-1);
-        }
-        if pressed(Action::MoveDown) {
-            self.move_selected(1);
-        }
-        if pressed(Action::NextCode)
-            && let Some(id) = self.selected
-            && self.entry(id).is_some_and(|e| e.kind == Kind::Hotp)
-        {
-            self.next_hotp(id);
-        }
-        let visible = self.visible();
-        let pos = self
-            .selected
-            .and_then(|s| visible.iter().position(|&i| self.entries[i].id == s));
-        let down = ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown));
-        let up = ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp));
-        if (down || up) && !visible.is_empty() {
-            let next = match (pos, down) {
-                (None, _) => 0,
-                (Some(p), true) => (p + 1).min(visible.len() - 1),
-                (Some(p), false) => p.saturating_sub(1),
-            };
-            self.selected = Some(self.entries[visible[next]].id);
-        }
-        if self.selected.is_none() && visible.len() == 1 {
-            self.selected = Some(self.entries[visible[0]].id);
-        }
-        let enter = ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
-        // eframe turns Ctrl+C into a Copy event, not a key press (kittest sends keys).
-        let copy_event = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
-        let copy = (pressed(Action::Copy) || copy_event) && !self.search_has_selection(ctx);
-        if (enter || copy)
-            && let Some(id) = self.selected
-        {
-            self.copy(id);
-        }
-        if let Some(id) = self.selected {
-            if !self.search_has_focus(ctx) && pressed(Action::Delete) {
-                self.confirm_delete = Some(id);
-            }
-            if pressed(Action::Edit)
-                && let Some(e) = self.entry(id)
-            {
-                self.view = View::Edit {
-                    id,
-                    issuer: e.issuer.clone(),
-                    name: e.name.clone(),
-                    group: e.group.clone(),
-                };
-            }
-        }
-        // Type-to-search: text typed while nothing has focus goes to the search box.
-        if ctx.memory(|m| m.focused()).is_none() {
-            let typed: String = ctx.input(|i| {
-                i.events
-                    .iter()
-                    .filter_map(|e| match e {
-                        egui::Event::Text(t) => Some(t.as_str()),
-                        _ => None,
-                    })
-                    .collect()
-            });
-            if !typed.is_empty() {
-                self.search.push_str(&typed);
-                self.focus_search = true;
-            }
-        }
-    }
-
-    fn search_id() -> egui::Id {
-        egui::Id::unique("ninsho-search")
-    }
-
-    fn search_has_focus(&self, ctx: &egui::Context) -> bool {
-        ctx.memory(|m| m.has_focus(Self::search_id()))
-    }
-
-    fn search_has_selection(&self, ctx: &egui::Context) -> bool {
-        egui::TextEdit::load_state(ctx, Self::search_id())
-            .and_then(|s| s.cursor.char_range())
-            .is_some_and(|r| !r.is_empty())
     }
 
     /// Installs the system-font fallback for CJK names. eframe's app creator calls
@@ -586,6 +482,7 @@ impl App {
         self.drain_events();
         self.take_dropped_files(ctx);
         self.scan_tick(ctx);
+        self.chooser_tick(ctx);
         self.apply_theme(ctx);
         self.clear_clipboard_if_due();
         let now = self.now();
@@ -658,12 +555,16 @@ impl App {
             self.keyring_screen(ui, &msg);
             return;
         }
-        if matches!(self.view, View::List | View::Review(_)) {
+        // While the in-window file chooser is open, the keys are its own.
+        let keys = !self.chooser_open();
+        if keys && matches!(self.view, View::List | View::Review(_)) {
             self.source_keys(&ctx);
         }
         match std::mem::replace(&mut self.view, View::List) {
             View::List => {
-                self.list_keys(&ctx);
+                if keys {
+                    self.list_keys(&ctx);
+                }
                 if matches!(self.view, View::List) {
                     self.list_view(ui);
                 }
@@ -733,641 +634,18 @@ impl App {
                 });
         }
         self.delete_dialog(&ctx);
-    }
-
-    fn keyring_screen(&mut self, ui: &mut egui::Ui, msg: &str) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.add_space(24.0);
-            ui.heading("Your keyring is not available");
-            ui.add_space(8.0);
-            ui.label("Ninsho keeps every secret in your system keyring and cannot show codes without it. Nothing has been changed or lost.");
-            ui.add_space(8.0);
-            ui.label(RichText::new(msg).monospace());
-            ui.add_space(8.0);
-            ui.label("To fix it:");
-            ui.label("• If the keyring is locked, unlock it (log in again, or open Passwords and Keys).");
-            ui.label("• If no keyring runs, install and start gnome-keyring (e.g. `sudo apt install gnome-keyring`), or enable the Secret Service integration in KeePassXC.");
-            ui.add_space(16.0);
-            if ui.button("Retry").clicked() {
-                self.keyring_error = None;
-                self.secrets_done = false;
-                self.worker.send(Command::Load);
-            }
-        });
-    }
-
-    fn top_bar(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("ninsho-top").show(ui, |ui| {
-            ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                let ctx = ui.ctx().clone();
-                if ui
-                    .button(Action::Add.label())
-                    .on_hover_text(Action::Add.tooltip(&ctx))
-                    .clicked()
-                {
-                    self.view = View::Add(Box::default());
-                }
-                self.scan_menu(ui);
-                if ui
-                    .button(Action::Settings.label())
-                    .on_hover_text(Action::Settings.tooltip(&ctx))
-                    .clicked()
-                {
-                    self.view = View::Settings;
-                }
-                self.backup_button(ui);
-                let search = egui::TextEdit::singleline(&mut self.search)
-                    .id(Self::search_id())
-                    .hint_text("Search")
-                    .desired_width(f32::INFINITY);
-                let r = ui.add(search).on_hover_text(Action::Search.tooltip(&ctx));
-                if self.focus_search {
-                    r.request_focus();
-                    if let Some(mut state) = egui::TextEdit::load_state(&ctx, Self::search_id()) {
-                        let end = egui::text::CCursor::new(self.search.chars().count());
-                        state
-                            .cursor
-                            .set_char_range(Some(egui::text::CCursorRange::one(end)));
-                        state.store(&ctx, Self::search_id());
-                    }
-                    self.focus_search = false;
-                }
-                if r.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
-                    self.search.clear();
-                }
-            });
-            ui.add_space(4.0);
-            for (i, note) in self.notices.clone().iter().enumerate() {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
-                    if ui.small_button("Dismiss").clicked() {
-                        self.notices.remove(i);
-                    }
-                });
-            }
-        });
-    }
-
-    fn status_bar(&mut self, ui: &mut egui::Ui) {
-        let show = self.progress.is_some()
-            || self.opening.is_some()
-            || self.toast.is_some()
-            || (!self.secrets_done && !self.entries.is_empty());
-        if !show {
-            return;
-        }
-        egui::Panel::bottom("ninsho-status").show(ui, |ui| {
-            if let Some(name) = &self.opening {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!("Reading {name}…"));
-                });
-            }
-            if let Some((done, total)) = self.progress {
-                ui.add(
-                    egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                        .text(format!("Saving {done} of {total}…")),
-                );
-            } else if !self.secrets_done && !self.entries.is_empty() {
-                // A bar, not a spinner: a spinner repaints every frame, and those
-                // frames took CPU from the keyring while it was returning secrets
-                // (BENCHMARKS.md, window start-up). The bar moves with each batch.
-                let (done, total) = (self.secrets.len(), self.entries.len());
-                ui.add(
-                    egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!(
-                        "Reading secrets from the keyring… {done} of {total}"
-                    )),
-                );
-            }
-            if let Some((text, _)) = &self.toast {
-                ui.label(text);
-            }
-        });
-    }
-
-    fn list_view(&mut self, ui: &mut egui::Ui) {
-        self.top_bar(ui);
-        self.status_bar(ui);
-        egui::CentralPanel::default().show(ui, |ui| {
-            if self.entries.is_empty() {
-                ui.add_space(32.0);
-                ui.vertical_centered(|ui| {
-                    ui.heading("No accounts yet");
-                    ui.label("Add the QR code or setup key a site shows when you turn on two-factor authentication.");
-                    if ui.button("Add your first account").clicked() {
-                        self.view = View::Add(Box::default());
-                    }
-                    ui.label("or add it from a QR code:");
-                    self.source_buttons(ui);
-                });
-                return;
-            }
-            let visible = self.visible();
-            if visible.is_empty() {
-                ui.label(format!("No account matches “{}”", self.search.trim()));
-                return;
-            }
-            let now = self.now();
-            let row_height = 64.0;
-            // A long list shows its scroll bar from the first frame: left to find
-            // out, egui fades the bar in over a dozen frames while start-up is
-            // still reading secrets (BENCHMARKS.md, window start-up).
-            let rows = visible.len() as f32 * (row_height + ui.spacing().item_spacing.y);
-            let bar = if rows > ui.available_height() {
-                egui::scroll_area::ScrollBarVisibility::AlwaysVisible
-            } else {
-                egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded
-            };
-            egui::ScrollArea::vertical().auto_shrink(false).scroll_bar_visibility(bar).show_rows(ui, row_height, visible.len(), |ui, range| {
-                for &i in &visible[range] {
-                    let entry = self.entries[i].clone();
-                    self.account_row(ui, &entry, now, row_height);
-                }
-            });
-        });
-    }
-
-    fn account_row(&mut self, ui: &mut egui::Ui, entry: &Entry, now: f64, height: f32) {
-        let selected = self.selected == Some(entry.id);
-        let secs = now as u64;
-        let code = self.code_for(entry, secs);
-        let params = entry.params();
-        let hidden = self.settings.privacy && !self.revealed.contains(&entry.id);
-        let shown_code = match (&code, hidden) {
-            (Some(c), false) => otp::group_code(c),
-            (Some(c), true) => otp::group_code(&"•".repeat(c.chars().count())),
-            (None, _) if self.missing.contains_key(&entry.id) => "no secret".to_string(),
-            (None, _) => "…".to_string(),
-        };
-        let (rect, _) = ui.allocate_exact_size(
-            egui::vec2(ui.available_width(), height),
-            egui::Sense::hover(),
-        );
-        let row_id = ui.scope_id().with(("row", entry.id));
-        let response = ui.interact(rect, row_id, egui::Sense::click());
-        let name = entry.display_name();
-        response.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Copy code for {name}"))
-        });
-        if selected {
-            ui.painter().rect_filled(
-                rect,
-                6.0,
-                ui.visuals().selection.bg_fill.gamma_multiply(0.5),
-            );
-        } else if response.hovered() {
-            ui.painter()
-                .rect_filled(rect, 6.0, ui.visuals().widgets.hovered.weak_bg_fill);
-        }
-        if response.clicked() {
-            self.copy(entry.id);
-        }
-        let mut child = ui.new_child(
-            egui::UiBuilder::new()
-                .max_rect(rect.shrink2(egui::vec2(8.0, 6.0)))
-                .layout(egui::Layout::left_to_right(egui::Align::Center)),
-        );
-        let ui = &mut child;
-        ui.vertical(|ui| {
-            let title = if entry.issuer.is_empty() {
-                &entry.name
-            } else {
-                &entry.issuer
-            };
-            ui.label(RichText::new(title).strong());
-            if !entry.issuer.is_empty() && !entry.name.is_empty() {
-                ui.label(RichText::new(&entry.name).weak());
-            }
-            if !entry.group.is_empty() {
-                ui.label(RichText::new(&entry.group).small().weak());
-            }
-            self.recovery_badge(ui, entry.id);
-        });
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if let Some(period) = params.period_opt()
-                && code.is_some()
-            {
-                countdown_ring(ui, period, now);
-            }
-            if entry.kind == Kind::Hotp && code.is_some() {
-                let b = ui
-                    .small_button("Next")
-                    .on_hover_text(Action::NextCode.tooltip(ui.ctx()));
-                if b.clicked() {
-                    self.next_hotp(entry.id);
-                }
-            }
-            if selected {
-                // One menu: the row has no room for a button per action.
-                ui.menu_button("More", |ui| {
-                    self.row_backup_buttons(ui, entry);
-                    if ui
-                        .small_button(Action::Delete.label())
-                        .on_hover_text(Action::Delete.tooltip(ui.ctx()))
-                        .clicked()
-                    {
-                        self.confirm_delete = Some(entry.id);
-                    }
-                    if ui
-                        .small_button(Action::Edit.label())
-                        .on_hover_text(Action::Edit.tooltip(ui.ctx()))
-                        .clicked()
-                    {
-                        self.view = View::Edit {
-                            id: entry.id,
-                            issuer: entry.issuer.clone(),
-                            name: entry.name.clone(),
-                            group: entry.group.clone(),
-                        };
-                    }
-                    if ui
-                        .small_button(Action::MoveDown.label())
-                        .on_hover_text(Action::MoveDown.tooltip(ui.ctx()))
-                        .clicked()
-                    {
-                        self.move_selected(1);
-                    }
-                    if ui
-                        .small_button(Action::MoveUp.label())
-                        .on_hover_text(Action::MoveUp.tooltip(ui.ctx()))
-                        .clicked()
-                    {
-                        self.move_selected(-1);
-                    }
-                });
-            }
-            ui.vertical(|ui| {
-                ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
-                    ui.label(RichText::new(&shown_code).monospace().size(22.0));
-                    if let (Some(period), false) = (params.period_opt(), hidden)
-                        && let Some(secret) = self.secrets.get(&entry.id)
-                        && period - secs % period <= NEXT_CODE_LEAD
-                    {
-                        let next = otp::code_at(secret, &params, secs + period);
-                        ui.label(
-                            RichText::new(format!("next {}", otp::group_code(&next)))
-                                .small()
-                                .weak(),
-                        );
-                    }
-                });
-            });
-        });
-    }
-
-    /// Returns true when the view is finished (the caller then shows the list).
-    fn add_view(&mut self, ui: &mut egui::Ui, form: &mut AddForm) -> bool {
-        let mut done = false;
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Add account");
-            ui.horizontal(|ui| {
-                ui.label("From a QR code:");
-                done |= self.source_buttons(ui);
-            });
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut form.tab, AddTab::Uri, "Paste URI");
-                ui.selectable_value(&mut form.tab, AddTab::Manual, "Enter manually");
-            });
-            ui.separator();
-            match form.tab {
-                AddTab::Uri => {
-                    let label = ui.label("otpauth:// URI");
-                    ui.add(
-                        egui::TextEdit::multiline(&mut *form.uri)
-                            .hint_text("otpauth://totp/Example:alice?secret=…")
-                            .desired_rows(3)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(label.id);
-                }
-                AddTab::Manual => {
-                    egui::Grid::new("manual").num_columns(2).show(ui, |ui| {
-                        ui.label("Issuer");
-                        ui.text_edit_singleline(&mut form.issuer);
-                        ui.end_row();
-                        ui.label("Account");
-                        ui.text_edit_singleline(&mut form.account);
-                        ui.end_row();
-                        ui.label("Secret");
-                        ui.horizontal(|ui| {
-                            ui.add(
-                                egui::TextEdit::singleline(&mut *form.secret)
-                                    .password(!form.show_secret),
-                            );
-                            ui.checkbox(&mut form.show_secret, "Show");
-                        });
-                        ui.end_row();
-                    });
-                    egui::CollapsingHeader::new("Advanced").show(ui, |ui| {
-                        egui::Grid::new("advanced").num_columns(2).show(ui, |ui| {
-                            ui.label("Type");
-                            ui.horizontal(|ui| {
-                                ui.radio_value(&mut form.kind, Kind::Totp, "Time (TOTP)");
-                                ui.radio_value(&mut form.kind, Kind::Hotp, "Counter (HOTP)");
-                                ui.radio_value(&mut form.kind, Kind::Steam, "Steam");
-                            });
-                            ui.end_row();
-                            if form.kind != Kind::Steam {
-                                ui.label("Algorithm");
-                                ui.horizontal(|ui| {
-                                    for a in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512]
-                                    {
-                                        ui.radio_value(&mut form.algorithm, a, a.as_str());
-                                    }
-                                });
-                                ui.end_row();
-                                ui.label("Digits");
-                                ui.add(egui::DragValue::new(&mut form.digits).range(1..=10));
-                                ui.end_row();
-                            }
-                            if form.kind == Kind::Hotp {
-                                labeled_field(ui, "Counter", &mut form.counter);
-                            } else {
-                                labeled_field(ui, "Period (seconds)", &mut form.period);
-                            }
-                        });
-                    });
-                }
-            }
-            ui.add_space(8.0);
-            egui::CollapsingHeader::new("From a screenshot or another app").show(ui, |ui| {
-                ui.label("Drop a screenshot of a QR code, or an export file, on this window. Encrypted exports ask for their password; you review everything before it is saved. Exports Ninsho reads:");
-                for format in crate::formats::REGISTRY {
-                    let lock = if format.encryptable { " (encrypted too)" } else { "" };
-                    ui.label(format!("• {}{lock}", format.description));
-                }
-            });
-            ui.add_space(8.0);
-            let parsed = form.parse();
-            let empty = match form.tab {
-                AddTab::Uri => form.uri.trim().is_empty(),
-                AddTab::Manual => {
-                    form.secret.trim().is_empty()
-                        && form.issuer.is_empty()
-                        && form.account.is_empty()
-                }
-            };
-            match (&parsed, empty) {
-                (_, true) => {}
-                (Ok((a, warnings)), false) => {
-                    ui.label(format!("✔ {} — {}", a.display_name(), describe(&a.params)));
-                    for w in warnings {
-                        ui.label(RichText::new(w).color(ui.visuals().warn_fg_color));
-                    }
-                }
-                (Err(e), false) => {
-                    ui.label(RichText::new(format!("✖ {e}")).color(ui.visuals().error_fg_color));
-                }
-            }
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                let ok = parsed.is_ok() && !empty;
-                if ui.add_enabled(ok, egui::Button::new("Review")).clicked()
-                    && let Ok((account, warnings)) = parsed
-                {
-                    let candidates = vec![self.candidate(account, String::new())];
-                    self.view = View::Review(Box::new(scan::Review::new(candidates, warnings)));
-                    done = true;
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
-                    done = true;
-                }
-            });
-        });
-        done
-    }
-
-    fn candidate(&self, account: OtpAccount, group: String) -> Candidate {
-        let duplicate = self.entries.iter().any(|e| {
-            e.issuer == account.issuer
-                && e.name == account.name
-                && e.kind == account.params.kind
-                && self.secrets.get(&e.id) == Some(&account.secret)
-        });
-        Candidate {
-            account,
-            group,
-            selected: !duplicate,
-            duplicate,
-        }
-    }
-
-    fn review_view(&mut self, ui: &mut egui::Ui, review: &mut scan::Review) -> bool {
-        let mut done = false;
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Review");
-            ui.label("Check what will be added. Nothing is saved until you press Save.");
-            for w in review.lines() {
-                ui.label(RichText::new(w).color(ui.visuals().warn_fg_color));
-            }
-            if review.incomplete() {
-                ui.label("Show the next code, then:");
-                self.source_buttons(ui);
-            }
-            if let Some(name) = &self.opening {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!("Reading {name}…"));
-                });
-            }
-            let candidates = &mut review.candidates;
-            ui.separator();
-            egui::ScrollArea::vertical()
-                .max_height(ui.available_height() - 48.0)
-                .show(ui, |ui| {
-                    for c in candidates.iter_mut() {
-                        let mut text = format!(
-                            "{} — {}",
-                            c.account.display_name(),
-                            describe(&c.account.params)
-                        );
-                        if c.duplicate {
-                            text.push_str(" (already in Ninsho)");
-                        }
-                        ui.checkbox(&mut c.selected, text);
-                    }
-                });
-            ui.separator();
-            let chosen = candidates.iter().filter(|c| c.selected).count();
-            ui.horizontal(|ui| {
-                let label = match chosen {
-                    0 | 1 => "Save".to_string(),
-                    n => format!("Save {n} accounts"),
-                };
-                // Enter saves unless a checkbox has focus (there it toggles).
-                let enter = ui.memory(|m| m.focused().is_none())
-                    && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
-                if ui
-                    .add_enabled(chosen > 0, egui::Button::new(label))
-                    .on_hover_text("Save the checked accounts (Enter)")
-                    .clicked()
-                    || (enter && chosen > 0)
-                {
-                    let accounts: Vec<(OtpAccount, String)> = candidates
-                        .iter()
-                        .filter(|c| c.selected)
-                        .map(|c| (c.account.clone(), c.group.clone()))
-                        .collect();
-                    self.progress = Some((0, accounts.len()));
-                    self.worker.send(Command::Add(accounts));
-                    done = true;
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
-                    done = true;
-                }
-            });
-        });
-        done
-    }
-
-    fn edit_view(
-        &mut self,
-        ui: &mut egui::Ui,
-        id: Uuid,
-        issuer: &mut String,
-        name: &mut String,
-        group: &mut String,
-    ) -> bool {
-        let mut done = false;
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Edit account");
-            egui::Grid::new("edit").num_columns(2).show(ui, |ui| {
-                labeled_field(ui, "Issuer", issuer);
-                labeled_field(ui, "Account", name);
-                labeled_field(ui, "Group", group);
-            });
-            ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
-                    if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
-                        e.issuer = issuer.trim().to_string();
-                        e.name = name.trim().to_string();
-                        e.group = group.trim().to_string();
-                    }
-                    self.shown_change = self.worker.send(Command::Edit {
-                        id,
-                        issuer: issuer.clone(),
-                        name: name.clone(),
-                        group: group.clone(),
-                    });
-                    done = true;
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
-                    done = true;
-                }
-            });
-        });
-        done
-    }
-
-    fn password_view(
-        &mut self,
-        ui: &mut egui::Ui,
-        path: &std::path::Path,
-        format: &str,
-        error: Option<&str>,
-        password: &mut Zeroizing<String>,
-    ) -> bool {
-        let mut done = false;
-        egui::CentralPanel::default().show(ui, |ui| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            ui.heading(format!("{name} is encrypted"));
-            ui.label(format!("Enter the password of this {format} export."));
-            if let Some(e) = error {
-                ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-            }
-            let label = ui.label("Password");
-            let field = ui
-                .add(egui::TextEdit::singleline(&mut **password).password(true))
-                .labelled_by(label.id);
-            if !field.has_focus() && password.is_empty() {
-                field.request_focus();
-            }
-            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-            ui.horizontal(|ui| {
-                if (ui
-                    .add_enabled(!password.is_empty(), egui::Button::new("Unlock"))
-                    .clicked()
-                    || enter)
-                    && !password.is_empty()
-                {
-                    self.opening = Some(name.clone());
-                    self.worker.send(Command::OpenFile {
-                        path: path.to_path_buf(),
-                        password: Some(crate::formats::Password::new(password.to_string())),
-                    });
-                    done = true;
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
-                    done = true;
-                }
-            });
-        });
-        done
-    }
-
-    fn settings_view(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut done = false;
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Settings");
-            ui.label("Theme");
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut self.settings.theme, Theme::System, "System");
-                ui.radio_value(&mut self.settings.theme, Theme::Light, "Light");
-                ui.radio_value(&mut self.settings.theme, Theme::Dark, "Dark");
-            });
-            ui.add_space(8.0);
-            ui.add(
-                egui::Slider::new(&mut self.settings.clipboard_clear_secs, 5..=300)
-                    .text("Clear clipboard after (seconds)"),
-            );
-            ui.checkbox(&mut self.settings.privacy, "Hide codes until clicked");
-            ui.add_space(8.0);
-            if ui.button("Done").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
-                done = true;
-            }
-        });
-        done
-    }
-
-    fn delete_dialog(&mut self, ctx: &egui::Context) {
-        let Some(id) = self.confirm_delete else {
-            return;
-        };
-        let Some(name) = self.entry(id).map(Entry::display_name) else {
-            self.confirm_delete = None;
-            return;
-        };
-        let modal = egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {
-            ui.heading(format!("Delete {name}?"));
-            ui.label("Its secret is removed from the keyring. Make sure you can still sign in to this account another way (or have turned off two-factor authentication there).");
-            ui.horizontal(|ui| {
-                if ui.button(format!("Delete {name}")).clicked() {
-                    self.worker.send(Command::Remove(id));
-                    self.confirm_delete = None;
-                }
-                if ui.button("Cancel").clicked() {
-                    self.confirm_delete = None;
-                }
-            });
-        });
-        if modal.should_close() {
-            self.confirm_delete = None;
-        }
+        self.chooser_show(&ctx);
     }
 }
 
 /// A grid row: a label and a text field that screen readers (and tests) find by it.
-fn labeled_field(ui: &mut egui::Ui, label: &str, text: &mut String) {
+pub(super) fn labeled_field(ui: &mut egui::Ui, label: &str, text: &mut String) {
     let label = ui.label(label);
     ui.text_edit_singleline(text).labelled_by(label.id);
     ui.end_row();
 }
 
-fn describe(p: &Params) -> String {
+pub(super) fn describe(p: &Params) -> String {
     match p.kind {
         Kind::Totp => format!(
             "{} digits, {} s, {}",
@@ -1383,42 +661,6 @@ fn describe(p: &Params) -> String {
         ),
         Kind::Steam => "Steam Guard".to_string(),
     }
-}
-
-/// A ring that empties as the period runs out, with the seconds left inside.
-fn countdown_ring(ui: &mut egui::Ui, period: u64, now: f64) {
-    let left = period - (now as u64) % period;
-    let (rect, response) = ui.allocate_exact_size(egui::vec2(28.0, 28.0), egui::Sense::hover());
-    response.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::Meter, true, format!("{left} seconds left"))
-    });
-    let painter = ui.painter();
-    let center = rect.center();
-    let radius = 11.0;
-    let track = ui.visuals().widgets.noninteractive.bg_stroke.color;
-    painter.circle_stroke(center, radius, egui::Stroke::new(3.0, track));
-    let fraction = left as f32 / period as f32;
-    let color = if left <= NEXT_CODE_LEAD {
-        Color32::from_rgb(0xd9, 0x53, 0x4f)
-    } else {
-        ui.visuals().selection.bg_fill
-    };
-    let steps = 48;
-    let points: Vec<egui::Pos2> = (0..=steps)
-        .map(|i| {
-            let a = -std::f32::consts::FRAC_PI_2
-                + std::f32::consts::TAU * fraction * i as f32 / steps as f32;
-            center + radius * egui::vec2(a.cos(), a.sin())
-        })
-        .collect();
-    painter.add(egui::Shape::line(points, egui::Stroke::new(3.0, color)));
-    painter.text(
-        center,
-        egui::Align2::CENTER_CENTER,
-        left.to_string(),
-        egui::FontId::proportional(10.0),
-        ui.visuals().text_color(),
-    );
 }
 
 impl eframe::App for App {
@@ -1438,6 +680,10 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, super::SETTINGS_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.closing();
     }
 
     /// egui's memory holds text-edit undo history, which could include a typed

@@ -11,17 +11,20 @@ pub mod sources;
 pub mod worker;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 pub use app::App;
-pub use sources::{ClipboardContent, ClipboardReader, FilePicker, ScreenSource};
+pub use sources::{ChooserCheck, ClipboardContent, ClipboardReader, FilePicker, ScreenSource};
 
 /// The system clipboard, behind a trait so tests can watch it.
 pub trait Clipboard {
     fn set_text(&mut self, text: &str) -> Result<(), String>;
+    /// Sets text that clipboard managers should not keep (a code, a recovery code).
+    fn set_secret(&mut self, text: &str) -> Result<(), String>;
     fn get_text(&mut self) -> Option<String>;
     fn clear(&mut self);
     /// Reads what the clipboard holds (an image first, else text) when called on
@@ -47,6 +50,30 @@ impl SystemClipboard {
 impl Clipboard for SystemClipboard {
     fn set_text(&mut self, text: &str) -> Result<(), String> {
         self.get()?.set_text(text).map_err(|e| e.to_string())
+    }
+    /// Marked with each platform's "do not record" convention, so clipboard
+    /// histories (Klipper, GPaste, Windows' Win+V, macOS managers) skip it.
+    fn set_secret(&mut self, text: &str) -> Result<(), String> {
+        let set = self.get()?.set();
+        #[cfg(all(
+            unix,
+            not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+        ))]
+        let set = {
+            use arboard::SetExtLinux;
+            set.exclude_from_history()
+        };
+        #[cfg(windows)]
+        let set = {
+            use arboard::SetExtWindows;
+            set.exclude_from_history().exclude_from_cloud()
+        };
+        #[cfg(target_os = "macos")]
+        let set = {
+            use arboard::SetExtApple;
+            set.exclude_from_history()
+        };
+        set.text(text).map_err(|e| e.to_string())
     }
     fn get_text(&mut self) -> Option<String> {
         self.get().ok()?.get_text().ok()
@@ -80,11 +107,17 @@ impl Clipboard for SystemClipboard {
 pub struct MemoryClipboard {
     text: Arc<Mutex<Option<String>>>,
     image: Arc<Mutex<Option<image::RgbaImage>>>,
+    secret: Arc<AtomicBool>,
 }
 
 impl MemoryClipboard {
     pub fn contents(&self) -> Option<String> {
         self.text.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The text was set as a secret (hidden from clipboard histories).
+    pub fn is_secret(&self) -> bool {
+        self.secret.load(Ordering::SeqCst)
     }
 
     pub fn set_image(&self, image: image::RgbaImage) {
@@ -97,6 +130,12 @@ impl Clipboard for MemoryClipboard {
     fn set_text(&mut self, text: &str) -> Result<(), String> {
         *self.image.lock().unwrap_or_else(|e| e.into_inner()) = None;
         *self.text.lock().unwrap_or_else(|e| e.into_inner()) = Some(text.to_string());
+        self.secret.store(false, Ordering::SeqCst);
+        Ok(())
+    }
+    fn set_secret(&mut self, text: &str) -> Result<(), String> {
+        self.set_text(text)?;
+        self.secret.store(true, Ordering::SeqCst);
         Ok(())
     }
     fn get_text(&mut self) -> Option<String> {
@@ -163,6 +202,9 @@ pub struct Services {
     pub screen: Arc<dyn ScreenSource>,
     /// "Open image…" asks which files through this (a native dialog).
     pub pick_files: FilePicker,
+    /// Whether the desktop can show its file chooser; without one the window
+    /// shows its own (app/chooser.rs).
+    pub system_chooser: sources::ChooserCheck,
 }
 
 impl Services {
@@ -173,6 +215,7 @@ impl Services {
             clipboard,
             screen: Arc::new(sources::SystemScreen),
             pick_files: sources::system_file_picker(),
+            system_chooser: sources::system_chooser_check(),
         }
     }
 }
@@ -253,7 +296,7 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             .with_title("Ninsho")
             .with_app_id(APP_ID)
             .with_inner_size([440.0, 640.0])
-            .with_min_inner_size([320.0, 360.0])
+            .with_min_inner_size([360.0, 480.0])
             .with_icon(icon),
         persist_window: true,
         renderer: eframe::Renderer::Glow,

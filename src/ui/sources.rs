@@ -125,6 +125,68 @@ pub fn system_file_picker() -> FilePicker {
     })
 }
 
+/// Whether the desktop can show its file chooser, or why not (in words for the
+/// user). Called on a thread: it may wait on the session bus.
+pub type ChooserCheck = Arc<dyn Fn() -> Result<(), String> + Send + Sync>;
+
+/// The check for the running desktop: its session bus and `PATH`.
+pub fn system_chooser_check() -> ChooserCheck {
+    Arc::new(|| {
+        chooser_available(
+            std::env::var("DBUS_SESSION_BUS_ADDRESS").ok().as_deref(),
+            std::env::var_os("PATH").as_deref(),
+        )
+    })
+}
+
+/// What `rfd` needs to show a chooser on Linux and the BSDs: the desktop
+/// portal's FileChooser on the session bus at `bus` (the default session bus
+/// when `None`), or else a `zenity` on `path`. Elsewhere the system always has one.
+pub fn chooser_available(bus: Option<&str>, path: Option<&std::ffi::OsStr>) -> Result<(), String> {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        let portal = async_io::block_on(portal_file_chooser(bus));
+        let zenity = path
+            .map(|p| std::env::split_paths(p).any(|dir| dir.join("zenity").is_file()))
+            .unwrap_or(false);
+        match portal {
+            Ok(()) => Ok(()),
+            Err(_) if zenity => Ok(()),
+            Err(why) => Err(format!("{why}, and zenity is not installed")),
+        }
+    }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    {
+        let _ = (bus, path);
+        Ok(())
+    }
+}
+
+/// Reads the FileChooser portal's version: the portal answers only when a
+/// backend (GNOME, KDE, GTK…) provides the chooser.
+#[cfg(all(unix, not(target_os = "macos")))]
+async fn portal_file_chooser(bus: Option<&str>) -> Result<(), String> {
+    let connection = match bus {
+        Some(address) => match zbus::connection::Builder::address(address) {
+            Ok(builder) => builder.build().await,
+            Err(e) => Err(e),
+        },
+        None => zbus::Connection::session().await,
+    }
+    .map_err(|e| format!("no session bus: {e}"))?;
+    connection
+        .call_method(
+            Some("org.freedesktop.portal.Desktop"),
+            "/org/freedesktop/portal/desktop",
+            Some("org.freedesktop.DBus.Properties"),
+            "Get",
+            &("org.freedesktop.portal.FileChooser", "version"),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|_| "no file-chooser portal on the session bus".to_string())
+}
+
 /// Captures every monitor and reads their QR codes. `captured` runs between the
 /// two so the window can come back while decoding goes on; `settle` gives the
 /// window manager time to take a hidden window off the screen first.

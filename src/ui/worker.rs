@@ -4,10 +4,15 @@
 //! Start-up sends the names from the metadata file first (a local read), then
 //! connects to the keyring, repairs, and streams secrets in small batches, so the
 //! list appears at once and codes fill in as they arrive.
+//!
+//! The data folder is watched (`notify`): when `ninsho add`, `import`, `remove`
+//! or another window changes the metadata file, the worker reads it again and
+//! sends the new list, with the secrets of accounts it has not seen yet.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -145,6 +150,8 @@ pub enum Event {
     },
     Added {
         added: Vec<String>,
+        /// The added accounts, in the same order (the window selects the first).
+        ids: Vec<Uuid>,
         duplicates: Vec<String>,
     },
     Removed(String),
@@ -191,8 +198,18 @@ impl Waker {
     }
 }
 
+/// What reaches the worker thread: the window's commands, and word from the
+/// folder watcher that the metadata file changed.
+enum Input {
+    Command(Command),
+    /// The metadata file changed; sent once until the worker has reloaded.
+    Changed,
+    /// The window is gone: finish what was sent before, then stop.
+    Stop,
+}
+
 pub struct WorkerHandle {
-    commands: Sender<Command>,
+    commands: Sender<Input>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// Commands sent so far, the start-up load included.
     sent: AtomicU64,
@@ -205,7 +222,7 @@ impl WorkerHandle {
     /// their `seen` is at least this.
     pub fn send(&self, command: Command) -> u64 {
         // The worker only stops when this handle is dropped.
-        let _ = self.commands.send(command);
+        let _ = self.commands.send(Input::Command(command));
         self.sent.fetch_add(1, Ordering::Relaxed) + 1
     }
 
@@ -213,6 +230,14 @@ impl WorkerHandle {
     /// Taken once; `None` afterwards.
     pub fn take_finish(&mut self) -> Option<Finish> {
         self.thread.take().map(Finish)
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        // The folder watcher holds a sender too, so the channel alone would
+        // never tell the worker that the window is gone.
+        let _ = self.commands.send(Input::Stop);
     }
 }
 
@@ -248,6 +273,10 @@ pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
         window_gone: Cell::new(false),
         events: ev_tx,
         waker: waker.clone(),
+        inputs: cmd_tx.clone(),
+        watcher: None,
+        change_pending: Arc::new(AtomicBool::new(false)),
+        names: HashMap::new(),
     };
     let thread = std::thread::Builder::new()
         .name("ninsho-store".into())
@@ -274,6 +303,16 @@ struct Worker {
     window_gone: Cell<bool>,
     events: Sender<Event>,
     waker: Waker,
+    /// For the folder watcher, which tells the worker of changes through it.
+    inputs: Sender<Input>,
+    /// Watches the data folder once the first load has started.
+    watcher: Option<notify::RecommendedWatcher>,
+    /// A change is queued and not yet reloaded: one reload answers a burst of
+    /// file events (a temp file renamed over the file, a bulk import).
+    change_pending: Arc<AtomicBool>,
+    /// Every account's name as last seen, so a message about an account that
+    /// has gone since can name it (a person never reads a UUID).
+    names: HashMap<Uuid, String>,
 }
 
 /// The first secrets go to the window as soon as a screenful is read.
@@ -285,14 +324,28 @@ const SCREENFUL: usize = 16;
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 impl Worker {
-    fn run(mut self, commands: Receiver<Command>) {
-        while let Ok(command) = commands.recv() {
-            self.seen += 1;
-            self.handle(command);
+    fn run(mut self, inputs: Receiver<Input>) {
+        while let Ok(input) = inputs.recv() {
+            match input {
+                Input::Command(command) => {
+                    self.seen += 1;
+                    self.handle(command);
+                }
+                Input::Changed => {
+                    self.change_pending.store(false, Ordering::SeqCst);
+                    if !self.window_gone.get() {
+                        self.reload();
+                    }
+                }
+                Input::Stop => break,
+            }
         }
     }
 
-    fn emit_entries(&self, entries: Vec<Entry>) {
+    fn emit_entries(&mut self, entries: Vec<Entry>) {
+        for e in &entries {
+            self.names.insert(e.id, e.display_name());
+        }
         self.emit(Event::Entries {
             entries,
             seen: self.seen,
@@ -300,6 +353,10 @@ impl Worker {
     }
 
     fn emit(&self, event: Event) {
+        let event = match event {
+            Event::Failed(msg) => Event::Failed(self.readable(msg)),
+            other => other,
+        };
         if self.events.send(event).is_err() {
             self.window_gone.set(true);
         }
@@ -357,6 +414,7 @@ impl Worker {
                             Event::Secrets(secrets),
                             Event::Added {
                                 added: report.added.iter().map(Entry::display_name).collect(),
+                                ids: report.added.iter().map(|e| e.id).collect(),
                                 duplicates: report
                                     .duplicates
                                     .iter()
@@ -383,17 +441,91 @@ impl Worker {
             }
         };
         let entries: Vec<Entry> = vault.entries().cloned().collect();
+        self.emit_entries(entries);
         match result {
-            Ok(events) => {
-                self.emit_entries(entries);
-                for e in events {
-                    self.emit(e);
+            Ok(events) => self.emit_all(events),
+            Err(e) => self.emit(Event::Failed(e.to_string())),
+        }
+    }
+
+    /// A message for a person: an account that is gone is named, never shown
+    /// by its UUID (the vault's "no account matches" quotes the id it was given).
+    fn readable(&self, msg: String) -> String {
+        let mut msg = msg;
+        for (id, name) in &self.names {
+            let id = id.to_string();
+            if msg.contains(&id) {
+                if msg == format!("no account matches \"{id}\"") {
+                    return format!(
+                        "{name} is no longer in Ninsho: it was removed in another window or from the command line"
+                    );
                 }
+                msg = msg.replace(&id, name);
             }
-            Err(e) => {
-                self.emit_entries(entries);
-                self.emit(Event::Failed(e.to_string()));
+        }
+        scrub_uuids(&msg)
+    }
+
+    /// Watches the data folder for changes to the metadata file made by other
+    /// processes. Our own writes trigger it too; [`Worker::reload`] finds
+    /// nothing new then and stays quiet.
+    fn watch(&mut self) {
+        use notify::Watcher;
+        if self.watcher.is_some() {
+            return;
+        }
+        // On the first start the folder does not exist yet; the vault makes it
+        // anyway, so make it now and watch from the start.
+        let _ = meta::ensure_dir(&self.data_dir);
+        let inputs = self.inputs.clone();
+        let pending = self.change_pending.clone();
+        let handler = move |event: notify::Result<notify::Event>| {
+            let Ok(event) = event else { return };
+            if concerns_metadata(&event) && !pending.swap(true, Ordering::SeqCst) {
+                let _ = inputs.send(Input::Changed);
             }
+        };
+        let watched = notify::recommended_watcher(handler).and_then(|mut w| {
+            w.watch(&self.data_dir, notify::RecursiveMode::NonRecursive)
+                .map(|()| w)
+        });
+        match watched {
+            Ok(w) => self.watcher = Some(w),
+            Err(e) => self.emit(Event::Notes(vec![format!(
+                "Changes made in another window or from the command line show after a restart: cannot watch {} ({e})",
+                self.data_dir.display()
+            )])),
+        }
+    }
+
+    /// Reads the metadata file again after a change from outside; sends the
+    /// new list, and the secrets of accounts that are new to this window.
+    fn reload(&mut self) {
+        let Some(vault) = self.vault.as_mut() else {
+            // Still loading: the load reads the file after this change anyway.
+            return;
+        };
+        let before: Vec<Entry> = vault.entries().cloned().collect();
+        if let Err(e) = vault.reload() {
+            return self.emit(Event::Failed(e.to_string()));
+        }
+        let after: Vec<Entry> = vault.entries().cloned().collect();
+        if after == before {
+            return;
+        }
+        let new: Vec<Entry> = after
+            .iter()
+            .filter(|e| !before.iter().any(|b| b.id == e.id))
+            .cloned()
+            .collect();
+        self.emit_entries(after);
+        if new.is_empty() {
+            return;
+        }
+        if let Some(vault) = &self.vault
+            && let Err(e) = self.stream_secrets(vault, &new)
+        {
+            self.emit(Event::KeyringError(e.to_string()));
         }
     }
 
@@ -422,6 +554,8 @@ impl Worker {
     }
 
     fn load(&mut self) {
+        // Watch before the first read, so no change slips in between.
+        self.watch();
         // Names first: a local file read, no keyring.
         match meta::load(&self.data_dir.join(meta::FILE_NAME)) {
             Ok(file) => self.emit_entries(
@@ -527,6 +661,47 @@ impl Worker {
         self.emit(Event::Backup(BackupEvent::Left(left)));
         Ok(())
     }
+}
+
+/// Whether a file event is about the metadata file being written, replaced or
+/// removed (reads, ours included, are not changes).
+fn concerns_metadata(event: &notify::Event) -> bool {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode};
+    let change = matches!(
+        event.kind,
+        EventKind::Create(_)
+            | EventKind::Modify(_)
+            | EventKind::Remove(_)
+            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+    );
+    change
+        && event
+            .paths
+            .iter()
+            .any(|p| p.file_name() == Some(std::ffi::OsStr::new(meta::FILE_NAME)))
+}
+
+/// Replaces anything shaped like a UUID with "an account": the last guard
+/// before a message reaches a person.
+fn scrub_uuids(msg: &str) -> String {
+    const LEN: usize = 36;
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while !rest.is_empty() {
+        if rest.len() >= LEN
+            && rest.is_char_boundary(LEN)
+            && Uuid::try_parse(&rest[..LEN]).is_ok_and(|_| rest.as_bytes()[8] == b'-')
+        {
+            out.push_str("an account");
+            rest = &rest[LEN..];
+        } else {
+            let c = rest.chars().next().expect("not empty");
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// Largest file we read: real exports are kilobytes, screenshots megabytes.

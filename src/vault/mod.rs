@@ -202,6 +202,13 @@ impl<S: SecretStore> Vault<S> {
         self.dir.join(meta::FILE_NAME)
     }
 
+    /// Reads the metadata file again, for changes another Ninsho process made
+    /// (writes replace the file atomically, so a read never sees half of one).
+    pub fn reload(&mut self) -> Result<(), VaultError> {
+        self.entries = meta::load(&self.meta_path())?.accounts;
+        Ok(())
+    }
+
     /// Runs `f` on the current on-disk entries under the vault lock and saves the
     /// result, so concurrent Ninsho processes never overwrite each other.
     fn update<T>(

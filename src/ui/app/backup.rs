@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 use eframe::egui;
 use egui::{Key, RichText};
@@ -609,28 +609,17 @@ impl App {
     }
 
     fn start_save(&mut self, ctx: &egui::Context, what: SaveFor) {
-        let (tx, rx) = channel();
         let dialog = self.backup.save_dialog.clone();
-        let ctx = ctx.clone();
         match what {
             SaveFor::Sheet => self.backup.print_note = None,
             SaveFor::Export => self.backup.export_note = None,
         }
-        self.backup.choosing = Some((what, rx));
-        let spawned = std::thread::Builder::new()
-            .name("ninsho-save-dialog".into())
-            .spawn(move || {
-                let _ = tx.send(dialog(what.suggested_name()));
-                ctx.request_repaint();
-            });
-        if spawned.is_err() {
-            self.backup.choosing = None;
-            let note = Some("Could not open the save dialog".to_string());
-            match what {
-                SaveFor::Sheet => self.backup.print_note = note,
-                SaveFor::Export => self.backup.export_note = note,
-            }
-        }
+        // The desktop's save dialog, or the window's own when it has none (chooser.rs).
+        let name = what.suggested_name();
+        let ask = super::chooser::Ask::Save(name.into());
+        self.backup.choosing = self
+            .choose(ctx, ask, move || dialog(name), |path| path)
+            .map(|rx| (what, rx));
     }
 
     fn poll_save_dialog(&mut self) {

@@ -8,12 +8,13 @@
 //! the file dialog runs on a thread of its own.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
 use eframe::egui;
 use zeroize::Zeroizing;
 
+use super::chooser::Ask;
 use super::{Action, App, Candidate, View};
 use crate::otp::OtpAccount;
 use crate::otp::migration::{Batch, batch_notes};
@@ -41,6 +42,9 @@ pub(super) struct ScanState {
 pub(super) struct Review {
     pub(super) candidates: Vec<Candidate>,
     notes: Vec<String>,
+    /// Each source's notes under one heading, however often it was read: the
+    /// same screen scanned twice says "From screen capture:" once.
+    sources: Vec<(String, Vec<String>)>,
     batches: Vec<Batch>,
 }
 
@@ -49,6 +53,7 @@ impl Review {
         Review {
             candidates,
             notes,
+            sources: Vec::new(),
             batches: Vec::new(),
         }
     }
@@ -56,8 +61,28 @@ impl Review {
     /// Notes to show above the candidates, the batch count last.
     pub(super) fn lines(&self) -> Vec<String> {
         let mut lines = self.notes.clone();
+        for (source, notes) in &self.sources {
+            lines.push(format!("From {source}:"));
+            lines.extend(notes.iter().cloned());
+        }
         lines.extend(batch_notes(&self.batches));
         lines
+    }
+
+    fn add_notes(&mut self, source: String, notes: Vec<String>) {
+        let at = match self.sources.iter().position(|(s, _)| *s == source) {
+            Some(at) => at,
+            None => {
+                self.sources.push((source, Vec::new()));
+                self.sources.len() - 1
+            }
+        };
+        let shown = &mut self.sources[at].1;
+        for note in notes {
+            if !shown.contains(&note) {
+                shown.push(note);
+            }
+        }
     }
 
     /// Some transfer batch is missing codes.
@@ -81,8 +106,7 @@ impl App {
             View::Review(review) => review,
             _ => Box::new(Review::new(Vec::new(), Vec::new())),
         };
-        review.notes.push(format!("From {source}:"));
-        review.notes.extend(notes);
+        review.add_notes(source, notes);
         for b in batches {
             if !review.batches.contains(&b) {
                 review.batches.push(b);
@@ -161,21 +185,8 @@ impl App {
                 if self.scan.picking.is_some() {
                     return;
                 }
-                let (tx, rx) = channel();
                 let pick = self.services.pick_files.clone();
-                let ctx = ctx.clone();
-                let spawned = std::thread::Builder::new()
-                    .name("ninsho-file-dialog".into())
-                    .spawn(move || {
-                        let _ = tx.send(pick());
-                        ctx.request_repaint();
-                    });
-                match spawned {
-                    Ok(_) => self.scan.picking = Some(rx),
-                    Err(e) => self
-                        .notices
-                        .push(format!("cannot open the file dialog: {e}")),
-                }
+                self.scan.picking = self.choose(ctx, Ask::Open, move || pick(), |path| vec![path]);
             }
             _ => {}
         }

@@ -1,0 +1,77 @@
+//! Editing an account's names and group, and the confirmation before deleting one.
+
+use eframe::egui;
+use egui::Key;
+use uuid::Uuid;
+
+use super::{App, labeled_field};
+use crate::ui::worker::Command;
+use crate::vault::Entry;
+
+impl App {
+    pub(super) fn edit_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: Uuid,
+        issuer: &mut String,
+        name: &mut String,
+        group: &mut String,
+    ) -> bool {
+        let mut done = false;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.heading("Edit account");
+            egui::Grid::new("edit").num_columns(2).show(ui, |ui| {
+                labeled_field(ui, "Issuer", issuer);
+                labeled_field(ui, "Account", name);
+                labeled_field(ui, "Group", group);
+            });
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
+                        e.issuer = issuer.trim().to_string();
+                        e.name = name.trim().to_string();
+                        e.group = group.trim().to_string();
+                    }
+                    self.shown_change = self.worker.send(Command::Edit {
+                        id,
+                        issuer: issuer.clone(),
+                        name: name.clone(),
+                        group: group.clone(),
+                    });
+                    done = true;
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    done = true;
+                }
+            });
+        });
+        done
+    }
+
+    pub(super) fn delete_dialog(&mut self, ctx: &egui::Context) {
+        let Some(id) = self.confirm_delete else {
+            return;
+        };
+        let Some(name) = self.entry(id).map(Entry::display_name) else {
+            self.confirm_delete = None;
+            return;
+        };
+        let modal = egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {
+            ui.heading(format!("Delete {name}?"));
+            ui.label("Its secret is removed from the keyring. Make sure you can still sign in to this account another way (or have turned off two-factor authentication there).");
+            ui.horizontal(|ui| {
+                if ui.button(format!("Delete {name}")).clicked() {
+                    self.deleting.insert(id);
+                    self.worker.send(Command::Remove(id));
+                    self.confirm_delete = None;
+                }
+                if ui.button("Cancel").clicked() {
+                    self.confirm_delete = None;
+                }
+            });
+        });
+        if modal.should_close() {
+            self.confirm_delete = None;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The password prompt for a dropped encrypted export.
+
+use eframe::egui;
+use egui::{Key, RichText};
+use zeroize::Zeroizing;
+
+use super::App;
+use crate::ui::worker::Command;
+
+impl App {
+    pub(super) fn password_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        path: &std::path::Path,
+        format: &str,
+        error: Option<&str>,
+        password: &mut Zeroizing<String>,
+    ) -> bool {
+        let mut done = false;
+        egui::CentralPanel::default().show(ui, |ui| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            ui.heading(format!("{name} is encrypted"));
+            ui.label(format!("Enter the password of this {format} export."));
+            if let Some(e) = error {
+                ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+            }
+            let label = ui.label("Password");
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut **password).password(true))
+                .labelled_by(label.id);
+            if !field.has_focus() && password.is_empty() {
+                field.request_focus();
+            }
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            ui.horizontal(|ui| {
+                if (ui
+                    .add_enabled(!password.is_empty(), egui::Button::new("Unlock"))
+                    .clicked()
+                    || enter)
+                    && !password.is_empty()
+                {
+                    self.opening = Some(name.clone());
+                    self.worker.send(Command::OpenFile {
+                        path: path.to_path_buf(),
+                        password: Some(crate::formats::Password::new(password.to_string())),
+                    });
+                    done = true;
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    done = true;
+                }
+            });
+        });
+        done
+    }
+}
