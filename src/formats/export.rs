@@ -4,7 +4,6 @@
 //! `export --format` values and, later, the window's Export menu. The printable
 //! PDF sheet lives in `backup` and joins this list as `pdf`.
 
-use std::io::Write;
 use std::path::Path;
 
 use zeroize::Zeroizing;
@@ -112,21 +111,7 @@ pub fn export_by_name(name: &str) -> Result<&'static ExportFormat, FormatError> 
 /// readable by others: a 0600 temporary file beside it, fsync, rename, fsync of
 /// the folder. An existing file at `path` is replaced.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    // tempfile creates the file with mode 0600 on Unix.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ninsho-export.")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    #[cfg(unix)]
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
+    crate::atomic_file::replace(path, ".ninsho-export.", ".tmp", bytes)
 }
 
 #[cfg(test)]
