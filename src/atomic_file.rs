@@ -13,7 +13,7 @@
 //! they hold the file, so a sharing failure is retried for a moment before it is
 //! reported; the temporary file is removed and the old file stays intact.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -40,7 +40,7 @@ pub fn replace(path: &Path, temp_prefix: &str, temp_suffix: &str, bytes: &[u8]) 
         return Err(e);
     }
     #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
+    fs::File::open(dir)?.sync_all()?;
     Ok(())
 }
 
@@ -96,7 +96,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("accounts.json");
         fs::write(&path, b"old").unwrap();
-        let mut reader = File::open(&path).unwrap();
+        let mut reader = fs::File::open(&path).unwrap();
         replace(&path, ".accounts.", ".tmp", b"new").unwrap();
         let mut seen = String::new();
         io::Read::read_to_string(&mut reader, &mut seen).unwrap();
