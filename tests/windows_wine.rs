@@ -74,7 +74,7 @@ fn prepare() -> Result<Wine, String> {
     };
     if !exe.is_file() {
         return Err(format!(
-            "no Windows build of ninsho (NINSHO_WINDOWS_BIN or `cargo build --target x86_64-pc-windows-gnu`), looked for {}",
+            "no Windows build of ninsho (NINSHO_WINDOWS_BIN or `cargo build --profile wine-test --target x86_64-pc-windows-gnu --bin ninsho`), looked for {}",
             exe.display()
         ));
     }
