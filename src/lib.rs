@@ -3,6 +3,7 @@
 //! Layers point down only: `cli` uses `vault`, `formats` and `scan`; those use `otp`;
 //! `otp` uses nothing of ours and does no I/O.
 
+pub mod atomic_file;
 pub mod backup;
 pub mod cli;
 pub mod formats;

@@ -190,9 +190,7 @@ impl Gate {
         let state = self.state.lock().unwrap();
         let (state, timeout) = self
             .turn
-            .wait_timeout_while(state, std::time::Duration::from_secs(10), |s| {
-                s.held == 0 || s.passed < passed
-            })
+            .wait_timeout_while(state, HANG_GUARD, |s| s.held == 0 || s.passed < passed)
             .unwrap();
         assert!(!timeout.timed_out(), "no write reached the gate");
         assert_eq!(state.passed, passed);
@@ -242,7 +240,7 @@ impl SecretStore for GatedStore {
 impl Rig {
     /// Steps frames until `label` is on screen (the worker answers asynchronously).
     fn wait_for(&mut self, label: &str) {
-        for _ in 0..500 {
+        for _ in polls() {
             self.harness.step();
             if self.harness.query_by_label(label).is_some() {
                 return;
@@ -253,7 +251,7 @@ impl Rig {
     }
 
     fn wait_gone(&mut self, label: &str) {
-        for _ in 0..500 {
+        for _ in polls() {
             self.harness.step();
             if self.harness.query_by_label(label).is_none() {
                 return;
@@ -350,7 +348,7 @@ impl Rig {
 
     /// Steps frames until some label contains `text`.
     fn wait_for_text(&mut self, text: &str) {
-        for _ in 0..2000 {
+        for _ in polls() {
             self.harness.step();
             if self.has_text(text) {
                 return;
@@ -543,7 +541,7 @@ fn transfer_codes_page_through_and_scan_back_to_the_accounts() {
     let mut r = rig(&refs);
     r.wait_for("Copy code for Svc00 (user0)");
     // Rows below the fold are not drawn: wait until every secret is read.
-    for _ in 0..500 {
+    for _ in polls() {
         r.harness.step();
         if !r.has_text("Reading secrets") {
             break;
@@ -761,7 +759,7 @@ fn hotp_next_advances_and_persists_the_counter() {
     r.wait_for(&bank_code(7));
     r.harness.get_by_label("Next").click();
     r.wait_for(&bank_code(8));
-    for _ in 0..200 {
+    for _ in polls() {
         let v = Vault::open(r.data.path(), MemoryStore::new()).unwrap();
         if v.entries().next().unwrap().counter == Some(8) {
             return;
@@ -815,7 +813,7 @@ fn closing_the_window_during_a_bulk_add_keeps_every_account() {
     loop {
         let event = handle
             .events
-            .recv_timeout(std::time::Duration::from_secs(10))
+            .recv_timeout(HANG_GUARD)
             .expect("the worker never finished loading");
         if matches!(event, worker::Event::SecretsDone) {
             break;
@@ -840,7 +838,7 @@ fn closing_the_window_during_a_bulk_add_keeps_every_account() {
         "the worker stopped with writes left"
     );
     gate.open();
-    assert!(finish.wait(std::time::Duration::from_secs(10)));
+    assert!(finish.wait(HANG_GUARD));
     let file = ninsho::vault::meta::load(&data.path().join("accounts.json")).unwrap();
     assert_eq!(file.accounts.len(), 20);
     assert!(
@@ -859,7 +857,7 @@ fn snapshot_of_the_account_list() {
         "otpauth://steam/Steam:gamer?secret=JRZCL47CMXVOQMNPZR2F7J4RGI",
     ]);
     r.wait_for(&code(TWITTER_JA, T0));
-    for _ in 0..500 {
+    for _ in polls() {
         if !r.has_text("Reading secrets") {
             break;
         }
@@ -935,7 +933,7 @@ fn dropped_screenshot_is_scanned_into_the_review() {
     r.wait_for("Save 3 accounts");
     r.harness.get_by_label("Save 3 accounts").click();
     r.wait_gone("No accounts yet");
-    for _ in 0..500 {
+    for _ in polls() {
         if r.store.len() == 3 {
             return;
         }
@@ -951,7 +949,7 @@ fn dropped_file_without_accounts_says_why() {
     let mut r = rig(&[]);
     r.wait_for("No accounts yet");
     r.drop_file(fx.join("google-authenticator-migration/qr_but_without_otp.png"));
-    for _ in 0..500 {
+    for _ in polls() {
         if r.has_text("not an authenticator code") {
             return;
         }
@@ -1002,7 +1000,7 @@ impl Rig {
     }
 
     fn wait_for_store(&self, n: usize) {
-        for _ in 0..1000 {
+        for _ in polls() {
             if self.store.len() == n {
                 return;
             }
@@ -1195,7 +1193,7 @@ impl Rig {
         done: impl Fn(&[ninsho::vault::Entry]) -> bool,
     ) -> Vec<ninsho::vault::Entry> {
         let path = self.data.path().join("accounts.json");
-        for _ in 0..1000 {
+        for _ in polls() {
             self.harness.step();
             if let Ok(file) = ninsho::vault::meta::load(&path)
                 && done(&file.accounts)
@@ -1210,7 +1208,7 @@ impl Rig {
     /// Steps frames until row `index` is `label`. (After quick moves the list can
     /// show the worker's answer to the first move for a frame before the second's.)
     fn wait_for_row(&mut self, index: usize, label: &str) {
-        for _ in 0..500 {
+        for _ in polls() {
             self.harness.step();
             if self.rows().get(index).is_some_and(|r| r == label) {
                 return;
@@ -1419,7 +1417,7 @@ fn a_change_to_an_account_removed_elsewhere_fails_naming_it() {
     let next = || {
         handle
             .events
-            .recv_timeout(std::time::Duration::from_secs(10))
+            .recv_timeout(HANG_GUARD)
             .expect("the worker went quiet")
     };
     while !matches!(next(), worker::Event::SecretsDone) {}
@@ -1461,7 +1459,7 @@ fn many(n: usize) -> Vec<String> {
 
 impl Rig {
     fn wait_for_all_secrets(&mut self) {
-        for _ in 0..1000 {
+        for _ in polls() {
             self.harness.step();
             if !self.has_text("Reading secrets") {
                 return;
@@ -2058,7 +2056,7 @@ fn on_the_first_start_the_new_data_folder_is_watched_too() {
     let next = || {
         handle
             .events
-            .recv_timeout(std::time::Duration::from_secs(10))
+            .recv_timeout(HANG_GUARD)
             .expect("the worker went quiet")
     };
     loop {
@@ -2082,4 +2080,15 @@ fn on_the_first_start_the_new_data_folder_is_watched_too() {
             _ => {}
         }
     }
+}
+
+/// Only against a hang: waits end when the worker answers, which on a busy
+/// machine takes far longer than on an idle one, so no fixed number of polls.
+const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// One turn of a polling loop until the awaited thing happens (the loop
+/// returns or breaks) or, only if something hangs, `HANG_GUARD` has passed.
+fn polls() -> impl Iterator<Item = ()> {
+    let guard = std::time::Instant::now() + HANG_GUARD;
+    std::iter::from_fn(move || (std::time::Instant::now() < guard).then_some(()))
 }

@@ -4,7 +4,6 @@
 //! `export --format` values and, later, the window's Export menu. The printable
 //! PDF sheet lives in `backup` and joins this list as `pdf`.
 
-use std::io::Write;
 use std::path::Path;
 
 use zeroize::Zeroizing;
@@ -118,17 +117,7 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     };
     // A crash between writing and renaming left plaintext behind: gone now.
     sweep_stale_temps(dir);
-    // tempfile creates the file with mode 0600 on Unix.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    #[cfg(unix)]
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
+    crate::atomic_file::replace(path, TEMP_PREFIX, TEMP_SUFFIX, bytes)
 }
 
 const TEMP_PREFIX: &str = ".ninsho-export.";

@@ -139,16 +139,90 @@ impl SecretStore for KeyringStore {
     }
 
     fn ids(&self) -> Result<Vec<String>, StoreError> {
-        let spec = HashMap::from([("service", self.service.as_str())]);
-        let entries = self.store.search(&spec).map_err(map_error)?;
-        let mut ids: Vec<String> = entries
-            .iter()
-            .filter_map(|e| e.get_specifiers())
-            .filter(|(service, _)| *service == self.service)
-            .map(|(_, user)| user)
-            .collect();
+        let mut ids = search_ids(self.store.as_ref(), &self.service).map_err(map_error)?;
         ids.sort();
         ids.dedup();
         Ok(ids)
+    }
+}
+
+/// The users of every item under `service`. keyring-core leaves the search
+/// vocabulary to each platform store, so this is per platform.
+///
+/// Secret Service searches by item attributes, `service` among them. The macOS
+/// Keychain store takes `service` and `user` (the generic password's `svce` and
+/// `acct`), matched exactly and case-sensitively. Both return the exact service,
+/// checked again here all the same.
+#[cfg(not(target_os = "windows"))]
+fn search_ids(store: &CredentialStore, service: &str) -> keyring_core::Result<Vec<String>> {
+    let spec = HashMap::from([("service", service)]);
+    Ok(store
+        .search(&spec)?
+        .iter()
+        .filter_map(|e| e.get_specifiers())
+        .filter(|(s, _)| s == service)
+        .map(|(_, user)| user)
+        .collect())
+}
+
+/// Credential Manager has no attributes to search by: the store names each item
+/// `{user}.{service}` and searches with a regular expression (`pattern`) over
+/// those names, which Windows compares ignoring case. Ninsho's users are UUIDs,
+/// so anchoring on one keeps another service's items out even when its name ends
+/// in `.{service}` (the store's own split of a found name takes the last dot).
+#[cfg(target_os = "windows")]
+fn search_ids(store: &CredentialStore, service: &str) -> keyring_core::Result<Vec<String>> {
+    let pattern = windows_pattern(service);
+    let name = regex::Regex::new(&pattern)
+        .map_err(|e| Error::Invalid("pattern".to_string(), e.to_string()))?;
+    let spec = HashMap::from([("pattern", pattern.as_str())]);
+    Ok(store
+        .search(&spec)?
+        .iter()
+        .filter_map(|e| e.get_specifiers())
+        .filter_map(|(s, user)| {
+            let target = format!("{user}.{s}");
+            name.captures(&target).map(|c| c[1].to_ascii_lowercase())
+        })
+        .collect())
+}
+
+#[cfg(any(target_os = "windows", test))]
+fn windows_pattern(service: &str) -> String {
+    format!(
+        "(?i)^([0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}})\\.{}$",
+        regex::escape(service)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::windows_pattern;
+
+    /// Credential Manager item names are `{user}.{service}`; the search must
+    /// find this service's accounts and nothing of a neighbouring service.
+    #[test]
+    fn windows_search_pattern_matches_exactly_this_services_items() {
+        let id = "0b7e8a4c-5d2f-4f3a-9c1e-2a6b8d0f1e3c";
+        let ninsho = regex::Regex::new(&windows_pattern("ninsho")).unwrap();
+        let captured = |name: &str| ninsho.captures(name).map(|c| c[1].to_string());
+        assert_eq!(captured(&format!("{id}.ninsho")).as_deref(), Some(id));
+        // Windows compares target names ignoring case.
+        let upper = format!("{id}.NINSHO").to_uppercase();
+        assert_eq!(captured(&upper), Some(id.to_uppercase()));
+        for other in [
+            format!("{id}.ninsho-test-1"),
+            format!("{id}.other.ninsho"),
+            format!("{id}xninsho"),
+            format!("x{id}.ninsho"),
+            "alice.ninsho".to_string(),
+            "git:https://github.com".to_string(),
+        ] {
+            assert_eq!(captured(&other), None, "{other}");
+        }
+        // A service name with regex metacharacters (tests use such names) is literal.
+        let dotted = regex::Regex::new(&windows_pattern("a.b+")).unwrap();
+        assert!(dotted.is_match(&format!("{id}.a.b+")));
+        assert!(!dotted.is_match(&format!("{id}.axbb")));
     }
 }

@@ -5,7 +5,7 @@
 //! through an advisory lock on `accounts.lock` beside it.
 
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -205,32 +205,17 @@ pub fn load(path: &Path) -> Result<MetaFile, MetaError> {
 /// Replaces the file atomically: a reader sees the old or the new content, never
 /// a mix, and a crash leaves one of the two.
 pub fn save(path: &Path, meta: &MetaFile) -> Result<(), MetaError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(io_err("create a temporary file in", dir))?;
-    let json = serde_json::to_vec_pretty(meta).expect("metadata always serialises");
-    tmp.write_all(&json)
-        .and_then(|_| tmp.write_all(b"\n"))
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(io_err("write", tmp.path()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o600))
-            .map_err(io_err("set permissions of", path))?;
-    }
-    super::crashpoint::reached("meta.before-rename");
-    tmp.persist(path)
-        .map_err(|e| io_err("replace", path)(e.error))?;
-    super::crashpoint::reached("meta.after-rename");
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_err("sync folder", dir))?;
-    Ok(())
+    let mut json = serde_json::to_vec_pretty(meta).expect("metadata always serialises");
+    json.push(b'\n');
+    crate::atomic_file::replace_observed(
+        path,
+        TEMP_PREFIX,
+        TEMP_SUFFIX,
+        &json,
+        || super::crashpoint::reached("meta.before-rename"),
+        || super::crashpoint::reached("meta.after-rename"),
+    )
+    .map_err(io_err("replace", path))
 }
 
 /// Removes temporary files a writer killed mid-save left behind (they hold only

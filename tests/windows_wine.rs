@@ -1,0 +1,579 @@
+//! Protects: the Windows build really works. The cross-built `ninsho.exe` runs
+//! under Wine with Credential Manager as Wine implements it (CredWriteW,
+//! CredReadW, CredEnumerateW, CredDeleteW): the CLI's core scenario end to end,
+//! nothing secret in `%APPDATA%`, and the window opening and showing accounts.
+//!
+//! `.ci/windows.sh` builds the binary and prepares the Wine prefix, then sets
+//! `NINSHO_TEST_WINDOWS=1`, under which a missing piece fails instead of skipping.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+/// ツイッター / 山田
+const JAPANESE: &str = "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC:%E5%B1%B1%E7%94%B0?secret=GEZDGNBVGY3TQOJQ";
+
+fn required() -> bool {
+    std::env::var("NINSHO_TEST_WINDOWS").is_ok_and(|v| v == "1")
+}
+
+/// Skips (with the reason) outside the Windows harness; fails inside it.
+fn skip(reason: &str) -> Option<Wine> {
+    assert!(
+        !required(),
+        "NINSHO_TEST_WINDOWS=1 but {reason} (.ci/windows.sh prepares it)"
+    );
+    eprintln!("skipped: {reason}; run `bash .ci/windows.sh` first");
+    None
+}
+
+fn on_path(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(tool))
+            .find(|p| p.is_file())
+    })
+}
+
+#[derive(Clone)]
+struct Wine {
+    wine: PathBuf,
+    prefix: PathBuf,
+    exe: PathBuf,
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// The Windows binary, Wine and a prefix with the ProcessPrng shim, set up once
+/// per test process.
+fn wine() -> Option<Wine> {
+    static READY: OnceLock<Result<Wine, String>> = OnceLock::new();
+    match READY.get_or_init(prepare) {
+        Ok(w) => Some(w.clone()),
+        Err(reason) => skip(reason),
+    }
+}
+
+fn prepare() -> Result<Wine, String> {
+    let exe = match std::env::var_os("NINSHO_WINDOWS_BIN") {
+        Some(p) => PathBuf::from(p),
+        // Not `debug`: see Cargo.toml's profile.wine-test.
+        None => ["wine-test", "release"]
+            .iter()
+            .map(|p| target_dir().join(format!("x86_64-pc-windows-gnu/{p}/ninsho.exe")))
+            .find(|p| p.is_file())
+            .unwrap_or_default(),
+    };
+    if !exe.is_file() {
+        return Err(format!(
+            "no Windows build of ninsho (NINSHO_WINDOWS_BIN or `cargo build --profile wine-test --target x86_64-pc-windows-gnu --bin ninsho`), looked for {}",
+            exe.display()
+        ));
+    }
+    let wine = on_path("wine64")
+        .or_else(|| Some(PathBuf::from("/usr/lib/wine/wine64")).filter(|p| p.is_file()))
+        .ok_or("Wine is not installed (Debian: wine64)")?;
+    let gcc = on_path("x86_64-w64-mingw32-gcc")
+        .ok_or("mingw-w64 is not installed (Debian: gcc-mingw-w64-x86-64)")?;
+    let prefix = std::env::var_os("NINSHO_WINE_PREFIX")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("wine-prefix"));
+    if !prefix.join("system.reg").is_file() {
+        let status = Command::new(&wine)
+            .args(["wineboot", "-i"])
+            .env("WINEPREFIX", &prefix)
+            .env("WINEDEBUG", "-all")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", wine.display()))?;
+        if !status.success() {
+            return Err(format!("wineboot failed: {status}"));
+        }
+        let server = wine.with_file_name("wineserver64");
+        let server = if server.is_file() {
+            server
+        } else {
+            PathBuf::from("wineserver")
+        };
+        let _ = Command::new(server)
+            .arg("-w")
+            .env("WINEPREFIX", &prefix)
+            .status();
+    }
+    // Wine 8.0 has no bcryptprimitives.dll, from which Rust's std imports ProcessPrng.
+    let shim = prefix.join("drive_c/windows/system32/bcryptprimitives.dll");
+    if !shim.is_file() {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/windows/processprng_shim.c");
+        let out = Command::new(gcc)
+            .args(["-O2", "-shared", "-s", "-o"])
+            .arg(&shim)
+            .arg(&source)
+            .arg("-lbcrypt")
+            .output()
+            .map_err(|e| format!("cannot run mingw: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "building the ProcessPrng shim failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    Ok(Wine { wine, prefix, exe })
+}
+
+/// `Z:` is Wine's view of the Unix root.
+fn win_path(p: &Path) -> String {
+    format!("Z:{}", p.display()).replace('/', "\\")
+}
+
+impl Wine {
+    fn command(&self, service: &str) -> Command {
+        let mut c = Command::new(&self.wine);
+        c.arg(&self.exe)
+            .env("WINEPREFIX", &self.prefix)
+            .env("WINEDEBUG", "-all")
+            // Wine decodes the Unix command line by the locale: UTF-8 for 山田.
+            .env("LANG", "C.UTF-8")
+            .env("NINSHO_KEYRING_SERVICE", service)
+            .env_remove("NINSHO_DATA_DIR")
+            .env_remove("RUST_BACKTRACE");
+        c
+    }
+
+    fn run(&self, service: &str, args: &[&str], stdin: &str) -> Output {
+        common::run_cmd(self.command(service).args(args), stdin)
+    }
+
+    fn ok(&self, service: &str, args: &[&str], stdin: &str) -> String {
+        let out = self.run(service, args, stdin);
+        assert!(
+            out.status.success(),
+            "ninsho.exe {args:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `%APPDATA%` of the prefix's user (Roaming): where Ninsho keeps its data folder.
+    fn appdata(&self) -> PathBuf {
+        let users = self.prefix.join("drive_c/users");
+        std::fs::read_dir(&users)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().is_some_and(|n| n != "Public"))
+            .expect("the prefix has a user")
+            .join("AppData/Roaming")
+    }
+
+    /// Credential Manager's generic items for `service`, as Wine's own `reg`
+    /// shows them (independent of Ninsho): the sorted target names.
+    fn credentials(&self, service: &str) -> Vec<String> {
+        let out = Command::new(&self.wine)
+            .args(["reg", "query", r"HKCU\Software\Wine\Credential Manager"])
+            .env("WINEPREFIX", &self.prefix)
+            .env("WINEDEBUG", "-all")
+            .output()
+            .unwrap();
+        let suffix = format!(".{service}");
+        let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                l.trim()
+                    .rsplit_once(r"\Generic: ")
+                    .map(|(_, t)| t.to_string())
+            })
+            .filter(|t| t.ends_with(&suffix))
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// Every file under `dir`. Wine links profile folders such as
+/// `AppData\Roaming\Microsoft\Windows\Templates` to the Unix home; those links
+/// lead out of the prefix and are not followed.
+fn files_not_following_links(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let kind = e.file_type().unwrap();
+            if kind.is_dir() {
+                stack.push(e.path());
+            } else if kind.is_file() {
+                out.push((e.path(), std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+fn oathtool(secret: &str, at: u64) -> String {
+    let out = Command::new("oathtool")
+        .args(["--totp", "-b", secret, "-N", &format!("@{at}")])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn windows_cli_keeps_accounts_in_credential_manager_and_nothing_secret_in_appdata() {
+    let Some(wine) = wine() else { return };
+    if !common::have_tool("oathtool") {
+        return;
+    }
+    let Some(fixtures) = common::fixtures() else {
+        return;
+    };
+    let service = format!("ninsho-wine-{}", uuid::Uuid::new_v4());
+    // The default data folder, so this checks where Windows puts it; a leftover of
+    // an earlier run in the test prefix would only confuse the counts.
+    let data = wine.appdata().join("ninsho");
+    let _ = std::fs::remove_dir_all(&data);
+    let scratch = tempfile::tempdir().unwrap();
+
+    assert!(wine.ok(&service, &["add", GITHUB], "").contains("GitHub"));
+    assert!(wine.ok(&service, &["add", JAPANESE], "").contains("山田"));
+    assert!(
+        data.join("accounts.json").is_file(),
+        "data folder is %APPDATA%\\ninsho"
+    );
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&wine.ok(&service, &["list", "--json"], "")).unwrap();
+    let names: Vec<(&str, &str)> = list
+        .iter()
+        .map(|a| {
+            (
+                a["issuer"].as_str().unwrap(),
+                a["account"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(names, [("GitHub", "alice"), ("ツイッター", "山田")]);
+    assert_eq!(wine.credentials(&service).len(), 2);
+
+    for at in [1_700_000_000u64, 2_000_000_000] {
+        let at_s = at.to_string();
+        let code = wine.ok(&service, &["code", "github", "--at", &at_s], "");
+        assert_eq!(code, format!("{}\n", oathtool("JBSWY3DPEHPK3PXP", at)));
+        let code = wine.ok(&service, &["code", "山田", "--at", &at_s], "");
+        assert_eq!(code.trim(), oathtool("GEZDGNBVGY3TQOJQ", at));
+    }
+
+    // An encrypted Aegis export, its password in a file with Windows line endings.
+    let password = scratch.path().join("pw.txt");
+    std::fs::write(&password, "test\r\n").unwrap();
+    let aegis = fixtures.join("aegis-importers/aegis_encrypted.json");
+    let pw = win_path(&password);
+    wine.ok(
+        &service,
+        &["import", &win_path(&aegis), "--password-file", &pw],
+        "",
+    );
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&wine.ok(&service, &["list", "--json"], "")).unwrap();
+    assert_eq!(list.len(), 9, "{list:?}");
+    assert_eq!(wine.credentials(&service).len(), 9);
+    let plain: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(fixtures.join("aegis-importers/aegis_plain.json")).unwrap(),
+    )
+    .unwrap();
+    let mut secrets: Vec<String> = plain["db"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["info"]["secret"].as_str().unwrap().to_string())
+        .collect();
+    secrets.extend(["JBSWY3DPEHPK3PXP".into(), "GEZDGNBVGY3TQOJQ".into()]);
+
+    let backup = scratch.path().join("backup.json");
+    std::fs::write(scratch.path().join("export-pw.txt"), "correct horse\r\n").unwrap();
+    wine.ok(
+        &service,
+        &[
+            "export",
+            "--format",
+            "aegis-encrypted",
+            "--output",
+            &win_path(&backup),
+            "--password-file",
+            &win_path(&scratch.path().join("export-pw.txt")),
+        ],
+        "",
+    );
+    let exported = std::fs::read_to_string(&backup).unwrap();
+    for s in &secrets {
+        assert!(!exported.contains(s.as_str()), "the export is encrypted");
+    }
+    // Read back by a second, empty installation (a dry run against this one would
+    // list nothing: every account is a duplicate).
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = common::run_cmd(
+        wine.command(&format!("{service}-elsewhere"))
+            .env("NINSHO_DATA_DIR", win_path(elsewhere.path()))
+            .args([
+                "import",
+                &win_path(&backup),
+                "--password-file",
+                &win_path(&scratch.path().join("export-pw.txt")),
+                "--dry-run",
+                "--json",
+            ]),
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut back: Vec<String> = again
+        .iter()
+        .map(|a| a["secret"].as_str().unwrap().to_string())
+        .collect();
+    back.sort();
+    let mut want = secrets.clone();
+    want.sort();
+    assert_eq!(back, want, "the export decrypts to every account");
+
+    // Recovery codes from stdin with Windows line endings.
+    wine.ok(
+        &service,
+        &["recovery", "add", "github"],
+        "7f3a-91bc\r\n2b4d-8e6f\r\n",
+    );
+    wine.ok(&service, &["recovery", "use", "github", "7f3a-91bc"], "");
+    let codes: serde_json::Value =
+        serde_json::from_str(&wine.ok(&service, &["recovery", "list", "github", "--json"], ""))
+            .unwrap();
+    let text = codes.to_string();
+    assert!(
+        text.contains("\"2b4d-8e6f\"") && !text.contains('\r'),
+        "{text}"
+    );
+
+    // Nothing secret anywhere in %APPDATA% (the data folder and whatever else).
+    let mut needles = secrets.clone();
+    needles.extend([
+        "7f3a-91bc".into(),
+        "ab12 cd34".into(),
+        "correct horse".into(),
+    ]);
+    for (path, bytes) in files_not_following_links(&wine.appdata()) {
+        let text = String::from_utf8_lossy(&bytes);
+        for n in &needles {
+            assert!(!text.contains(n.as_str()), "{} holds {n}", path.display());
+        }
+    }
+    let meta = std::fs::read_to_string(data.join("accounts.json")).unwrap();
+    assert!(
+        !meta.contains('\r'),
+        "accounts.json is written the same everywhere"
+    );
+    assert!(meta.contains("山田"));
+
+    // No screen capture on Windows yet: a clear one-line error, not a crash.
+    let out = wine.run(&service, &["scan", "--screen"], "");
+    let message = common::assert_clean_error(&out, "scan --screen");
+    assert!(message.contains("ninsho scan FILE"), "{message}");
+
+    wine.ok(&service, &["remove", "github", "--yes"], "");
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&wine.ok(&service, &["list", "--json"], "")).unwrap();
+    assert_eq!(list.len(), 8);
+    assert!(list.iter().all(|a| a["issuer"] != "GitHub"));
+    assert_eq!(wine.credentials(&service).len(), 8);
+    let ids: Vec<String> = list
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    let args: Vec<&str> = ["remove"]
+        .into_iter()
+        .chain(ids.iter().map(String::as_str))
+        .chain(["--yes"])
+        .collect();
+    wine.ok(&service, &args, "");
+    assert!(wine.credentials(&service).is_empty());
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// A second service whose name ends like the first must not see its items (the
+/// search is by item name on Windows), and the first keeps all of its own.
+#[test]
+fn windows_services_see_only_their_own_credentials() {
+    let Some(wine) = wine() else { return };
+    let base = format!("ninsho-wine-{}", uuid::Uuid::new_v4().simple());
+    let other = format!("x.{base}");
+    let data = tempfile::tempdir().unwrap();
+    let run = |service: &str, args: &[&str]| {
+        let out = common::run_cmd(
+            wine.command(service)
+                .env("NINSHO_DATA_DIR", win_path(data.path()))
+                .args(args),
+            "",
+        );
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&other, &["add", GITHUB]);
+    // `x.BASE` is stored as `{uuid}.x.BASE`, which ends in `.BASE`. A search that
+    // took it for BASE's would "restore" it into BASE's data folder.
+    let base_data = tempfile::tempdir().unwrap();
+    let out = common::run_cmd(
+        wine.command(&base)
+            .env("NINSHO_DATA_DIR", win_path(base_data.path()))
+            .args(["list", "--json"]),
+        "",
+    );
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("restored"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    run(&other, &["remove", "github", "--yes"]);
+    assert!(wine.credentials(&other).is_empty());
+}
+
+/// Reads a binary PPM (P6) as ImageMagick writes it.
+fn read_ppm(bytes: &[u8]) -> (usize, usize, Vec<[u8; 3]>) {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).to_string());
+    }
+    assert_eq!(fields[0], "P6");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = bytes[i + 1..][..w * h * 3]
+        .chunks(3)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
+    (w, h, pixels)
+}
+
+/// Ends the Windows process (and Wine's helpers for it) even when an assertion fails.
+struct App(std::process::Child);
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn windows_window_opens_under_wine_and_shows_the_accounts() {
+    let Some(wine) = wine() else { return };
+    if !common::have_tool("xdotool") || !common::have_tool("import") {
+        return;
+    }
+    if std::env::var_os("DISPLAY").is_none() {
+        assert!(!required(), "the harness runs tests under Xvfb");
+        eprintln!("skipped: no DISPLAY");
+        return;
+    }
+    let service = format!("ninsho-wine-{}", uuid::Uuid::new_v4());
+    let data = tempfile::tempdir().unwrap();
+    let data_win = win_path(data.path());
+    for uri in [GITHUB, JAPANESE] {
+        let out = common::run_cmd(
+            wine.command(&service)
+                .env("NINSHO_DATA_DIR", &data_win)
+                .args(["add", uri]),
+            "",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut app = App(wine
+        .command(&service)
+        .env("NINSHO_DATA_DIR", &data_win)
+        .env("NINSHO_TRACE_STARTUP", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap());
+    // Test binaries run one at a time and this one has a single window test, so
+    // the only window titled Ninsho is this one.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let wid = loop {
+        let out = Command::new("xdotool")
+            .args(["search", "--name", "^Ninsho$"])
+            .output()
+            .unwrap();
+        let found = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .map(str::to_string);
+        if let Some(id) = found {
+            break id;
+        }
+        if let Some(status) = app.0.try_wait().unwrap() {
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(app.0.stderr.as_mut().unwrap(), &mut err);
+            panic!("ninsho.exe exited ({status}) before its window appeared: {err}");
+        }
+        assert!(Instant::now() < deadline, "no Ninsho window from Wine");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // Give it time to read Credential Manager and draw the codes.
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(app.0.try_wait().unwrap().is_none(), "the app exited");
+    let shot = data.path().join("shot.ppm");
+    let status = Command::new("import")
+        .args(["-window", &wid, &format!("ppm:{}", shot.display())])
+        .status()
+        .unwrap();
+    assert!(status.success(), "import failed");
+    let _ = app.0.kill();
+    let out = std::mem::replace(&mut app.0, Command::new("true").spawn().unwrap())
+        .wait_with_output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("ninsho-trace: all codes ready"),
+        "codes never loaded: {stderr}"
+    );
+    let (w, h, pixels) = read_ppm(&std::fs::read(&shot).unwrap());
+    assert!(w >= 320 && h >= 300, "window is {w}x{h}");
+    let background = pixels[pixels.len() / 2 + w / 2 - 2];
+    let share = pixels.iter().filter(|p| **p != background).count() as f64 / pixels.len() as f64;
+    let mut colours = pixels.clone();
+    colours.sort();
+    colours.dedup();
+    eprintln!(
+        "Wine window {w}x{h}, {} colours, {:.1}% non-background",
+        colours.len(),
+        share * 100.0
+    );
+    assert!(
+        colours.len() > 20,
+        "the window looks blank ({} colours)",
+        colours.len()
+    );
+    assert!(share > 0.01 && share < 0.9, "{share}");
+}
