@@ -17,7 +17,7 @@
 //! what was read before saving, so a wrong guess is seen, not stored.
 
 use uuid::Uuid;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::{Item, RecoveryCode, SecretStore, State, Vault, VaultError, meta};
 
@@ -118,13 +118,16 @@ pub fn read_codes(text: &str) -> PastedCodes {
         if line.is_empty() {
             continue;
         }
-        let candidates: Vec<String> = split_line(line)
+        let candidates: Vec<Zeroizing<String>> = split_line(line)
             .into_iter()
             .map(|p| {
-                strip_marker(p)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                // `join` sizes its string before copying: no growth.
+                Zeroizing::new(
+                    strip_marker(p)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
             })
             .flat_map(|p| split_dashed(&p))
             .filter(|p| !p.is_empty())
@@ -137,8 +140,9 @@ pub fn read_codes(text: &str) -> PastedCodes {
         }
         read.codes.extend(
             candidates
-                .into_iter()
-                .filter(|c| normalize(c).chars().count() >= MIN_CODE_CHARS),
+                .iter()
+                .filter(|c| normalize(c).chars().count() >= MIN_CODE_CHARS)
+                .map(|c| c.to_string()),
         );
     }
     read
@@ -150,11 +154,17 @@ pub fn split_codes(text: &str) -> Vec<String> {
 }
 
 /// A pasted line with [`plain_char`]s and without zero-width characters.
-fn clean_line(line: &str) -> String {
-    line.chars()
-        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
-        .map(plain_char)
-        .collect()
+/// Pre-sized and wiped when dropped, like every copy of a code made here:
+/// [`plain_char`] never makes a character longer, so the string never grows
+/// (a growing String frees unwiped copies).
+fn clean_line(line: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(line.len()));
+    out.extend(
+        line.chars()
+            .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+            .map(plain_char),
+    );
+    out
 }
 
 /// Splits a line where codes sit side by side: at tabs, at runs of two or more
@@ -265,11 +275,12 @@ fn is_prose(piece: &str) -> bool {
 /// Codes side by side with single spaces: no service prints a code with both
 /// dashes and spaces, so "7f3a-91bc 2d8e-44a0" is two codes, while Google's
 /// "8193 4421" stays one.
-fn split_dashed(piece: &str) -> Vec<String> {
+fn split_dashed(piece: &str) -> Vec<Zeroizing<String>> {
+    let copy = |s: &str| Zeroizing::new(s.to_string());
     if piece.contains(' ') && piece.split(' ').any(|w| w.contains('-')) {
-        piece.split(' ').map(str::to_string).collect()
+        piece.split(' ').map(copy).collect()
     } else {
-        vec![piece.to_string()]
+        vec![copy(piece)]
     }
 }
 
