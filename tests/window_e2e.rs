@@ -76,30 +76,6 @@ impl Stderr {
     }
 }
 
-/// Reads a binary PPM (P6) as written by ImageMagick.
-fn read_ppm(bytes: &[u8]) -> (usize, usize, Vec<[u8; 3]>) {
-    let mut fields = Vec::new();
-    let mut i = 0;
-    while fields.len() < 4 {
-        while bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        while !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..i]).to_string());
-    }
-    assert_eq!(fields[0], "P6");
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    let data = &bytes[i + 1..];
-    let pixels = data[..w * h * 3]
-        .chunks(3)
-        .map(|c| [c[0], c[1], c[2]])
-        .collect();
-    (w, h, pixels)
-}
-
 #[test]
 fn release_binary_opens_a_window_showing_the_accounts() {
     if !common::real_keyring() || !common::have_tool("xdotool") || !common::have_tool("import") {
@@ -156,7 +132,7 @@ fn release_binary_opens_a_window_showing_the_accounts() {
     assert!(status.success(), "import failed");
     assert!(!stderr.contains("panicked"), "{stderr}");
 
-    let (w, h, pixels) = read_ppm(&std::fs::read(&shot).unwrap());
+    let (w, h, pixels) = common::read_ppm(&std::fs::read(&shot).unwrap());
     assert!(w >= 320 && h >= 360, "window is {w}x{h}");
     let background = pixels[pixels.len() / 2 + w / 2 - 2];
     let differing = pixels.iter().filter(|p| **p != background).count();

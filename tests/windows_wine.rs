@@ -448,29 +448,6 @@ fn windows_services_see_only_their_own_credentials() {
     assert!(wine.credentials(&other).is_empty());
 }
 
-/// Reads a binary PPM (P6) as ImageMagick writes it.
-fn read_ppm(bytes: &[u8]) -> (usize, usize, Vec<[u8; 3]>) {
-    let mut fields = Vec::new();
-    let mut i = 0;
-    while fields.len() < 4 {
-        while bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        while !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..i]).to_string());
-    }
-    assert_eq!(fields[0], "P6");
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    let pixels = bytes[i + 1..][..w * h * 3]
-        .chunks(3)
-        .map(|c| [c[0], c[1], c[2]])
-        .collect();
-    (w, h, pixels)
-}
-
 /// Ends the Windows process (and Wine's helpers for it) even when an assertion fails.
 struct App(std::process::Child);
 
@@ -558,7 +535,7 @@ fn windows_window_opens_under_wine_and_shows_the_accounts() {
         stderr.contains("ninsho-trace: all codes ready"),
         "codes never loaded: {stderr}"
     );
-    let (w, h, pixels) = read_ppm(&std::fs::read(&shot).unwrap());
+    let (w, h, pixels) = common::read_ppm(&std::fs::read(&shot).unwrap());
     assert!(w >= 320 && h >= 300, "window is {w}x{h}");
     let background = pixels[pixels.len() / 2 + w / 2 - 2];
     let share = pixels.iter().filter(|p| **p != background).count() as f64 / pixels.len() as f64;

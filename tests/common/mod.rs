@@ -213,3 +213,27 @@ pub fn png_chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     png.extend_from_slice(&body);
     png.extend_from_slice(&(!crc).to_be_bytes());
 }
+
+/// Reads a binary PPM (P6) as written by ImageMagick.
+pub fn read_ppm(bytes: &[u8]) -> (usize, usize, Vec<[u8; 3]>) {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).to_string());
+    }
+    assert_eq!(fields[0], "P6");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let data = &bytes[i + 1..];
+    let pixels = data[..w * h * 3]
+        .chunks(3)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
+    (w, h, pixels)
+}
