@@ -7,9 +7,9 @@
 #    C compiler for the Apple target's build scripts) when root;
 # 2. adds the rustup targets and runs clippy for x86_64-pc-windows-gnu and
 #    aarch64-apple-darwin, so a platform-only break fails CI;
-# 3. builds ninsho.exe (profile wine-test, see Cargo.toml) and prepares a Wine
-#    prefix with the ProcessPrng shim (tests/windows/processprng_shim.c) that
-#    Wine 8.0 lacks;
+# 3. builds ninsho.exe (release: what the Windows zip ships is what the Wine
+#    tests run) and prepares a Wine prefix with the ProcessPrng shim
+#    (tests/windows/processprng_shim.c) that Wine 8.0 lacks;
 # 4. exports NINSHO_TEST_WINDOWS=1, NINSHO_WINDOWS_BIN and NINSHO_WINE_PREFIX when
 #    sourced, so tests/windows_wine.rs runs inside the normal `cargo test`.
 set -euo pipefail
@@ -42,9 +42,9 @@ echo "== cargo clippy (aarch64-apple-darwin)"
 CC_aarch64_apple_darwin=clang CFLAGS_aarch64_apple_darwin=-ffreestanding \
   cargo clippy --all-targets --locked --target aarch64-apple-darwin -- -D warnings
 
-echo "== Windows binary (profile wine-test)"
-cargo build --locked --profile wine-test --target x86_64-pc-windows-gnu --bin ninsho
-export NINSHO_WINDOWS_BIN="$PWD/target/x86_64-pc-windows-gnu/wine-test/ninsho.exe"
+echo "== Windows binary (release)"
+cargo build --locked --release --target x86_64-pc-windows-gnu --bin ninsho
+export NINSHO_WINDOWS_BIN="$PWD/target/x86_64-pc-windows-gnu/release/ninsho.exe"
 
 echo "== Wine prefix"
 WINE=/usr/lib/wine/wine64

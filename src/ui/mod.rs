@@ -255,6 +255,11 @@ pub const SETTINGS_KEY: &str = "ninsho-settings";
 /// (`~/.local/share/ninsho/app.ron` on Linux, beside `accounts.json`).
 const APP_ID: &str = "ninsho";
 
+/// The window's application id (Wayland app_id, X11 WM_CLASS): the name of the
+/// installed desktop entry, icon and metainfo (`assets/`), as Flathub requires,
+/// so docks and task switchers find the icon.
+pub const DESKTOP_ID: &str = "io.github.ninsho.Ninsho";
+
 /// eframe creates its folder and `app.ron` with the process umask (0755/0644).
 /// They hold only settings and window geometry, but Ninsho's files are private:
 /// make both 0700/0600 before eframe writes (it truncates, keeping the mode).
@@ -289,12 +294,14 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
     if let Some(dir) = eframe::storage_dir(APP_ID) {
         private_storage(&dir);
     }
-    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/ninsho.png"))
-        .unwrap_or_default();
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!(
+        "../../assets/io.github.ninsho.Ninsho.png"
+    ))
+    .unwrap_or_default();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Ninsho")
-            .with_app_id(APP_ID)
+            .with_app_id(DESKTOP_ID)
             .with_inner_size([440.0, 640.0])
             .with_min_inner_size([360.0, 480.0])
             .with_icon(icon),
