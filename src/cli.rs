@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::formats;
 pub use crate::otp::migration::batch_notes;
 use crate::otp::{self, Algorithm, Kind, OtpAccount, Params, Secret};
+use crate::t;
 use crate::vault::keyring::{KeyringStore, service_name};
 use crate::vault::{self, SecretStore, StoreError, Vault};
 
@@ -34,6 +35,9 @@ pub struct Cli {
     /// Folder for the account list (no secrets); default: the platform data folder.
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Language of messages (en, ja); default: NINSHO_LANG, else the system's.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -209,9 +213,7 @@ type CliVault = Vault<Box<dyn SecretStore>>;
 fn resolve_data_dir(data_dir: Option<&Path>) -> Result<PathBuf> {
     match data_dir {
         Some(d) => Ok(d.to_path_buf()),
-        None => vault::default_data_dir().ok_or_else(|| {
-            anyhow!("cannot find a data folder; pass --data-dir or set NINSHO_DATA_DIR")
-        }),
+        None => vault::default_data_dir().ok_or_else(|| anyhow!(crate::t!("cli-no-data-dir"))),
     }
 }
 
@@ -243,8 +245,8 @@ fn repair(vault: &mut CliVault, stderr: &mut dyn Write) -> Result<()> {
         let path = path.display().to_string();
         writeln!(
             stderr,
-            "ninsho: repaired: removed {}, an export that was cut short",
-            otp::printable(&path)
+            "ninsho: {}",
+            t!("cli-repaired-export", path = otp::printable(&path))
         )?;
     }
     Ok(())
@@ -296,7 +298,11 @@ fn list(
     let mut vault = open_vault(data_dir)?;
     // Listing needs no secrets: a missing keyring is a warning here, not an error.
     if let Err(e) = repair(&mut vault, stderr) {
-        writeln!(stderr, "ninsho: warning: {e}")?;
+        writeln!(
+            stderr,
+            "ninsho: {}",
+            t!("cli-warning", text = e.to_string())
+        )?;
     }
     if json {
         let all: Vec<_> = vault.entries().map(|e| e.to_json()).collect();
@@ -327,17 +333,14 @@ fn list(
         })
         .collect();
     if rows.is_empty() {
-        writeln!(
-            stderr,
-            "ninsho: no accounts yet; add one with `ninsho add URI`"
-        )?;
+        writeln!(stderr, "ninsho: {}", t!("cli-list-empty"))?;
         return Ok(());
     }
     let header = [
-        "ISSUER".to_string(),
-        "ACCOUNT".to_string(),
-        "TYPE".to_string(),
-        "GROUP".to_string(),
+        t!("cli-list-header-issuer"),
+        t!("cli-list-header-account"),
+        t!("cli-list-header-type"),
+        t!("cli-list-header-group"),
     ];
     for line in columns(std::iter::once(&header).chain(&rows)) {
         writeln!(stdout, "{line}")?;
@@ -383,7 +386,11 @@ fn code(
         };
         let parsed = otp::parse_uri(uri.trim())?;
         for w in &parsed.warnings {
-            writeln!(stderr, "ninsho: warning: {w}")?;
+            writeln!(
+                stderr,
+                "ninsho: {}",
+                t!("cli-warning", text = w.to_string())
+            )?;
         }
         writeln!(stdout, "{}", parsed.account.code_at(at))?;
         return Ok(());
@@ -394,15 +401,13 @@ fn code(
     let mut account = vault.account(&entry)?;
     if args.next {
         if entry.kind != Kind::Hotp {
-            bail!(
-                "--next is for counter-based (HOTP) accounts; {} is time-based",
-                entry.display_name()
-            );
+            bail!(t!("cli-next-not-hotp", name = entry.display_name()));
         }
-        let next =
-            account.params.counter.checked_add(1).ok_or_else(|| {
-                anyhow!("the counter of {} cannot go higher", entry.display_name())
-            })?;
+        let next = account
+            .params
+            .counter
+            .checked_add(1)
+            .ok_or_else(|| anyhow!(t!("cli-counter-at-max", name = entry.display_name())))?;
         vault.set_counter(entry.id, next)?;
         account.params.counter = next;
     }
@@ -414,13 +419,13 @@ fn account_from_fields(args: &AddArgs) -> Result<OtpAccount> {
     let secret_text = match args.secret.as_deref() {
         Some("-") => read_stdin_secret()?,
         Some(s) => Zeroizing::new(s.to_string()),
-        None => bail!("--secret is required"),
+        None => bail!(t!("cli-secret-required")),
     };
     let secret = Secret::parse_base32(&secret_text)?;
     let issuer = args.issuer.clone().unwrap_or_default().trim().to_string();
     let name = args.account.clone().unwrap_or_default().trim().to_string();
     if issuer.is_empty() && name.is_empty() {
-        bail!("give --issuer or --account (or both) so the account can be told apart");
+        bail!(t!("cli-needs-issuer-or-account"));
     }
     let period = args.period.as_deref().map(otp::parse_period).transpose()?;
     let params = if args.steam {
@@ -472,9 +477,7 @@ fn add(
                 Zeroizing::new(uri.to_string())
             };
             if otp::uri::strip_scheme(text.trim(), "otpauth-migration").is_some() {
-                bail!(
-                    "this is a Google Authenticator transfer URI; use `ninsho import` with a file holding it"
-                );
+                bail!(t!("cli-transfer-uri-to-add"));
             }
             if args.algorithm.is_some()
                 || args.digits.is_some()
@@ -482,13 +485,15 @@ fn add(
                 || args.hotp
                 || args.steam
             {
-                bail!(
-                    "with a URI, the URI's own parameters apply; drop --algorithm/--digits/--period/--hotp/--steam"
-                );
+                bail!(t!("cli-uri-with-parameters"));
             }
             let parsed = otp::parse_uri(&text)?;
             for w in &parsed.warnings {
-                writeln!(stderr, "ninsho: warning: {w}")?;
+                writeln!(
+                    stderr,
+                    "ninsho: {}",
+                    t!("cli-warning", text = w.to_string())
+                )?;
             }
             parsed.account
         }
@@ -498,13 +503,10 @@ fn add(
     repair(&mut vault, stderr)?;
     let report = vault.add(vec![account], &mut |_, _| {})?;
     if let Some(dup) = report.duplicates.first() {
-        bail!(
-            "{} is already in Ninsho with the same secret; nothing added",
-            dup.display_name()
-        );
+        bail!(t!("cli-already-added", name = dup.display_name()));
     }
     for e in &report.added {
-        writeln!(stdout, "added {}", e.display_name())?;
+        writeln!(stdout, "{}", t!("cli-added", name = e.display_name()))?;
     }
     Ok(())
 }
@@ -528,20 +530,16 @@ fn remove(
     }
     if !yes {
         let names: Vec<String> = targets.iter().map(|e| e.display_name()).collect();
-        bail!(
-            "this would remove {} and {} for good; add --yes to confirm",
-            names.join(", "),
-            if names.len() == 1 {
-                "its secret"
-            } else {
-                "their secrets"
-            }
-        );
+        bail!(t!(
+            "cli-remove-confirm",
+            names = names.join(", "),
+            count = names.len()
+        ));
     }
     // One line per account as it goes, so an interrupted run says what it did.
     for entry in targets {
         vault.remove(entry.id)?;
-        writeln!(stdout, "removed {}", entry.display_name())?;
+        writeln!(stdout, "{}", t!("cli-removed", name = entry.display_name()))?;
     }
     Ok(())
 }
@@ -559,19 +557,19 @@ fn edit(
     let name = args.account.as_deref().unwrap_or(&old.name).trim();
     let group = args.group.as_deref().unwrap_or(&old.group);
     if issuer.is_empty() && name.is_empty() {
-        bail!("an account needs an issuer or a name (or both) so it can be told apart");
+        bail!(t!("cli-edit-needs-name"));
     }
     let new = vault.edit(old.id, issuer, name, group)?;
     let (was, now) = (old.display_name(), new.display_name());
     let mut line = if was == now {
-        format!("edited {now}")
+        t!("cli-edited", name = now)
     } else {
-        format!("renamed {was} to {now}")
+        t!("cli-renamed", was = was, now = now)
     };
     if new.group != old.group {
-        line += &match new.group.as_str() {
-            "" => ", no group".to_string(),
-            g => format!(", group {g}"),
+        line = match new.group.as_str() {
+            "" => t!("cli-edited-no-group", line = line),
+            g => t!("cli-edited-group", line = line, group = g),
         };
     }
     writeln!(stdout, "{line}")?;
@@ -579,20 +577,20 @@ fn edit(
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file = std::fs::File::open(path)
+        .with_context(|| t!("cli-cannot-open", path = path.display().to_string()))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     if len > MAX_IMPORT_BYTES {
-        bail!(
-            "{} is {} MiB, too large to be an authenticator export",
-            path.display(),
-            len >> 20
-        );
+        bail!(t!(
+            "cli-too-large",
+            path = path.display().to_string(),
+            mib = len >> 20
+        ));
     }
     let mut bytes = Vec::new();
     file.take(MAX_IMPORT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+        .with_context(|| t!("cli-cannot-read", path = path.display().to_string()))?;
     Ok(bytes)
 }
 
@@ -605,11 +603,12 @@ fn import(
     let bytes = read_limited(&args.file)?;
     let shown = args.file.display().to_string();
     if bytes.len() > formats::MAX_FILE_BYTES {
-        bail!(
-            "{shown} is {} MiB, too large to be an authenticator export (Ninsho reads up to {} MiB)",
-            bytes.len() >> 20,
-            formats::MAX_FILE_BYTES >> 20
-        );
+        bail!(t!(
+            "cli-too-large-limit",
+            path = &shown,
+            mib = bytes.len() >> 20,
+            limit = formats::MAX_FILE_BYTES >> 20
+        ));
     }
     // Detection and import share one parse of the file.
     let input = formats::Input::new(&bytes);
@@ -619,12 +618,12 @@ fn import(
     };
     let password = match &args.password_file {
         Some(p) if !format.encryptable => {
-            writeln!(
-                stderr,
-                "ninsho: warning: {} files are not encrypted; ignoring {}",
-                format.name,
-                p.display()
-            )?;
+            let note = t!(
+                "cli-not-encrypted-ignoring",
+                format = format.name,
+                path = p.display().to_string()
+            );
+            writeln!(stderr, "ninsho: {}", t!("cli-warning", text = note))?;
             None
         }
         Some(p) => Some(read_password_file(p)?),
@@ -633,34 +632,43 @@ fn import(
     let found = match (format.import)(&input, password.as_deref().map(|s| s.as_str())) {
         Ok(found) => found,
         Err(formats::FormatError::PasswordNeeded(what)) => {
-            bail!("{shown}: this {what} file is encrypted; pass --password-file F")
+            bail!(t!("cli-password-needed", path = &shown, what = what))
         }
         Err(e) => return Err(anyhow::Error::new(e).context(shown)),
     };
     if found.accounts.is_empty() {
         match found.skipped.as_slice() {
-            [] => bail!("{shown}: the file holds no accounts"),
-            [(what, why), rest @ ..] => bail!(
-                "{shown}: no account could be imported: {what}: {why}{}",
-                match rest.len() {
-                    0 => String::new(),
-                    n => format!(" (and {n} more entries could not be read)"),
-                }
-            ),
+            [] => bail!(t!("cli-no-accounts-in-file", path = &shown)),
+            [(what, why)] => bail!(t!(
+                "cli-nothing-importable",
+                path = &shown,
+                what = what,
+                why = why
+            )),
+            [(what, why), rest @ ..] => bail!(t!(
+                "cli-nothing-importable-more",
+                path = &shown,
+                what = what,
+                why = why,
+                more = rest.len()
+            )),
         }
     }
     print_notes(
         stderr,
-        found.warnings.iter().map(|w| format!("warning: {w}")),
-        "warnings",
+        found
+            .warnings
+            .iter()
+            .map(|w| t!("cli-warning", text = w.to_string())),
+        |more| t!("cli-more-warnings", count = more),
     )?;
     print_notes(
         stderr,
         found
             .skipped
             .iter()
-            .map(|(what, why)| format!("skipped {what}: {why}")),
-        "entries skipped",
+            .map(|(what, why)| t!("cli-skipped-entry", what = what, why = why)),
+        |more| t!("cli-more-skipped", count = more),
     )?;
     for line in batch_notes(&found.batches) {
         writeln!(stderr, "ninsho: {line}")?;
@@ -674,15 +682,15 @@ fn import(
             stderr,
             duplicates
                 .iter()
-                .map(|d| format!("duplicate, would skip: {}", d.display_name())),
-            "duplicates",
+                .map(|d| t!("cli-would-skip-duplicate", name = d.display_name())),
+            |more| t!("cli-more-duplicates", count = more),
         )?;
         if args.json {
             let all: Vec<_> = fresh.iter().map(|a| a.to_json()).collect();
             writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
         } else {
             for a in &fresh {
-                writeln!(stdout, "would add {}", a.display_name())?;
+                writeln!(stdout, "{}", t!("cli-would-add", name = a.display_name()))?;
             }
         }
         return Ok(());
@@ -700,7 +708,11 @@ fn import(
     // account counted is durable: if the process dies now, the next start keeps it.
     let report = vault.add_grouped(grouped, &mut |done, all| {
         if all >= 20 && (done % (all / 20).max(10) == 0 || done == all) {
-            let _ = writeln!(stderr, "ninsho: saved {done} of {all}");
+            let _ = writeln!(
+                stderr,
+                "ninsho: {}",
+                t!("cli-saved-progress", done = done, total = all)
+            );
         }
     })?;
     if args.json {
@@ -712,17 +724,25 @@ fn import(
         writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?;
     } else {
         for e in &report.added {
-            writeln!(stdout, "added {}", e.display_name())?;
+            writeln!(stdout, "{}", t!("cli-added", name = e.display_name()))?;
         }
         for d in &report.duplicates {
-            writeln!(stdout, "duplicate, skipped {}", d.display_name())?;
+            writeln!(
+                stdout,
+                "{}",
+                t!("cli-duplicate-skipped", name = d.display_name())
+            )?;
         }
         writeln!(
             stdout,
-            "{} of {total} accounts added, {} duplicates skipped, {} entries could not be imported",
-            report.added.len(),
-            report.duplicates.len(),
-            found.skipped.len()
+            "{}",
+            t!(
+                "cli-import-summary",
+                added = report.added.len(),
+                total = total,
+                duplicates = report.duplicates.len(),
+                skipped = found.skipped.len()
+            )
         )?;
     }
     Ok(())
@@ -732,11 +752,11 @@ fn import(
 /// file of 100 000 broken entries gives a screenful, not 100 000 lines.
 const MAX_NOTES: usize = 20;
 
-/// `ninsho: NOTE` for the first [`MAX_NOTES`] notes, then "… and N more KIND".
+/// `ninsho: NOTE` for the first [`MAX_NOTES`] notes, then `more(N)`: "… and N more".
 fn print_notes(
     stderr: &mut dyn Write,
     notes: impl Iterator<Item = String>,
-    kind: &str,
+    more_line: impl Fn(usize) -> String,
 ) -> Result<()> {
     let mut more = 0usize;
     for (i, note) in notes.enumerate() {
@@ -747,19 +767,23 @@ fn print_notes(
         }
     }
     if more > 0 {
-        writeln!(stderr, "ninsho: … and {more} more {kind}")?;
+        writeln!(stderr, "ninsho: {}", more_line(more))?;
     }
     Ok(())
 }
 
 /// The first line of a password file (without its line ending).
 fn read_password_file(path: &Path) -> Result<Zeroizing<String>> {
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("cannot read password file {}", path.display()))?;
+    let file = std::fs::File::open(path).with_context(|| {
+        t!(
+            "cli-cannot-read-password-file",
+            path = path.display().to_string()
+        )
+    })?;
     let text = otp::wipe::read_text(
         file,
         MAX_SECRET_INPUT,
-        &format!("password file {}", path.display()),
+        &t!("cli-password-file", path = path.display().to_string()),
     )?;
     Ok(Zeroizing::new(
         text.lines().next().unwrap_or_default().to_string(),
@@ -775,23 +799,24 @@ fn export(
     let format = formats::export::export_by_name(&args.format)?;
     let password = match (&args.password_file, format.encrypted) {
         (Some(p), true) => Some(read_password_file(p)?),
-        (None, true) => bail!("{} needs a password; pass --password-file F", format.name),
-        (Some(p), false) => bail!(
-            "{} files are not encrypted; drop --password-file {} or use --format aegis-encrypted",
-            format.name,
-            p.display()
-        ),
+        (None, true) => bail!(t!("cli-export-needs-password", format = format.name)),
+        (Some(p), false) => bail!(t!(
+            "cli-export-not-encrypted",
+            format = format.name,
+            path = p.display().to_string()
+        )),
         (None, false) => None,
     };
     let paper = match (&args.paper, format.printable) {
         (None, _) => Default::default(),
         (Some(p), true) => crate::backup::Paper::parse(p).ok_or_else(|| {
-            anyhow!(
-                "unknown paper size \"{p}\" (known: {})",
-                crate::backup::Paper::NAMES.join(", ")
-            )
+            anyhow!(t!(
+                "cli-unknown-paper",
+                paper = p,
+                known = crate::backup::Paper::NAMES.join(", ")
+            ))
         })?,
-        (Some(_), false) => bail!("--paper is for --format pdf"),
+        (Some(_), false) => bail!(t!("cli-paper-only-pdf")),
     };
     let mut vault = open_vault(data_dir)?;
     repair(&mut vault, stderr)?;
@@ -804,7 +829,7 @@ fn export(
         entries.retain(|e| chosen.contains(&e.id));
     }
     if entries.is_empty() {
-        bail!("there are no accounts to export");
+        bail!(t!("cli-nothing-to-export"));
     }
     let mut accounts = Vec::with_capacity(entries.len());
     let mut recovery_codes = Vec::with_capacity(entries.len());
@@ -812,7 +837,7 @@ fn export(
         // An export that silently lacks an account would be found out too late.
         let (account, codes) = vault
             .account_with_codes(e)
-            .with_context(|| format!("cannot export {}", e.display_name()))?;
+            .with_context(|| t!("cli-cannot-export", name = e.display_name()))?;
         accounts.push(account);
         recovery_codes.push(
             codes
@@ -833,25 +858,30 @@ fn export(
     })?;
     formats::export::remember_folder(vault.dir(), &args.output);
     formats::export::write_private_file(&args.output, &bytes)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+        .with_context(|| t!("cli-cannot-write", path = args.output.display().to_string()))?;
     if !format.encrypted {
-        writeln!(
-            stderr,
-            "ninsho: warning: {} is not encrypted: anyone who reads it can make your codes; keep it offline and delete it when done",
-            args.output.display()
-        )?;
+        let note = t!(
+            "cli-export-unencrypted-warning",
+            path = args.output.display().to_string()
+        );
+        writeln!(stderr, "ninsho: {}", t!("cli-warning", text = note))?;
     }
     writeln!(
         stdout,
-        "exported {} accounts to {}",
-        accounts.len(),
-        args.output.display()
+        "{}",
+        t!(
+            "cli-exported",
+            count = accounts.len(),
+            path = args.output.display().to_string()
+        )
     )?;
     Ok(())
 }
 
 /// Entry point for the binary: returns the process exit status.
 pub fn main_with_args() -> std::process::ExitCode {
+    // The language first, so that even clap's usage errors and --help use it.
+    crate::i18n::init(lang_argument(std::env::args_os()).as_deref());
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -879,6 +909,23 @@ pub fn main_with_args() -> std::process::ExitCode {
             std::process::ExitCode::from(1)
         }
     }
+}
+
+/// The value of `--lang X` or `--lang=X`, read before clap parses the rest.
+fn lang_argument(args: impl Iterator<Item = std::ffi::OsString>) -> Option<String> {
+    let mut args = args.map(|a| a.to_string_lossy().into_owned());
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--lang" {
+            return args.next();
+        }
+        if let Some(value) = arg.strip_prefix("--lang=") {
+            return Some(value.to_string());
+        }
+    }
+    None
 }
 
 /// The error for the terminal: one line, except that the accounts an ambiguous

@@ -36,16 +36,17 @@ pub use store::{MemoryStore, SecretStore, StoreError};
 pub const SHOWN_MATCHES: usize = 20;
 
 fn ambiguous_message(query: &str, matches: &[String]) -> String {
-    let mut text = format!(
-        "\"{query}\" matches {} accounts; be more specific:",
-        matches.len()
-    );
+    let mut text = crate::t!("err-ambiguous", query = query, count = matches.len());
     for m in matches.iter().take(SHOWN_MATCHES) {
         text.push_str("\n  ");
         text.push_str(m);
     }
     if matches.len() > SHOWN_MATCHES {
-        text.push_str(&format!("\n  and {} more", matches.len() - SHOWN_MATCHES));
+        text.push_str("\n  ");
+        text.push_str(&crate::t!(
+            "err-ambiguous-more",
+            count = matches.len() - SHOWN_MATCHES
+        ));
     }
     text
 }
@@ -56,7 +57,7 @@ pub enum VaultError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Meta(#[from] meta::MetaError),
-    #[error("no account matches \"{0}\"")]
+    #[error("{}", crate::t!("err-no-match", query = .0))]
     NoMatch(String),
     /// Lists the matches one per line (at most [`SHOWN_MATCHES`]), indented.
     #[error("{}", ambiguous_message(query, matches))]
