@@ -2,7 +2,8 @@
 //! its text is real (pdftotext finds every name, the grouped secrets and every
 //! unused recovery code, Japanese included), its QR codes printed at 150 dpi
 //! give back exactly the accounts (Ninsho's scanner and zbarimg), A4 and US
-//! Letter are the sizes they claim, and it fails cleanly when it cannot print.
+//! Letter are the sizes they claim, it speaks Japanese when asked (A4, 年月日),
+//! and it fails cleanly when it cannot print.
 
 mod common;
 #[path = "support/corpus.rs"]
@@ -228,6 +229,89 @@ fn a4_sheet_has_real_text_and_qr_codes_that_restore_every_account() {
             );
         }
     }
+
+    let (ours, zbar) = secrets_read(&env, &rasterise(&pdf, dir.path()));
+    let mut expected: Vec<String> = SECRETS.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(ours, expected, "Ninsho's scanner");
+    assert_eq!(zbar, expected, "zbarimg");
+}
+
+/// The sheet in Japanese (issue 18): its headings, labels, parameters and date
+/// are Japanese, in the terms Japanese services use; it is A4 even where the
+/// locale's region prints on Letter; its QR codes still restore every account.
+#[test]
+fn japanese_sheet_speaks_japanese_on_a4_and_its_codes_still_restore_every_account() {
+    use ninsho::i18n::Lang;
+    if !real_keyring() || !tools() {
+        return;
+    }
+    let env = filled_env();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("シート.pdf");
+    let before = ninsho::backup::date_in(Lang::Ja, ninsho::vault::system_clock());
+    let out = common::run_cmd(
+        env.cmd()
+            .env("NINSHO_LANG", "ja")
+            .env("LC_PAPER", "en_US.UTF-8")
+            .args(["export", "--format", "pdf", "--output"])
+            .arg(&pdf),
+        "",
+    );
+    let after = ninsho::backup::date_in(Lang::Ja, ninsho::vault::system_clock());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("暗号化されていません"), "{stderr}");
+    assert!(page_size(&pdf).contains("(A4)"), "{}", page_size(&pdf));
+
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    // Wrapped Japanese sentences have no spaces to rejoin at line ends.
+    let joined = text.replace('\n', "");
+    for expected in [
+        "バックアップシート",
+        "このシートはオフラインで安全な場所に保管してください。",
+        "あなたとしてログインできます。",
+        "セットアップキー（シークレットキー）",
+        "バックアップコード：使ったらチェックを入れてください（未使用3件）",
+        "TOTP・SHA1・6桁・30秒ごと",
+        "TOTP・SHA256・8桁・30秒ごと",
+        "TOTP・SHA512・6桁・60秒ごと",
+        "HOTP・SHA1・6桁・カウンター7",
+        "Steam Guard・5文字・30秒ごと",
+        "Ninshoに保存されたバックアップコードはありません",
+        "印刷日：",
+        "1／2ページ",
+        "2／2ページ",
+        // What does not change: names, secrets and codes as they are.
+        "ツイッター",
+        "山田太郎",
+        "alice@example.com",
+        "JBSW Y3DP EHPK 3PXP",
+        "あいう-12345",
+        "7f3a-91bc",
+    ] {
+        assert!(
+            joined.contains(expected),
+            "pdftotext lacks {expected:?}:\n{text}"
+        );
+    }
+    assert!(
+        joined.contains(&before) || joined.contains(&after),
+        "pdftotext lacks the date {after:?}:\n{text}"
+    );
+    let date = regex::Regex::new(r"印刷日：\d{4}年[1-9]\d?月[1-9]\d?日").unwrap();
+    assert!(date.is_match(&joined), "no date written 年月日:\n{text}");
+    for english in [
+        "recovery sheet",
+        "Secret key",
+        "Recovery codes",
+        "digits",
+        "Printed",
+        "page 1",
+    ] {
+        assert!(!text.contains(english), "English {english:?} left:\n{text}");
+    }
+    assert!(!text.contains("2d8e-44a0"), "a used code is printed");
 
     let (ours, zbar) = secrets_read(&env, &rasterise(&pdf, dir.path()));
     let mut expected: Vec<String> = SECRETS.iter().map(|s| s.to_string()).collect();

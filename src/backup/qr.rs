@@ -3,6 +3,7 @@
 //! each, batch fields set). The sheet draws the modules as vector squares; the
 //! window and the tests render them to pixels with [`Qr::to_rgba`].
 
+use qrcode::types::QrError;
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::Zeroizing;
 
@@ -25,8 +26,16 @@ impl Qr {
     /// Encodes `text` with medium error correction (a smudge on paper or a
     /// photo at an angle still reads).
     pub fn new(text: &str) -> Result<Qr, String> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-            .map_err(|e| format!("cannot make a QR code of {} bytes: {e}", text.len()))?;
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(
+            |e| match e {
+                QrError::DataTooLong => crate::t!("sheet-qr-too-long", bytes = text.len()),
+                other => crate::t!(
+                    "sheet-qr-error",
+                    bytes = text.len(),
+                    reason = other.to_string()
+                ),
+            },
+        )?;
         Ok(Qr {
             width: code.width(),
             dark: code

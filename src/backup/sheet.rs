@@ -19,7 +19,9 @@ use zeroize::Zeroizing;
 
 use super::qr::{self, Qr};
 use super::text::{Fonts, Line, MissingGlyph};
+use crate::i18n::Lang;
 use crate::otp::{Kind, OtpAccount};
+use crate::t;
 
 /// Paper sizes in points (1/72 inch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,6 +40,29 @@ impl Paper {
             "letter" | "us-letter" => Some(Paper::Letter),
             _ => None,
         }
+    }
+
+    /// The paper a person most likely has: A4 for a Japanese sheet (Japan
+    /// prints on A4) and wherever the locale's region does, US Letter where it
+    /// is the norm. `paper_locale` is `LC_PAPER`, else `LANG` (`en_US.UTF-8`).
+    pub fn for_locale(lang: Lang, paper_locale: &str) -> Paper {
+        let letter = ["_US", "_CA", "_MX", "_PH", "_CL", "_CO", "_VE"]
+            .iter()
+            .any(|r| paper_locale.contains(r));
+        if letter && lang != Lang::Ja {
+            Paper::Letter
+        } else {
+            Paper::A4
+        }
+    }
+
+    /// [`Paper::for_locale`] for this process: the sheet's language and the
+    /// environment's `LC_PAPER` or `LANG`.
+    pub fn from_environment() -> Paper {
+        let locale = std::env::var("LC_PAPER")
+            .or_else(|_| std::env::var("LANG"))
+            .unwrap_or_default();
+        Paper::for_locale(crate::i18n::current(), &locale)
     }
 
     /// Width and height in points.
@@ -61,7 +86,7 @@ pub enum SheetError {
     Font(#[from] MissingGlyph),
     #[error("{0}")]
     Qr(String),
-    #[error("cannot write the PDF: {0}")]
+    #[error("{}", t!("sheet-error-pdf", reason = .0))]
     Pdf(String),
     /// What went wrong with one account's block, naming the account.
     #[error("{account}: {source}")]
@@ -129,7 +154,7 @@ fn wrap(
         let candidate = format!("{current}{token}");
         if !current.is_empty() && fonts.width(candidate.trim_end(), size, mono)? > width {
             lines.push(std::mem::take(&mut current));
-            current = token;
+            current = token.trim_start().to_string();
         } else {
             current = candidate;
         }
@@ -165,27 +190,103 @@ fn wrap(
 }
 
 /// Break opportunities: words with their trailing spaces, and single CJK
-/// characters (Japanese has no spaces between words).
+/// characters (Japanese has no spaces between words). Japanese line-breaking
+/// rules (kinsoku) keep closing punctuation, small kana and the long-vowel mark
+/// off the start of a line, and opening brackets off its end.
 fn tokens(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut word = String::new();
+    let mut prev: Option<char> = None;
     for c in text.chars() {
-        if crate::backup::text::is_cjk(c) {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
+        let breaks = prev.is_some_and(|p| {
+            if p.is_whitespace() {
+                true
+            } else if no_break_after(p) || no_break_before(c) {
+                false
+            } else {
+                wide(p) || wide(c)
             }
-            out.push(c.to_string());
-        } else {
-            word.push(c);
-            if c.is_whitespace() {
-                out.push(std::mem::take(&mut word));
-            }
+        });
+        match out.last_mut() {
+            Some(token) if !breaks => token.push(c),
+            _ => out.push(c.to_string()),
         }
-    }
-    if !word.is_empty() {
-        out.push(word);
+        prev = Some(c);
     }
     out
+}
+
+/// Characters lines may break around as around a CJK character: the
+/// characters themselves and CJK punctuation and full-width forms.
+fn wide(c: char) -> bool {
+    crate::backup::text::is_cjk(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF65)
+}
+
+/// Closing punctuation, small kana and marks a Japanese line never starts with.
+fn no_break_before(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。'
+            | '，'
+            | '．'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '］'
+            | '｝'
+            | '！'
+            | '？'
+            | '：'
+            | '；'
+            | '・'
+            | 'ー'
+            | '々'
+            | '〜'
+            | '…'
+            | '‥'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ゎ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | 'ヮ'
+            | 'ヵ'
+            | 'ヶ'
+            | ')'
+            | ']'
+            | '}'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+    )
+}
+
+/// Opening brackets a Japanese line never ends with.
+fn no_break_after(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '「' | '『' | '【' | '〔' | '〈' | '《' | '［' | '｛' | '(' | '[' | '{'
+    )
 }
 
 /// "ABCD EFGH IJKL …"
@@ -200,20 +301,22 @@ pub fn group_secret(secret: &str) -> String {
 
 fn parameters(account: &OtpAccount) -> String {
     let p = &account.params;
+    let algorithm = p.algorithm.as_str();
     match p.kind {
-        Kind::Totp => format!(
-            "TOTP · {} · {} digits · {} s period",
-            p.algorithm.as_str(),
-            p.digits,
-            p.period
+        Kind::Totp => t!(
+            "sheet-totp",
+            algorithm = algorithm,
+            digits = p.digits,
+            period = p.period
         ),
-        Kind::Hotp => format!(
-            "HOTP · {} · {} digits · counter {}",
-            p.algorithm.as_str(),
-            p.digits,
-            p.counter
+        // As text: a counter may be past what a float holds exactly.
+        Kind::Hotp => t!(
+            "sheet-hotp",
+            algorithm = algorithm,
+            digits = p.digits,
+            counter = p.counter.to_string()
         ),
-        Kind::Steam => format!("Steam Guard · 5 characters · {} s period", p.period),
+        Kind::Steam => t!("sheet-steam", period = p.period),
     }
 }
 
@@ -242,10 +345,7 @@ fn block(
             });
             None
         }
-        Err(_) => Some(format!(
-            "No QR code: this account's otpauth URI ({} bytes) is longer than a QR code holds. Type the secret key into your app instead.",
-            crate::otp::format_uri(a).len()
-        )),
+        Err(_) => Some(t!("sheet-no-qr", bytes = crate::otp::format_uri(a).len())),
     };
 
     let x = mm(QR_COLUMN);
@@ -269,7 +369,8 @@ fn block(
     } else {
         (a.issuer.as_str(), a.name.as_str())
     };
-    let title = if title.is_empty() { "(no name)" } else { title };
+    let no_name = t!("sheet-no-name");
+    let title = if title.is_empty() { &no_name } else { title };
     let (title, odd_title) = fonts.printable(title, false);
     let (subtitle, odd_subtitle) = fonts.printable(subtitle, false);
     add(
@@ -288,10 +389,7 @@ fn block(
     }
     let mut notes: Vec<String> = no_qr.into_iter().collect();
     if odd_title || odd_subtitle {
-        notes.push(
-            "Characters shown as \u{fffd} could not be printed: no installed font has them."
-                .to_string(),
-        );
+        notes.push(t!("sheet-unprintable"));
     }
     for note in notes {
         y += 2.0;
@@ -305,7 +403,7 @@ fn block(
     y += 4.0;
     add(
         &mut marks,
-        vec![fonts.line("Secret key", 7.5, false)?],
+        wrap(fonts, &t!("sheet-secret-key"), 7.5, false, text_width, 2)?,
         true,
         &mut y,
     );
@@ -317,7 +415,11 @@ fn block(
         &mut y,
     );
     y += 2.0;
-    let params = format!("{} · printed {printed}", parameters(a));
+    let params = t!(
+        "sheet-parameters-printed",
+        parameters = parameters(a),
+        date = printed
+    );
     add(
         &mut marks,
         wrap(fonts, &params, 8.5, false, text_width, 2)?,
@@ -330,15 +432,19 @@ fn block(
     if codes.is_empty() {
         add(
             &mut marks,
-            vec![fonts.line("No recovery codes saved in Ninsho", 7.5, false)?],
+            wrap(
+                fonts,
+                &t!("sheet-no-recovery-codes"),
+                7.5,
+                false,
+                text_width,
+                2,
+            )?,
             true,
             &mut y,
         );
     } else {
-        let heading = format!(
-            "Recovery codes — tick each one when you use it ({} unused)",
-            codes.len()
-        );
+        let heading = t!("sheet-recovery-codes", count = codes.len());
         add(
             &mut marks,
             wrap(fonts, &heading, 7.5, false, text_width, 2)?,
@@ -363,7 +469,7 @@ fn block(
         if rows > max_rows {
             rows = max_rows;
             let shown = rows * columns - 1;
-            let more = format!("… and {} more in Ninsho", codes.len() - shown);
+            let more = t!("sheet-more-codes", count = codes.len() - shown);
             lines.truncate(shown);
             lines.push(fonts.line(&more, 8.0, false)?);
         }
@@ -491,15 +597,9 @@ pub fn render_sheet(
     let margin = mm(MARGIN);
     let content_w = page_w - 2.0 * margin;
 
-    let title = fonts.line("Ninsho recovery sheet", 17.0, false)?;
-    let warning = wrap(
-        &mut fonts,
-        "Keep this sheet offline, somewhere safe, and never photograph or scan it into a computer you do not trust: anyone who has it can sign in as you. Each QR code restores its account in Ninsho or any authenticator app.",
-        8.5,
-        false,
-        content_w,
-        3,
-    )?;
+    let title_text = t!("sheet-title");
+    let title = fonts.line(&title_text, 17.0, false)?;
+    let warning = wrap(&mut fonts, &t!("sheet-warning"), 8.5, false, content_w, 4)?;
     let header_h = 17.0 * 1.2 + warning.len() as f32 * 8.5 * 1.3 + 8.0;
     let footer_h = 16.0;
     let body_top = margin + header_h;
@@ -527,7 +627,8 @@ pub fn render_sheet(
     let mut document = Document::new_with(SerializeSettings::default());
     document.set_metadata(
         Metadata::new()
-            .title("Ninsho recovery sheet".to_string())
+            .title(title_text)
+            .language(crate::i18n::current().tag().to_string())
             .creator("Ninsho".to_string()),
     );
     let total = pages.len();
@@ -549,7 +650,7 @@ pub fn render_sheet(
             }
         }
         let footer = fonts.line(
-            &format!("Printed {printed} · page {} of {total}", n + 1),
+            &t!("sheet-footer", date = printed, page = n + 1, pages = total),
             8.0,
             false,
         )?;
@@ -577,6 +678,57 @@ mod tests {
     fn japanese_breaks_between_characters_and_words_at_spaces() {
         assert_eq!(tokens("山田 太郎"), ["山", "田", " ", "太", "郎"]);
         assert_eq!(tokens("Big Bank Ltd"), ["Big ", "Bank ", "Ltd"]);
+        assert_eq!(tokens("QRコード"), ["QR", "コー", "ド"]);
+    }
+
+    #[test]
+    fn japanese_lines_never_start_with_closing_punctuation_nor_end_with_opening() {
+        assert_eq!(
+            tokens("保管し、「キー」（秘密）。ちょっと"),
+            [
+                "保",
+                "管",
+                "し、",
+                "「キー」",
+                "（秘",
+                "密）。",
+                "ちょっ",
+                "と"
+            ]
+        );
+        assert_eq!(tokens("Ninshoで"), ["Ninsho", "で"]);
+        assert_eq!(
+            tokens("URI（123バイト）"),
+            ["URI", "（123", "バ", "イ", "ト）"]
+        );
+    }
+
+    #[test]
+    fn japanese_text_wraps_within_the_width_at_character_boundaries() {
+        let mut fonts = Fonts::new();
+        let text = "このシートはオフラインで安全な場所に保管してください。写真に撮ったり、信頼できないパソコンに取り込んだりしないでください。";
+        let Ok(lines) = wrap(&mut fonts, text, 10.0, false, 120.0, 20) else {
+            return; // no Japanese font installed here
+        };
+        assert!(lines.len() > 3, "{} lines", lines.len());
+        let texts: Vec<String> = lines
+            .iter()
+            .map(|l| l.runs.iter().map(|r| r.text.as_str()).collect())
+            .collect();
+        assert_eq!(texts.concat(), text);
+        for (line, text) in lines.iter().zip(&texts) {
+            assert!(line.width <= 120.0, "{text:?} is {} wide", line.width);
+            assert!(!text.starts_with(['、', '。', 'ー', 'っ']), "{texts:?}");
+        }
+    }
+
+    #[test]
+    fn japanese_sheets_default_to_a4_english_ones_follow_the_locale() {
+        assert_eq!(Paper::for_locale(Lang::En, "en_US.UTF-8"), Paper::Letter);
+        assert_eq!(Paper::for_locale(Lang::En, "en_GB.UTF-8"), Paper::A4);
+        assert_eq!(Paper::for_locale(Lang::En, ""), Paper::A4);
+        assert_eq!(Paper::for_locale(Lang::Ja, "en_US.UTF-8"), Paper::A4);
+        assert_eq!(Paper::for_locale(Lang::Ja, "ja_JP.UTF-8"), Paper::A4);
     }
 
     #[test]

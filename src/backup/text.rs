@@ -16,7 +16,8 @@ use egui_system_font_provider::SystemFontProvider;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 /// The system font finder, preferring Japanese glyph forms for Han characters
-/// unless the user's locale is Chinese or Korean.
+/// when Ninsho speaks Japanese, and otherwise unless the user's locale is
+/// Chinese or Korean.
 pub fn system_fonts() -> SystemFontProvider {
     let lang = std::env::var("LC_ALL")
         .ok()
@@ -24,7 +25,8 @@ pub fn system_fonts() -> SystemFontProvider {
         .or_else(|| std::env::var("LANG").ok())
         .unwrap_or_default();
     let fonts = SystemFontProvider::new();
-    if lang.starts_with("zh") || lang.starts_with("ko") {
+    let japanese = crate::i18n::current() == crate::i18n::Lang::Ja;
+    if !japanese && (lang.starts_with("zh") || lang.starts_with("ko")) {
         fonts
     } else {
         fonts.with_locale(Some("ja"))
@@ -34,7 +36,8 @@ pub fn system_fonts() -> SystemFontProvider {
 /// No installed font has a glyph for this character.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "no installed font can print \"{0}\" (U+{code:04X}); install a font that covers it (for Japanese, Chinese or Korean names: fonts-noto-cjk or fonts-ipafont-gothic) and try again", code = *.0 as u32
+    "{}",
+    crate::t!("sheet-missing-glyph", char = .0.to_string(), code = format!("{:04X}", *.0 as u32))
 )]
 pub struct MissingGlyph(pub char);
 

@@ -68,3 +68,29 @@ cli-exported = { $count ->
 err-no-match = no account matches "{ $query }"
 err-ambiguous = "{ $query }" matches { $count } accounts; be more specific:
 err-ambiguous-more = and { $count } more
+
+## The recovery sheet (src/backup)
+
+sheet-title = Ninsho recovery sheet
+sheet-warning = Keep this sheet offline, somewhere safe, and never photograph or scan it into a computer you do not trust: anyone who has it can sign in as you. Each QR code restores its account in Ninsho or any authenticator app.
+# The page footer; { $date } is written with sheet-date-format.
+sheet-footer = Printed { $date } · page { $page } of { $pages }
+# How the sheet writes its date, strftime-style: %Y year, %m and %d month and
+# day with a leading zero, %-m and %-d without one, %% a percent sign.
+sheet-date-format = %Y-%m-%d
+sheet-no-name = (no name)
+sheet-no-qr = No QR code: this account's otpauth URI ({ $bytes } bytes) is longer than a QR code holds. Type the secret key into your app instead.
+sheet-unprintable = Characters shown as � could not be printed: no installed font has them.
+sheet-secret-key = Secret key
+# The parameters line: algorithm names (SHA1…) stay as they are.
+sheet-totp = TOTP · { $algorithm } · { $digits } digits · { $period } s period
+sheet-hotp = HOTP · { $algorithm } · { $digits } digits · counter { $counter }
+sheet-steam = Steam Guard · 5 characters · { $period } s period
+sheet-parameters-printed = { $parameters } · printed { $date }
+sheet-no-recovery-codes = No recovery codes saved in Ninsho
+sheet-recovery-codes = Recovery codes — tick each one when you use it ({ $count } unused)
+sheet-more-codes = … and { $count } more in Ninsho
+sheet-error-pdf = cannot write the PDF: { $reason }
+sheet-missing-glyph = no installed font can print "{ $char }" (U+{ $code }); install a font that covers it (for Japanese, Chinese or Korean names: fonts-noto-cjk or fonts-ipafont-gothic) and try again
+sheet-qr-too-long = cannot make a QR code of { $bytes } bytes: it is more than a QR code holds
+sheet-qr-error = cannot make a QR code of { $bytes } bytes: { $reason }

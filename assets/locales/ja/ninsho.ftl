@@ -61,3 +61,28 @@ cli-exported = { $count }件のアカウントを{ $path }にエクスポート�
 err-no-match = 「{ $query }」に一致するアカウントはありません
 err-ambiguous = 「{ $query }」に一致するアカウントが{ $count }件あります。もっと詳しく指定してください：
 err-ambiguous-more = ほか{ $count }件
+
+## The recovery sheet (src/backup)
+
+sheet-title = Ninshoバックアップシート
+sheet-warning = このシートはオフラインで安全な場所に保管してください。写真に撮ったり、信頼できないパソコンに取り込んだりしないでください。このシートを手にした人は誰でも、あなたとしてログインできます。各QRコードをNinshoまたはほかの認証アプリで読み取ると、そのアカウントを復元できます。
+# ページ下部。{ $date }は sheet-date-format の形で入ります。
+sheet-footer = 印刷日：{ $date }・{ $page }／{ $pages }ページ
+# 日付の書き方（strftime 形式）。%Y 年、%-m 月、%-d 日（%m、%d は 0 埋め）。
+sheet-date-format = %Y年%-m月%-d日
+sheet-no-name = （名前なし）
+sheet-no-qr = QRコードはありません：このアカウントのotpauth URI（{ $bytes }バイト）はQRコードに収まりません。代わりにセットアップキーを認証アプリに入力してください。
+sheet-unprintable = �と表示された文字は、インストールされているどのフォントにもないため印刷できませんでした。
+sheet-secret-key = セットアップキー（シークレットキー）
+# 設定の行。アルゴリズム名（SHA1など）はそのまま。
+sheet-totp = TOTP・{ $algorithm }・{ $digits }桁・{ $period }秒ごと
+sheet-hotp = HOTP・{ $algorithm }・{ $digits }桁・カウンター{ $counter }
+sheet-steam = Steam Guard・5文字・{ $period }秒ごと
+sheet-parameters-printed = { $parameters }・印刷日：{ $date }
+sheet-no-recovery-codes = Ninshoに保存されたバックアップコードはありません
+sheet-recovery-codes = バックアップコード：使ったらチェックを入れてください（未使用{ $count }件）
+sheet-more-codes = …ほか{ $count }件はNinshoに保存されています
+sheet-error-pdf = PDFを書き出せません：{ $reason }
+sheet-missing-glyph = 「{ $char }」（U+{ $code }）を印刷できるフォントがインストールされていません。その文字を含むフォント（日本語・中国語・韓国語の名前なら fonts-noto-cjk または fonts-ipafont-gothic）をインストールして、もう一度お試しください
+sheet-qr-too-long = { $bytes }バイトのQRコードは作れません：QRコードに収まる量を超えています
+sheet-qr-error = { $bytes }バイトのQRコードは作れません：{ $reason }

@@ -158,19 +158,10 @@ impl BackupState {
     }
 }
 
-/// US Letter where it is the norm (by locale), A4 elsewhere.
+/// US Letter where it is the norm (by locale), A4 elsewhere and for a
+/// Japanese sheet.
 fn default_paper() -> Paper {
-    let lang = std::env::var("LC_PAPER")
-        .or_else(|_| std::env::var("LANG"))
-        .unwrap_or_default();
-    if ["_US", "_CA", "_MX", "_PH", "_CL", "_CO", "_VE"]
-        .iter()
-        .any(|r| lang.contains(r))
-    {
-        Paper::Letter
-    } else {
-        Paper::A4
-    }
+    Paper::from_environment()
 }
 
 pub enum Panel {
