@@ -471,7 +471,16 @@ fn block(
             let shown = rows * columns - 1;
             let more = t!("sheet-more-codes", count = codes.len() - shown);
             lines.truncate(shown);
-            lines.push(fonts.line(&more, 8.0, false)?);
+            // The note takes the last slot: smaller type where the language's
+            // words are longer than the slot is wide.
+            let room = text_width - (columns - 1) as f32 * column;
+            let wide = fonts.width(&more, 8.0, false)?;
+            let size = if wide > room {
+                (8.0 * room / wide).max(5.5)
+            } else {
+                8.0
+            };
+            lines.push(fonts.line(&more, size, false)?);
         }
         let total = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
@@ -598,9 +607,9 @@ pub fn render_sheet(
     let content_w = page_w - 2.0 * margin;
 
     let title_text = t!("sheet-title");
-    let title = fonts.line(&title_text, 17.0, false)?;
+    let title = wrap(&mut fonts, &title_text, 17.0, false, content_w, 2)?;
     let warning = wrap(&mut fonts, &t!("sheet-warning"), 8.5, false, content_w, 4)?;
-    let header_h = 17.0 * 1.2 + warning.len() as f32 * 8.5 * 1.3 + 8.0;
+    let header_h = title.len() as f32 * 17.0 * 1.2 + warning.len() as f32 * 8.5 * 1.3 + 8.0;
     let footer_h = 16.0;
     let body_top = margin + header_h;
     let body_h = page_h - body_top - margin - footer_h;
@@ -637,8 +646,11 @@ pub fn render_sheet(
     for (n, blocks) in pages.iter().enumerate() {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
-        let mut hy = margin + 17.0;
-        draw_line(&mut surface, &title, margin, hy, false);
+        let mut hy = margin + 17.0 - 17.0 * 1.2;
+        for line in &title {
+            hy += 17.0 * 1.2;
+            draw_line(&mut surface, line, margin, hy, false);
+        }
         for line in &warning {
             hy += 8.5 * 1.3;
             draw_line(&mut surface, line, margin, hy, false);
@@ -757,6 +769,31 @@ mod tests {
             texts.iter().any(|t| t.contains("more in Ninsho")),
             "{texts:?}"
         );
+    }
+
+    #[test]
+    fn the_note_of_codes_left_out_stays_inside_the_block() {
+        let account = crate::otp::parse_uri("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP")
+            .unwrap()
+            .account;
+        let item = SheetAccount {
+            account,
+            recovery_codes: (0..100)
+                .map(|i| Zeroizing::new(format!("{i:08}")))
+                .collect(),
+        };
+        let mut fonts = Fonts::new();
+        let width = mm(QR_COLUMN) + 160.0;
+        let block = block(&mut fonts, &item, width, 200.0, "2026-01-01").unwrap();
+        let mut notes = 0;
+        for mark in &block.marks {
+            if let Mark::Text { line, x, .. } = mark {
+                let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                assert!(x + line.width <= width + 0.5, "{text:?} overflows");
+                notes += usize::from(text.contains("more in Ninsho"));
+            }
+        }
+        assert_eq!(notes, 1);
     }
 
     #[test]
