@@ -238,8 +238,9 @@ fn a4_sheet_has_real_text_and_qr_codes_that_restore_every_account() {
 }
 
 /// The sheet in Japanese (issue 18): its headings, labels, parameters and date
-/// are Japanese, in the terms Japanese services use; it is A4 even where the
-/// locale's region prints on Letter; its QR codes still restore every account.
+/// are Japanese, in the terms Japanese services use; it is A4 (with LC_PAPER
+/// asking for Letter: the window's default follows `Paper::for_locale`, which
+/// gives a Japanese sheet A4); its QR codes still restore every account.
 #[test]
 fn japanese_sheet_speaks_japanese_on_a4_and_its_codes_still_restore_every_account() {
     use ninsho::i18n::Lang;
