@@ -2,7 +2,7 @@
 # The packages people install, built from the release builds:
 #
 #   target/debian/ninsho_<version>-1_amd64.deb            Debian/Ubuntu (cargo-deb)
-#   target/dist/ninsho-<version>-windows-x86_64.zip       Windows (ninsho.exe, README, licences)
+#   target/dist/ninsho-<version>-windows-x86_64.zip       Windows (ninsho.exe, READMEs, licences)
 #
 # `bash .ci/package.sh` builds what is missing (`cargo build --release` for Linux
 # and for x86_64-pc-windows-gnu, cross-linked with mingw-w64) and installs
@@ -35,7 +35,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir "$stage/$name"
 cp "$exe" "$stage/$name/ninsho.exe"
 # Notepad and every editor read LF; the .txt names open with a double-click.
-cp README.md "$stage/$name/README.md"
+cp README.md README.ja.md "$stage/$name/"
 cp assets/LICENSE-MIT "$stage/$name/LICENSE-MIT.txt"
 cp assets/LICENSE-APACHE "$stage/$name/LICENSE-APACHE.txt"
 mkdir -p target/dist

@@ -136,7 +136,7 @@ fn deb_installs_into_a_scratch_root_and_runs() {
     assert_eq!((png.width(), png.height()), (256, 256));
 
     // Licences and the README beside the program.
-    for doc in ["copyright", "README.md", "LICENSE-APACHE"] {
+    for doc in ["copyright", "README.md", "README.ja.md", "LICENSE-APACHE"] {
         let f = root.path().join("usr/share/doc/ninsho").join(doc);
         assert!(f.is_file(), "the package has no {}", f.display());
     }

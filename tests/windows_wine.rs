@@ -603,6 +603,7 @@ fn windows_zip_holds_the_program_readme_and_licences() {
         "",
         "LICENSE-APACHE.txt",
         "LICENSE-MIT.txt",
+        "README.ja.md",
         "README.md",
         "ninsho.exe",
     ]
