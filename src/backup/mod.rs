@@ -15,41 +15,45 @@ pub mod text;
 
 pub use sheet::{Paper, SheetAccount, render_sheet};
 
-/// The calendar date (UTC) of a Unix time, as the current language writes it
-/// on the sheet: `2026-05-02` in English, `2026年5月2日` in Japanese.
+/// The calendar date of a Unix time where the user is (the system's time
+/// zone: a sheet printed at 08:00 in Tokyo bears that day, not yesterday's UTC
+/// date), as the current language writes it: `2026-05-02` in English,
+/// `2026年5月2日` in Japanese.
 pub fn date(unix: u64) -> String {
-    format_date(&crate::t!("sheet-date-format"), unix)
+    format_date(&crate::t!("sheet-date-format"), local_civil(unix))
 }
 
-/// The calendar date (UTC) of a Unix time in `lang`, for tests that know which
-/// language the sheet is in.
+/// [`date`] in `lang`, for tests that know which language the sheet is in.
 pub fn date_in(lang: crate::i18n::Lang, unix: u64) -> String {
     let pattern = crate::i18n::format_in(lang, "sheet-date-format", &[])
         .unwrap_or_else(|| "%Y-%m-%d".to_string());
-    format_date(&pattern, unix)
+    format_date(&pattern, local_civil(unix))
 }
 
-/// Year, month (1–12) and day (1–31) of a Unix time, in UTC.
-fn civil(unix: u64) -> (i64, i64, i64) {
-    // Days to civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
-    let days = (unix / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let doe = days.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+/// Year, month (1–12) and day (1–31) of a Unix time in the local time zone
+/// (UTC when the zone cannot be read).
+fn local_civil(unix: u64) -> (i32, u32, u32) {
+    use chrono::{Datelike, TimeZone};
+    let secs = i64::try_from(unix).unwrap_or(i64::MAX);
+    match chrono::Local.timestamp_opt(secs, 0).single() {
+        Some(t) => (t.year(), t.month(), t.day()),
+        None => utc_civil(unix),
+    }
+}
+
+fn utc_civil(unix: u64) -> (i32, u32, u32) {
+    use chrono::Datelike;
+    let secs = i64::try_from(unix).unwrap_or(i64::MAX);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| (t.year(), t.month(), t.day()))
+        .unwrap_or((1970, 1, 1))
 }
 
 /// Fills a date pattern from the message files. The pattern is the language's
 /// to choose, in the strftime subset GNOME's translators know: `%Y` the year,
 /// `%m`/`%d` the month/day with a leading zero, `%-m`/`%-d` without one, `%%`
 /// a percent sign; anything else is copied as written.
-fn format_date(pattern: &str, unix: u64) -> String {
-    let (year, month, day) = civil(unix);
+fn format_date(pattern: &str, (year, month, day): (i32, u32, u32)) -> String {
     let mut out = String::new();
     let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {
@@ -81,9 +85,16 @@ fn format_date(pattern: &str, unix: u64) -> String {
 mod tests {
     use crate::i18n::Lang;
 
+    use super::{format_date, utc_civil};
+
+    fn in_lang(lang: Lang, unix: u64) -> String {
+        let pattern = crate::i18n::format_in(lang, "sheet-date-format", &[]).unwrap();
+        format_date(&pattern, utc_civil(unix))
+    }
+
     #[test]
     fn dates_are_calendar_dates() {
-        let date = |unix| super::date_in(Lang::En, unix);
+        let date = |unix| in_lang(Lang::En, unix);
         assert_eq!(date(0), "1970-01-01");
         assert_eq!(date(951_782_400), "2000-02-29");
         assert_eq!(date(1_700_000_000), "2023-11-14");
@@ -92,7 +103,7 @@ mod tests {
 
     #[test]
     fn japanese_dates_are_written_with_year_month_day() {
-        let date = |unix| super::date_in(Lang::Ja, unix);
+        let date = |unix| in_lang(Lang::Ja, unix);
         assert_eq!(date(1_796_169_600), "2026年12月2日");
         assert_eq!(date(951_782_400), "2000年2月29日");
         assert_eq!(date(0), "1970年1月1日");
@@ -100,8 +111,11 @@ mod tests {
 
     #[test]
     fn date_patterns_copy_what_they_do_not_know() {
-        assert_eq!(super::format_date("%d.%m.%Y", 0), "01.01.1970");
-        assert_eq!(super::format_date("%-d/%-m %% %q %-x", 0), "1/1 % %q %-x");
-        assert_eq!(super::format_date("%", 0), "%");
+        assert_eq!(format_date("%d.%m.%Y", (1970, 1, 1)), "01.01.1970");
+        assert_eq!(
+            format_date("%-d/%-m %% %q %-x", (1970, 1, 1)),
+            "1/1 % %q %-x"
+        );
+        assert_eq!(format_date("%", (1970, 1, 1)), "%");
     }
 }
