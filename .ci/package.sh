@@ -24,7 +24,7 @@ fi
 echo "== Debian package"
 deb=$(cargo deb --no-build --locked | tail -1)
 [[ -f $deb ]] || { echo "cargo deb made no package" >&2; exit 1; }
-echo "$deb"
+realpath "$deb"
 
 exe=target/x86_64-pc-windows-gnu/release/ninsho.exe
 [[ -f $exe ]] || cargo build --release --locked --target x86_64-pc-windows-gnu --bin ninsho
@@ -42,4 +42,4 @@ mkdir -p target/dist
 zip_path="$PWD/target/dist/$name.zip"
 rm -f "$zip_path"
 (cd "$stage" && zip -q -r -X "$zip_path" "$name")
-echo "target/dist/$name.zip"
+echo "$zip_path"
