@@ -291,8 +291,9 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
     });
     let mut handle = worker::spawn(data_dir, connect);
     let finish = handle.take_finish();
-    if let Some(dir) = eframe::storage_dir(APP_ID) {
-        private_storage(&dir);
+    let storage = eframe::storage_dir(APP_ID);
+    if let Some(dir) = &storage {
+        private_storage(dir);
     }
     let icon = eframe::icon_data::from_png_bytes(include_bytes!(
         "../../assets/io.github.ninsho.Ninsho.png"
@@ -306,6 +307,9 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             .with_min_inner_size([360.0, 480.0])
             .with_icon(icon),
         persist_window: true,
+        // Named by APP_ID, not by the window's DESKTOP_ID (which eframe would
+        // otherwise use), so settings stay where earlier versions kept them.
+        persistence_path: storage.map(|dir| dir.join("app.ron")),
         renderer: eframe::Renderer::Glow,
         // Our own provider (fonts.rs) prefers Japanese forms and tells when CJK is missing.
         system_font_fallback: false,
