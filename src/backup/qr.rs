@@ -26,7 +26,7 @@ impl Qr {
     /// photo at an angle still reads).
     pub fn new(text: &str) -> Result<Qr, String> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-            .map_err(|e| format!("cannot make a QR code of {} bytes: {e}", text.len()))?;
+            .map_err(|e| crate::t!("err-qr-make", bytes = text.len(), detail = e.to_string()))?;
         Ok(Qr {
             width: code.width(),
             dark: code

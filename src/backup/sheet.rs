@@ -61,7 +61,7 @@ pub enum SheetError {
     Font(#[from] MissingGlyph),
     #[error("{0}")]
     Qr(String),
-    #[error("cannot write the PDF: {0}")]
+    #[error("{}", crate::t!("err-pdf", detail = .0))]
     Pdf(String),
     /// What went wrong with one account's block, naming the account.
     #[error("{account}: {source}")]

@@ -33,9 +33,7 @@ pub fn system_fonts() -> SystemFontProvider {
 
 /// No installed font has a glyph for this character.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "no installed font can print \"{0}\" (U+{code:04X}); install a font that covers it (for Japanese, Chinese or Korean names: fonts-noto-cjk or fonts-ipafont-gothic) and try again", code = *.0 as u32
-)]
+#[error("{}", crate::t!("err-missing-glyph", character = .0.to_string(), code = format!("{:04X}", *.0 as u32)))]
 pub struct MissingGlyph(pub char);
 
 /// One run of glyphs in one font.
