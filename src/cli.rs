@@ -266,7 +266,7 @@ fn read_stdin_secret() -> Result<Zeroizing<String>> {
     Ok(otp::wipe::read_text(
         std::io::stdin().lock(),
         MAX_SECRET_INPUT,
-        "standard input",
+        &t!("cli-standard-input"),
     )?)
 }
 

@@ -62,6 +62,47 @@ cli-exported = { $count ->
     [one] exported 1 account to { $path }
    *[other] exported { $count } accounts to { $path }
 }
+cli-recovery-none-on-stdin = no recovery codes on standard input; pipe them in, one per line as the service shows them
+cli-recovery-ignored-lines = { $count ->
+    [one] ignored { $count } line that is not codes (headings, notes)
+   *[other] ignored { $count } lines that are not codes (headings, notes)
+}
+cli-recovery-added = { $count ->
+    [one] added { $count } recovery code to { $name }
+   *[other] added { $count } recovery codes to { $name }
+}
+cli-recovery-added-with-duplicates = { $count ->
+    [one] added { $count } recovery code to { $name }; { $duplicates } already there, ignored
+   *[other] added { $count } recovery codes to { $name }; { $duplicates } already there, ignored
+}
+cli-recovery-none = { $name } has no recovery codes; add them with `ninsho recovery add`
+cli-recovery-used-mark = (used)
+cli-recovery-already-used = { $code } of { $name } was already marked used
+cli-recovery-marked-used = marked { $code } of { $name } used
+cli-recovery-not-used = { $code } of { $name } was not marked used
+cli-recovery-marked-unused = marked { $code } of { $name } unused
+cli-recovery-removed = { $count ->
+    [one] removed { $code } from { $name }; { $count } recovery code left
+   *[other] removed { $code } from { $name }; { $count } recovery codes left
+}
+cli-recovery-few-left = { $count ->
+    [one] { $count } unused recovery code left for { $name }; ask the service for new ones
+   *[other] { $count } unused recovery codes left for { $name }; ask the service for new ones
+}
+cli-recovery-no-code-on-stdin = no recovery code on standard input
+cli-recovery-several-lines = standard input holds several lines; give one code
+cli-scan-the-screen = the screen
+cli-scan-found = found { $name }
+cli-scan-nothing-saved = nothing saved; add --add to save them
+cli-scan-summary = { $added } of { $total } accounts added, { $duplicates } duplicates skipped
+cli-scan-no-screen-capture = screen capture is not available on this system yet; take a screenshot and run `ninsho scan FILE`
+cli-scan-none-stopped-early = { $what }: no authenticator code found; { $why }
+cli-scan-unreadable = { $what }: { $item } could not be read: { $why }
+cli-scan-no-qr = { $what }: no QR code found
+cli-scan-one-other = { $what }: the QR code holds { $holds }, not an authenticator code
+cli-scan-many-others = { $what }: { $count } QR codes found, none is an authenticator code ({ $holds })
+cli-scan-other-skipped = { $what }: a QR code holds { $holds }, not an authenticator code; skipped
+cli-standard-input = standard input
 
 ## Errors (src/vault, src/otp, src/formats, src/scan)
 

@@ -55,6 +55,32 @@ cli-cannot-export = { $name }をエクスポートできません
 cli-cannot-write = { $path }に書き込めません
 cli-export-unencrypted-warning = { $path }は暗号化されていません。読んだ人は誰でもあなたの認証コードを作れます。オフラインで保管し、用が済んだら削除してください
 cli-exported = { $count }件のアカウントを{ $path }にエクスポートしました
+cli-recovery-none-on-stdin = 標準入力にバックアップコードがありません。サービスが表示したとおり1行に1つずつ、パイプで渡してください
+cli-recovery-ignored-lines = コードではない{ $count }行（見出しや注記）を無視しました
+cli-recovery-added = { $name }にバックアップコードを{ $count }個追加しました
+cli-recovery-added-with-duplicates = { $name }にバックアップコードを{ $count }個追加しました（登録済みの{ $duplicates }個は無視しました）
+cli-recovery-none = { $name }にはバックアップコードがありません。`ninsho recovery add` で追加してください
+cli-recovery-used-mark = （使用済み）
+cli-recovery-already-used = { $name }の{ $code }はすでに使用済みです
+cli-recovery-marked-used = { $name }の{ $code }を使用済みにしました
+cli-recovery-not-used = { $name }の{ $code }は使用済みではありません
+cli-recovery-marked-unused = { $name }の{ $code }を未使用に戻しました
+cli-recovery-removed = { $name }から{ $code }を削除しました。バックアップコードは残り{ $count }個です
+cli-recovery-few-left = { $name }の未使用のバックアップコードは残り{ $count }個です。サービスで新しいコードを発行してください
+cli-recovery-no-code-on-stdin = 標準入力にバックアップコードがありません
+cli-recovery-several-lines = 標準入力に複数の行があります。コードを1つだけ渡してください
+cli-scan-the-screen = 画面
+cli-scan-found = { $name }が見つかりました
+cli-scan-nothing-saved = 何も保存していません。保存するには --add を付けてください
+cli-scan-summary = { $total }件中{ $added }件のアカウントを追加しました（重複でスキップ{ $duplicates }件）
+cli-scan-no-screen-capture = このシステムではまだ画面を取り込めません。スクリーンショットを撮って `ninsho scan FILE` を実行してください
+cli-scan-none-stopped-early = { $what }：認証コードの QR コードが見つかりません。{ $why }
+cli-scan-unreadable = { $what }：{ $item }を読み込めませんでした：{ $why }
+cli-scan-no-qr = { $what }：QR コードが見つかりません
+cli-scan-one-other = { $what }：QR コードの中身は{ $holds }で、認証コードのものではありません
+cli-scan-many-others = { $what }：QR コードが{ $count }個見つかりましたが、どれも認証コードのものではありません（{ $holds }）
+cli-scan-other-skipped = { $what }：QR コードの中身が{ $holds }で、認証コードのものではないためスキップしました
+cli-standard-input = 標準入力
 
 ## エラー (src/vault, src/otp, src/formats, src/scan)
 
