@@ -104,6 +104,66 @@ cli-scan-many-others = { $what }: { $count } QR codes found, none is an authenti
 cli-scan-other-skipped = { $what }: a QR code holds { $holds }, not an authenticator code; skipped
 cli-standard-input = standard input
 
+## Command-line help (clap)
+
+help-usage = Usage:
+help-heading-commands = Commands
+help-heading-arguments = Arguments
+help-heading-options = Options
+help-flag = Print help
+help-flag-more = Print help (see more with '--help')
+help-flag-summary = Print help (see a summary with '-h')
+help-version = Print version
+help-help-command = Print this message or the help of the given subcommand(s)
+help-about = Two-factor authentication codes, with secrets in your OS keyring
+help-long-about =
+    Two-factor authentication codes (TOTP, HOTP, Steam) with secrets in your OS keyring.
+    Run without a command to open the window.
+help-data-dir = Folder for the account list (no secrets); default: the platform data folder
+help-lang = Language of messages (en, ja); default: NINSHO_LANG, else the system's
+help-list = List accounts (never secrets)
+help-code = Print the current code of one account, or of a URI without storing it
+help-add = Add an account from an otpauth:// URI or from fields
+help-edit = Rename an account or move it to another group (the secret stays as it is)
+help-remove = Remove accounts and their secrets
+help-import = Import accounts from another authenticator's export
+help-export = Write every account to a file another authenticator can import
+help-scan = Find authenticator QR codes in images or on the screen
+help-recovery = Recovery (backup) codes a service gave for an account, kept in the keyring
+help-recovery-add = Add codes read from standard input, pasted as the service shows them (one per line; numbering and headings are dropped); codes the account already has are ignored
+help-recovery-list = Show an account's codes and which are used
+help-recovery-use = Mark a code used (case, spaces and dashes do not matter)
+help-recovery-unuse = Mark a code unused again (undoes `use`)
+help-recovery-remove = Delete a code (one typed in wrong, or one the service no longer accepts)
+help-query-fuzzy = Issuer, account name, or part of them (fuzzy)
+help-code-uri = Compute the code of this otpauth:// URI; nothing is stored ("-" reads it from standard input, keeping the secret off the command line)
+help-code-at = Unix time to compute the code for (default: now)
+help-code-next = HOTP: advance the counter and print the next code
+help-add-uri = An otpauth:// URI ("-" reads it from standard input)
+help-add-secret = Base32 secret ("-" reads it from standard input, keeping it out of shell history)
+help-add-hotp = Counter-based (HOTP) instead of time-based
+help-add-steam = Steam Guard code
+help-edit-issuer = New issuer ("" clears it)
+help-edit-account = New account name ("" clears it)
+help-edit-group = New group ("" takes the account out of its group)
+help-remove-queries = Issuer, account name, or part of them; each must match one account
+help-remove-yes = Confirm the removal
+help-import-format = Format name; detected from the content when omitted
+help-import-password-file = File holding the export's password (first line)
+help-import-dry-run = Show what would be added; store nothing
+help-export-format = aegis-encrypted, aegis (unencrypted), otpauth (URI list, unencrypted) or pdf (printable recovery sheet)
+help-export-accounts = Only these accounts (issuer, account name, or part of them); default: all
+help-export-paper = Paper size of the pdf sheet
+help-export-output = File to write (replaced if it exists; created readable by you only)
+help-export-password-file = File holding the password for an encrypted format (first line)
+help-scan-images = Screenshots or photos (PNG, JPEG, WebP, BMP, GIF)
+help-scan-screen = Capture every monitor and scan it too
+help-scan-json = Print the accounts found as JSON (includes secrets)
+help-scan-add = Save the accounts found (duplicates are skipped)
+help-recovery-query = Issuer, account name, or part of them
+help-recovery-use-code = The code ("-" reads it from standard input, keeping it out of shell history)
+help-recovery-code = The code ("-" reads it from standard input)
+
 ## Errors (src/vault, src/otp, src/formats, src/scan)
 
 err-no-match = no account matches "{ $query }"

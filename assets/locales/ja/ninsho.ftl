@@ -82,6 +82,66 @@ cli-scan-many-others = { $what }：QR コードが{ $count }個見つかりま�
 cli-scan-other-skipped = { $what }：QR コードの中身が{ $holds }で、認証コードのものではないためスキップしました
 cli-standard-input = 標準入力
 
+## コマンドラインのヘルプ (clap)
+
+help-usage = 使い方：
+help-heading-commands = コマンド
+help-heading-arguments = 引数
+help-heading-options = オプション
+help-flag = ヘルプを表示します
+help-flag-more = ヘルプを表示します（詳しくは「--help」）
+help-flag-summary = ヘルプを表示します（要約は「-h」）
+help-version = バージョンを表示します
+help-help-command = このメッセージか、指定したコマンドのヘルプを表示します
+help-about = 二段階認証の認証コード。シークレットキーは OS のキーリングに保管します
+help-long-about =
+    二段階認証の認証コード（TOTP、HOTP、Steam）。シークレットキーは OS のキーリングに保管します。
+    コマンドを付けずに実行するとウィンドウを開きます。
+help-data-dir = アカウント一覧（シークレットキーは含みません）を置くフォルダー。既定：OS のデータフォルダー
+help-lang = メッセージの言語（en、ja）。既定：NINSHO_LANG、なければシステムの言語
+help-list = アカウントの一覧を表示します（シークレットキーは表示しません）
+help-code = アカウントの現在の認証コードを表示します。URI を指定すると、保存せずにその認証コードを表示します
+help-add = otpauth:// の URI か各項目の指定からアカウントを追加します
+help-edit = アカウントの名前を変えるか、別のグループに移します（シークレットキーはそのままです）
+help-remove = アカウントとそのシークレットキーを削除します
+help-import = ほかの認証アプリのエクスポートからアカウントをインポートします
+help-export = ほかの認証アプリでインポートできるファイルに、すべてのアカウントを書き出します
+help-scan = 画像や画面から認証用の QR コードを探します
+help-recovery = サービスが発行したアカウントのバックアップコード（キーリングに保管します）
+help-recovery-add = 標準入力から、サービスが表示したとおりに貼り付けたコードを読み込んで追加します（1行に1つ。番号や見出しは取り除きます）。登録済みのコードは無視します
+help-recovery-list = アカウントのバックアップコードと、使用済みかどうかを表示します
+help-recovery-use = コードを使用済みにします（大文字と小文字、空白、ハイフンは区別しません）
+help-recovery-unuse = コードを未使用に戻します（`use` の取り消し）
+help-recovery-remove = コードを削除します（入力を間違えたものや、サービスで使えなくなったもの）
+help-query-fuzzy = サービス名かアカウント名、またはその一部（あいまい検索）
+help-code-uri = この otpauth:// の URI の認証コードを計算します。何も保存しません（「-」なら標準入力から読み込み、シークレットキーをコマンドラインに残しません）
+help-code-at = 認証コードを計算する Unix 時刻（既定：現在）
+help-code-next = HOTP：カウンターを進めて次の認証コードを表示します
+help-add-uri = otpauth:// の URI（「-」なら標準入力から読み込みます）
+help-add-secret = Base32 のシークレットキー（「-」なら標準入力から読み込み、シェルの履歴に残しません）
+help-add-hotp = 時刻ベースではなくカウンターベース（HOTP）にします
+help-add-steam = Steam Guard のコード
+help-edit-issuer = 新しいサービス名（""で消します）
+help-edit-account = 新しいアカウント名（""で消します）
+help-edit-group = 新しいグループ（""でグループから外します）
+help-remove-queries = サービス名かアカウント名、またはその一部。それぞれ1つのアカウントに一致する必要があります
+help-remove-yes = 削除を確定します
+help-import-format = 形式の名前。省略すると内容から判断します
+help-import-password-file = エクスポートのパスワードを書いたファイル（1行目）
+help-import-dry-run = 追加されるものを表示するだけで、何も保存しません
+help-export-format = aegis-encrypted、aegis（暗号化なし）、otpauth（URI の一覧、暗号化なし）、pdf（印刷用のバックアップシート）
+help-export-accounts = 書き出すアカウント（サービス名かアカウント名、またはその一部）。既定：すべて
+help-export-paper = PDF のバックアップシートの用紙サイズ
+help-export-output = 書き出すファイル（あれば置き換えます。自分だけが読めるように作ります）
+help-export-password-file = 暗号化する形式のパスワードを書いたファイル（1行目）
+help-scan-images = スクリーンショットや写真（PNG、JPEG、WebP、BMP、GIF）
+help-scan-screen = すべてのモニターを取り込んでスキャンします
+help-scan-json = 見つかったアカウントを JSON で表示します（シークレットキーを含みます）
+help-scan-add = 見つかったアカウントを保存します（重複はスキップします）
+help-recovery-query = サービス名かアカウント名、またはその一部
+help-recovery-use-code = コード（「-」なら標準入力から読み込み、シェルの履歴に残しません）
+help-recovery-code = コード（「-」なら標準入力から読み込みます）
+
 ## エラー (src/vault, src/otp, src/formats, src/scan)
 
 err-no-match = 「{ $query }」に一致するアカウントはありません
