@@ -166,3 +166,27 @@ fn arg_help(path: &str, id: &str) -> Option<String> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_localized_command_is_consistent_and_keeps_every_argument() {
+        use clap::CommandFactory;
+        let localized = super::command();
+        localized.clone().debug_assert();
+        let mut plain = super::super::Cli::command();
+        plain.build();
+        fn ids(cmd: &clap::Command, out: &mut Vec<String>, path: &str) {
+            for a in cmd.get_arguments() {
+                out.push(format!("{path} {}", a.get_id()));
+            }
+            for s in cmd.get_subcommands() {
+                ids(s, out, &format!("{path} {}", s.get_name()));
+            }
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        ids(&localized, &mut a, "");
+        ids(&plain, &mut b, "");
+        assert_eq!(a, b);
+    }
+}
