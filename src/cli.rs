@@ -17,6 +17,7 @@ use crate::t;
 use crate::vault::keyring::{KeyringStore, service_name};
 use crate::vault::{self, SecretStore, StoreError, Vault};
 
+mod help;
 mod recovery;
 mod scan;
 
@@ -266,7 +267,7 @@ fn read_stdin_secret() -> Result<Zeroizing<String>> {
     Ok(otp::wipe::read_text(
         std::io::stdin().lock(),
         MAX_SECRET_INPUT,
-        "standard input",
+        &t!("cli-standard-input"),
     )?)
 }
 
@@ -882,7 +883,10 @@ fn export(
 pub fn main_with_args() -> std::process::ExitCode {
     // The language first, so that even clap's usage errors and --help use it.
     crate::i18n::init(lang_argument(std::env::args_os()).as_deref());
-    let cli = match Cli::try_parse() {
+    let cli = match help::command()
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

@@ -194,3 +194,228 @@ fn the_cli_speaks_japanese_and_scripts_read_the_same() {
         );
     }
 }
+
+/// Kana or kanji: the text is Japanese.
+fn japanese(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+}
+
+/// A command with the language chosen only by the system locale, as on a
+/// Japanese desktop.
+fn with_locale(env: &common::Env, locale: &str) -> std::process::Command {
+    let mut cmd = env.cmd();
+    cmd.env("LANG", locale)
+        .env_remove("NINSHO_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE");
+    cmd
+}
+
+#[test]
+fn help_is_japanese_on_a_japanese_desktop_and_english_stays_as_clap_writes_it() {
+    let env = common::Env::new();
+    for args in [
+        &["--help"][..],
+        &["add", "--help"],
+        &["recovery", "use", "-h"],
+    ] {
+        let out = with_locale(&env, "ja_JP.UTF-8")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("使い方："), "{args:?}: {text}");
+        assert!(text.contains("オプション:"), "{args:?}: {text}");
+        assert!(
+            !text.contains("Usage:") && !text.contains("Options:"),
+            "{text}"
+        );
+        // Every line that explains something explains it in Japanese: the
+        // lines with text after the option's name (a few options have none).
+        for line in text.lines().filter(|l| l.starts_with("  ")) {
+            let words: Vec<&str> = line.split("  ").filter(|w| !w.trim().is_empty()).collect();
+            if let [_, .., explanation] = words.as_slice() {
+                assert!(japanese(explanation), "{args:?}: not Japanese: {line}");
+            }
+        }
+    }
+    let out = with_locale(&env, "ja_JP.UTF-8")
+        .args(["add", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("otpauth:// の URI か"), "{text}");
+    assert!(text.contains("引数:\n  [URI]  otpauth:// の URI"), "{text}");
+    // English: clap's own layout and the doc comments' words, as before the bundle.
+    let out = with_locale(&env, "en_US.UTF-8")
+        .args(["add", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "Add an account from an otpauth:// URI or from fields\n\nUsage: ninsho add [OPTIONS] [URI]\n\nArguments:\n  [URI]  An otpauth:// URI (\"-\" reads it from standard input)\n\nOptions:\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  -h, --help                            Print help\n"),
+        "{text}"
+    );
+    assert!(!japanese(&text), "{text}");
+    let out = with_locale(&env, "C").arg("--help").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("Two-factor authentication codes (TOTP, HOTP, Steam) with secrets in your OS keyring.\nRun without a command to open the window.\n\nUsage: ninsho [OPTIONS] [COMMAND]\n\nCommands:\n  list      List accounts (never secrets)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Print help (see a summary with '-h')"),
+        "{text}"
+    );
+}
+
+#[test]
+fn errors_from_bad_input_are_one_japanese_line() {
+    let env = common::Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, "{}").unwrap();
+    let file = file.to_str().unwrap();
+    for (args, english) in [
+        (&["add", "otpauth://nonsense"][..], "unknown OTP type"),
+        (&["add", "https://example.com/"], "not an otpauth:// URI"),
+        (
+            &["add", "--issuer", "X", "--secret", "JBSWY3DP!HPK3PXP"],
+            "not valid base32",
+        ),
+        (
+            &["code", "--uri", "otpauth://totp/X?secret=A1"],
+            "not valid base32",
+        ),
+        (&["import", "--format", "nosuch", file], "unknown format"),
+        (&["import", file], "could not tell what kind of file"),
+    ] {
+        for (lang, is_japanese) in [("ja", true), ("en", false)] {
+            let out = env
+                .cmd()
+                .args(args)
+                .env("NINSHO_LANG", lang)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?} in {lang}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(err.lines().count(), 1, "{args:?} in {lang}: {err}");
+            assert!(err.starts_with("ninsho: "), "{err}");
+            assert_eq!(japanese(&err), is_japanese, "{args:?} in {lang}: {err}");
+            assert_eq!(
+                err.contains(english),
+                !is_japanese,
+                "{args:?} in {lang}: {err}"
+            );
+            assert!(out.stdout.is_empty());
+        }
+    }
+}
+
+/// What scripts read is the same whatever the language.
+#[test]
+fn json_and_codes_are_byte_identical_in_every_language() {
+    if !common::real_keyring() {
+        return;
+    }
+    let env = common::Env::new();
+    env.ok(&["add", "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP"]);
+    env.ok(&[
+        "add",
+        "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC:%E5%B1%B1%E7%94%B0?secret=GEZDGNBVGY3TQOJQ",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("uris.txt");
+    std::fs::write(
+        &file,
+        "otpauth://totp/GitLab:bob?secret=GEZDGNBVGY3TQOJQGEZA\nnot a uri\notpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    env.run_with_stdin(&["recovery", "add", "GitHub"], "aaaa-bbbb\ncccc-dddd\n");
+    env.ok(&["recovery", "use", "GitHub", "aaaa-bbbb"]);
+    for args in [
+        &["list", "--json"][..],
+        &["code", "ツイッター", "--at", "1111111111"],
+        &["code", "GitHub", "--at", "59"],
+        &["import", "--dry-run", "--json", file],
+        &["recovery", "list", "--json", "GitHub"],
+    ] {
+        let run = |lang: &str| {
+            let out = env
+                .cmd()
+                .args(args)
+                .env("NINSHO_LANG", lang)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{args:?} in {lang}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            (out.stdout, String::from_utf8(out.stderr).unwrap())
+        };
+        let (en, en_err) = run("en");
+        let (ja, ja_err) = run("ja");
+        assert!(!en.is_empty(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&en),
+            String::from_utf8_lossy(&ja),
+            "{args:?}"
+        );
+        assert_eq!(en, ja, "{args:?}");
+        // The import's notes on stderr are in the reader's language.
+        if args[0] == "import" {
+            assert!(
+                !japanese(&en_err) && japanese(&ja_err),
+                "{en_err}\n{ja_err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn recovery_and_scan_messages_are_japanese() {
+    let env = common::Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let not_an_image = dir.path().join("notes.txt");
+    std::fs::write(&not_an_image, "hello").unwrap();
+    let out = env
+        .cmd()
+        .args(["scan", not_an_image.to_str().unwrap()])
+        .env("NINSHO_LANG", "ja")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(japanese(&err) && err.lines().count() == 1, "{err}");
+    if !common::real_keyring() {
+        return;
+    }
+    env.ok(&["add", "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP"]);
+    let mut cmd = env.cmd();
+    cmd.args(["recovery", "add", "GitHub"])
+        .env("NINSHO_LANG", "ja");
+    let out = common::run_cmd(&mut cmd, "Backup codes\n1. aaaa-bbbb\n");
+    assert!(out.status.success());
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(
+        japanese(&stdout) && stdout.contains("GitHub (alice)"),
+        "{stdout}"
+    );
+    // One line ignored, and a warning that few codes are left.
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(stderr.lines().all(japanese), "{stderr}");
+}

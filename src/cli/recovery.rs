@@ -10,6 +10,7 @@ use clap::Subcommand;
 use zeroize::Zeroizing;
 
 use super::{open_ready_vault, read_stdin_secret};
+use crate::t;
 use crate::vault::recovery::{read_codes, unused};
 
 #[derive(Subcommand, Debug)]
@@ -71,28 +72,26 @@ pub fn recovery(
             let text = read_stdin_secret()?;
             let read = read_codes(&text);
             if read.codes.is_empty() {
-                bail!(
-                    "no recovery codes on standard input; pipe them in, one per line as the service shows them"
-                );
+                bail!(t!("cli-recovery-none-on-stdin"));
             }
             if !read.ignored.is_empty() {
                 writeln!(
                     stderr,
-                    "ninsho: ignored {} line{} that {} not codes (headings, notes)",
-                    read.ignored.len(),
-                    plural(read.ignored.len()),
-                    if read.ignored.len() == 1 { "is" } else { "are" }
+                    "ninsho: {}",
+                    t!("cli-recovery-ignored-lines", count = read.ignored.len())
                 )?;
             }
             let report = vault.add_recovery_codes(entry.id, &read.codes)?;
-            let mut line = format!(
-                "added {} recovery code{} to {name}",
-                report.added,
-                plural(report.added)
-            );
-            if report.duplicates > 0 {
-                line.push_str(&format!("; {} already there, ignored", report.duplicates));
-            }
+            let line = if report.duplicates > 0 {
+                t!(
+                    "cli-recovery-added-with-duplicates",
+                    count = report.added,
+                    name = &name,
+                    duplicates = report.duplicates
+                )
+            } else {
+                t!("cli-recovery-added", count = report.added, name = &name)
+            };
             writeln!(stdout, "{line}")?;
             report.codes
         }
@@ -105,14 +104,14 @@ pub fn recovery(
                     .collect();
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&list)?)?;
             } else if codes.is_empty() {
-                writeln!(
-                    stderr,
-                    "ninsho: {name} has no recovery codes; add them with `ninsho recovery add`"
-                )?;
+                writeln!(stderr, "ninsho: {}", t!("cli-recovery-none", name = &name))?;
             } else {
                 for c in &codes {
-                    let mark = if c.used { "  (used)" } else { "" };
-                    writeln!(stdout, "{}{mark}", c.code)?;
+                    if c.used {
+                        writeln!(stdout, "{}  {}", c.code, t!("cli-recovery-used-mark"))?;
+                    } else {
+                        writeln!(stdout, "{}", c.code)?;
+                    }
                 }
             }
             if codes.is_empty() {
@@ -124,9 +123,11 @@ pub fn recovery(
             let outcome = vault.use_recovery_code(entry.id, &code_argument(code)?)?;
             let stored = &outcome.codes[outcome.index].code;
             if outcome.unchanged {
-                writeln!(stdout, "{stored} of {name} was already marked used")?;
+                let text = t!("cli-recovery-already-used", code = stored, name = &name);
+                writeln!(stdout, "{text}")?;
             } else {
-                writeln!(stdout, "marked {stored} of {name} used")?;
+                let text = t!("cli-recovery-marked-used", code = stored, name = &name);
+                writeln!(stdout, "{text}")?;
             }
             outcome.codes
         }
@@ -134,21 +135,23 @@ pub fn recovery(
             let outcome = vault.unuse_recovery_code(entry.id, &code_argument(code)?)?;
             let stored = &outcome.codes[outcome.index].code;
             if outcome.unchanged {
-                writeln!(stdout, "{stored} of {name} was not marked used")?;
+                let text = t!("cli-recovery-not-used", code = stored, name = &name);
+                writeln!(stdout, "{text}")?;
             } else {
-                writeln!(stdout, "marked {stored} of {name} unused")?;
+                let text = t!("cli-recovery-marked-unused", code = stored, name = &name);
+                writeln!(stdout, "{text}")?;
             }
             outcome.codes
         }
         RecoveryCommand::Remove { code, .. } => {
             let outcome = vault.remove_recovery_code(entry.id, &code_argument(code)?)?;
-            writeln!(
-                stdout,
-                "removed {} from {name}; {} recovery code{} left",
-                outcome.removed.code,
-                outcome.codes.len(),
-                plural(outcome.codes.len())
-            )?;
+            let text = t!(
+                "cli-recovery-removed",
+                code = &outcome.removed.code,
+                name = &name,
+                count = outcome.codes.len()
+            );
+            writeln!(stdout, "{text}")?;
             if outcome.codes.is_empty() {
                 return Ok(());
             }
@@ -157,11 +160,8 @@ pub fn recovery(
     };
     let left = unused(&codes);
     if left <= FEW_LEFT {
-        writeln!(
-            stderr,
-            "ninsho: warning: {left} unused recovery code{} left for {name}; ask the service for new ones",
-            plural(left)
-        )?;
+        let note = t!("cli-recovery-few-left", count = left, name = &name);
+        writeln!(stderr, "ninsho: {}", t!("cli-warning", text = note))?;
     }
     Ok(())
 }
@@ -176,11 +176,7 @@ fn code_argument(code: String) -> Result<Zeroizing<String>> {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     match (lines.next(), lines.next()) {
         (Some(one), None) => Ok(Zeroizing::new(one.to_string())),
-        (None, _) => bail!("no recovery code on standard input"),
-        (Some(_), Some(_)) => bail!("standard input holds several lines; give one code"),
+        (None, _) => bail!(t!("cli-recovery-no-code-on-stdin")),
+        (Some(_), Some(_)) => bail!(t!("cli-recovery-several-lines")),
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use super::{ScanArgs, batch_notes, open_vault, read_limited, repair};
 use crate::otp::printable;
 use crate::scan::{self, ScanReport};
+use crate::t;
 
 pub(super) fn scan(
     data_dir: Option<&Path>,
@@ -32,24 +33,24 @@ pub(super) fn scan(
     }
     if args.screen {
         let report = scan_screen()?;
-        check(&report, "the screen", &mut notes)?;
+        check(&report, &t!("cli-scan-the-screen"), &mut notes)?;
         all.merge(report);
     }
 
     // Everything below quotes what the codes held: escaped, never raw.
     for w in &all.warnings {
-        writeln!(stderr, "ninsho: warning: {}", printable(w))?;
+        writeln!(stderr, "ninsho: {}", t!("cli-warning", text = printable(w)))?;
     }
     for n in &notes {
         writeln!(stderr, "ninsho: {}", printable(n))?;
     }
     for (what, why) in &all.skipped {
-        writeln!(
-            stderr,
-            "ninsho: skipped {}: {}",
-            printable(what),
-            printable(why)
-        )?;
+        let line = t!(
+            "cli-skipped-entry",
+            what = printable(what),
+            why = printable(why)
+        );
+        writeln!(stderr, "ninsho: {line}")?;
     }
     for line in batch_notes(&all.batches) {
         writeln!(stderr, "ninsho: {line}")?;
@@ -62,9 +63,9 @@ pub(super) fn scan(
     if !args.add {
         if !args.json {
             for a in &all.accounts {
-                writeln!(stdout, "found {}", a.display_name())?;
+                writeln!(stdout, "{}", t!("cli-scan-found", name = a.display_name()))?;
             }
-            writeln!(stderr, "ninsho: nothing saved; add --add to save them")?;
+            writeln!(stderr, "ninsho: {}", t!("cli-scan-nothing-saved"))?;
         }
         return Ok(());
     }
@@ -76,17 +77,22 @@ pub(super) fn scan(
     // With --json, stdout is the account list alone; the outcome goes to stderr.
     let out: &mut dyn Write = if args.json { stderr } else { stdout };
     for e in &report.added {
-        writeln!(out, "added {}", e.display_name())?;
+        writeln!(out, "{}", t!("cli-added", name = e.display_name()))?;
     }
     for d in &report.duplicates {
-        writeln!(out, "duplicate, skipped {}", d.display_name())?;
+        writeln!(
+            out,
+            "{}",
+            t!("cli-duplicate-skipped", name = d.display_name())
+        )?;
     }
-    writeln!(
-        out,
-        "{} of {total} accounts added, {} duplicates skipped",
-        report.added.len(),
-        report.duplicates.len()
-    )?;
+    let summary = t!(
+        "cli-scan-summary",
+        added = report.added.len(),
+        total = total,
+        duplicates = report.duplicates.len()
+    );
+    writeln!(out, "{summary}")?;
     Ok(())
 }
 
@@ -102,9 +108,7 @@ fn scan_screen() -> Result<ScanReport> {
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 fn scan_screen() -> Result<ScanReport> {
-    bail!(
-        "screen capture is not available on this system yet; take a screenshot and run `ninsho scan FILE`"
-    )
+    bail!(t!("cli-scan-no-screen-capture"))
 }
 
 /// Fails when `what` held no authenticator code, saying what it held instead;
@@ -117,31 +121,40 @@ fn check(report: &ScanReport, what: &str, notes: &mut Vec<String>) -> Result<()>
         .collect();
     if report.stopped_early {
         if report.accounts.is_empty() {
-            bail!(
-                "{what}: no authenticator code found; {}",
-                scan::STOPPED_EARLY
-            );
+            bail!(t!(
+                "cli-scan-none-stopped-early",
+                what = what,
+                why = scan::stopped_early()
+            ));
         }
-        notes.push(format!("{what}: {}", scan::STOPPED_EARLY));
+        notes.push(t!(
+            "err-located",
+            place = what,
+            text = scan::stopped_early()
+        ));
     }
     if report.accounts.is_empty() {
         if let Some((item, why)) = report.skipped.first() {
-            bail!("{what}: {item} could not be read: {why}");
+            bail!(t!(
+                "cli-scan-unreadable",
+                what = what,
+                item = item,
+                why = why
+            ));
         }
         match others.as_slice() {
-            [] => bail!("{what}: no QR code found"),
-            [one] => bail!("{what}: the QR code holds {one}, not an authenticator code"),
-            many => bail!(
-                "{what}: {} QR codes found, none is an authenticator code ({})",
-                many.len(),
-                many.join("; ")
-            ),
+            [] => bail!(t!("cli-scan-no-qr", what = what)),
+            [one] => bail!(t!("cli-scan-one-other", what = what, holds = *one)),
+            many => bail!(t!(
+                "cli-scan-many-others",
+                what = what,
+                count = many.len(),
+                holds = many.join("; ")
+            )),
         }
     }
     for o in others {
-        notes.push(format!(
-            "{what}: a QR code holds {o}, not an authenticator code; skipped"
-        ));
+        notes.push(t!("cli-scan-other-skipped", what = what, holds = o));
     }
     Ok(())
 }

@@ -73,7 +73,7 @@ fn hex_field(v: &Value, key: &str) -> Result<Zeroizing<Vec<u8>>, FormatError> {
     let text = need_str(v, key).map_err(damaged)?;
     hex::decode(text)
         .map(Zeroizing::new)
-        .map_err(|_| damaged(format!("its \"{key}\" is not hexadecimal")))
+        .map_err(|_| damaged(crate::t!("err-aegis-not-hex", key = key)))
 }
 
 /// Phase 1 of 3 (read → decrypt → convert): the database object, decrypting it
@@ -86,18 +86,18 @@ fn database<'a>(
     decrypted: &'a mut Option<Doc>,
 ) -> Result<&'a Value, FormatError> {
     if !root.is_object() || root.get("header").is_none() {
-        return Err(FormatError::NotThisFormat(
-            "this is not an Aegis vault (no \"header\")".into(),
-        ));
+        return Err(FormatError::NotThisFormat(crate::t!("err-aegis-not")));
     }
     match u64_field(root, "version").map_err(damaged)? {
         Some(1) => {}
         Some(v) => {
-            return Err(FormatError::Unsupported(format!(
-                "Aegis vault file version {v} is newer than this Ninsho understands (1)"
+            return Err(FormatError::Unsupported(crate::t!(
+                "err-aegis-file-too-new",
+                version = v,
+                known = 1
             )));
         }
-        None => return Err(damaged("it has no \"version\"")),
+        None => return Err(damaged(crate::t!("err-aegis-no-version"))),
     }
     let header = &root["header"];
     match root.get("db") {
@@ -108,20 +108,18 @@ fn database<'a>(
             let params = header
                 .get("params")
                 .filter(|p| p.is_object())
-                .ok_or_else(|| damaged("it has no \"header.params\""))?;
+                .ok_or_else(|| damaged(crate::t!("err-aegis-no-params")))?;
             let nonce = hex_field(params, "nonce")?;
             let tag = hex_field(params, "tag")?;
             use base64::Engine;
             let ciphertext = base64::engine::general_purpose::STANDARD
                 .decode(ciphertext.trim())
-                .map_err(|_| damaged("its \"db\" is not base64"))?;
+                .map_err(|_| damaged(crate::t!("err-aegis-db-not-base64")))?;
             let plain = crypto::gcm_open_detached(master.as_ref(), &nonce, &ciphertext, &tag)
-                .ok_or_else(|| {
-                    damaged("the database does not match its key (altered or cut short)")
-                })?;
+                .ok_or_else(|| damaged(crate::t!("err-aegis-db-mismatch")))?;
             Ok(&decrypted.insert(json::parse(&plain, WHAT)?).0)
         }
-        _ => Err(damaged("it has no \"db\"")),
+        _ => Err(damaged(crate::t!("err-aegis-no-db"))),
     }
 }
 
@@ -129,18 +127,18 @@ fn database<'a>(
 /// or beyond [`MAX_SCRYPT_N_TIMES_R`] / [`MAX_SCRYPT_WORK`].
 fn scrypt_params(n: u64, r: u64, p: u64) -> Result<(u8, u32, u32), FormatError> {
     if !n.is_power_of_two() || n < 2 {
-        return Err(damaged(format!(
-            "a key slot has scrypt N = {n}, not a power of two"
-        )));
+        return Err(damaged(crate::t!("err-aegis-scrypt-n", n = n)));
     }
     if r == 0 || p == 0 {
-        return Err(damaged(format!("a key slot has scrypt r = {r}, p = {p}")));
+        return Err(damaged(crate::t!("err-aegis-scrypt-rp", r = r, p = p)));
     }
     let n_r = n.saturating_mul(r);
     if n_r > MAX_SCRYPT_N_TIMES_R || n_r.saturating_mul(p) > MAX_SCRYPT_WORK {
-        return Err(FormatError::Unsupported(format!(
-            "this Aegis vault asks for scrypt N = 2^{}, r = {r}, p = {p}, far more memory or time than Aegis uses (N = 2^15, r = 8, p = 1); Ninsho refuses it",
-            n.trailing_zeros()
+        return Err(FormatError::Unsupported(crate::t!(
+            "err-aegis-scrypt-costly",
+            log_n = n.trailing_zeros(),
+            r = r,
+            p = p
         )));
     }
     // Both fit: r ≤ 2^20 and p ≤ 2^21 under the limits above.
@@ -168,25 +166,25 @@ fn unlock(header: &Value, password: &str) -> Result<crypto::Key, FormatError> {
         let key_params = slot
             .get("key_params")
             .filter(|k| k.is_object())
-            .ok_or_else(|| damaged("a key slot has no \"key_params\""))?;
+            .ok_or_else(|| damaged(crate::t!("err-aegis-no-key-params")))?;
         let nonce = hex_field(key_params, "nonce")?;
         let tag = hex_field(key_params, "tag")?;
         let derived = crypto::scrypt(password.as_bytes(), &salt, log_n, r, p)
-            .ok_or_else(|| damaged("a key slot has invalid scrypt parameters"))?;
+            .ok_or_else(|| damaged(crate::t!("err-aegis-bad-scrypt")))?;
         if let Some(master) =
             crypto::gcm_open_detached(derived.as_ref(), &nonce, &encrypted_key, &tag)
         {
             let key: [u8; 32] = master
                 .as_slice()
                 .try_into()
-                .map_err(|_| damaged("the master key is not 32 bytes"))?;
+                .map_err(|_| damaged(crate::t!("err-aegis-master-key")))?;
             return Ok(Zeroizing::new(key));
         }
     }
     if password_slots == 0 {
-        return Err(FormatError::Unsupported(
-            "this Aegis vault has no password slot (only biometric unlock); export it from Aegis with a password".into(),
-        ));
+        return Err(FormatError::Unsupported(crate::t!(
+            "err-aegis-no-password-slot"
+        )));
     }
     Err(FormatError::WrongPassword(WHAT))
 }
@@ -200,13 +198,15 @@ fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> 
 fn convert(db: &Value) -> Result<Import, FormatError> {
     let version = u64_field(db, "version").map_err(damaged)?.unwrap_or(1);
     if version > 3 {
-        return Err(FormatError::Unsupported(format!(
-            "Aegis database version {version} is newer than this Ninsho understands (3)"
+        return Err(FormatError::Unsupported(crate::t!(
+            "err-aegis-db-too-new",
+            version = version,
+            known = 3
         )));
     }
     let entries = match db.get("entries") {
         Some(Value::Array(a)) => a,
-        _ => return Err(damaged("its database has no \"entries\" list")),
+        _ => return Err(damaged(crate::t!("err-aegis-no-entries"))),
     };
     // By key: 100 000 entries and as many groups must not cost a scan of
     // every group per entry.
@@ -246,11 +246,16 @@ fn entry(e: &Value) -> Result<OtpAccount, String> {
         "totp" => Kind::Totp,
         "hotp" => Kind::Hotp,
         "steam" => Kind::Steam,
-        "motp" => return Err("mOTP not supported".into()),
-        "yandex" => return Err("Yandex OTP not supported".into()),
-        _ => return Err(format!("unknown type \"{}\"", shorten(kind_text))),
+        "motp" => return Err(crate::t!("err-motp")),
+        "yandex" => return Err(crate::t!("err-yandex")),
+        _ => {
+            return Err(crate::t!(
+                "err-unknown-type-quoted",
+                kind = shorten(kind_text)
+            ));
+        }
     };
-    let info = e.get("info").ok_or("it has no \"info\"")?;
+    let info = e.get("info").ok_or(crate::t!("err-aegis-no-info"))?;
     let secret = Secret::parse_base32(need_str(info, "secret")?).map_err(|e| e.to_string())?;
     let algorithm = match str_field(info, "algo") {
         Some(a) => Algorithm::parse(a).map_err(|e| e.to_string())?,
@@ -364,7 +369,7 @@ pub fn export(
                 EXPORT_SCRYPT_R,
                 EXPORT_SCRYPT_P,
             )
-            .ok_or_else(|| FormatError::Export("scrypt failed".into()))?;
+            .ok_or_else(|| FormatError::Export(crate::t!("err-export-scrypt")))?;
             let (key_ct, key_tag) =
                 crypto::gcm_seal_detached(&derived, &slot_nonce, master.as_ref());
             let (db_ct, db_tag) = crypto::gcm_seal_detached(&master, &db_nonce, &plain);
@@ -485,10 +490,7 @@ mod tests {
         assert_eq!(got.accounts.len(), 1);
         assert_eq!(
             got.skipped,
-            vec![(
-                "entry 1 (b (a))".to_string(),
-                "mOTP not supported".to_string()
-            )]
+            vec![("entry 1 (b (a))".to_string(), crate::t!("err-motp"))]
         );
     }
 

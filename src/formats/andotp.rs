@@ -83,9 +83,7 @@ fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> 
         }
     };
     let Value::Array(entries) = root else {
-        return Err(FormatError::NotThisFormat(
-            "this is not an andOTP backup (not a list of entries)".into(),
-        ));
+        return Err(FormatError::NotThisFormat(crate::t!("err-andotp-not")));
     };
     let mut out = Import::default();
     for (i, e) in entries.iter().enumerate() {
@@ -132,8 +130,8 @@ fn entry(e: &Value, issuer: &str, name: &str) -> Result<OtpAccount, String> {
         "TOTP" => Kind::Totp,
         "HOTP" => Kind::Hotp,
         "STEAM" => Kind::Steam,
-        "MOTP" => return Err("mOTP not supported".into()),
-        _ => return Err(format!("type \"{}\" not supported", shorten(type_text))),
+        "MOTP" => return Err(crate::t!("err-motp")),
+        _ => return Err(crate::t!("err-type-unsupported", kind = shorten(type_text))),
     };
     let secret = Secret::parse_base32(need_str(e, "secret")?).map_err(|e| e.to_string())?;
     let algorithm = match str_field(e, "algorithm") {

@@ -55,9 +55,9 @@ fn detect_json(input: &Input) -> bool {
 fn import_json(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
     let root = input.json(WHAT_JSON)?;
     if root.get("encrypted").and_then(Value::as_bool) == Some(true) {
-        return Err(FormatError::Unsupported(
-            "password-protected Bitwarden exports are not supported; export from Bitwarden as unencrypted .json".into(),
-        ));
+        return Err(FormatError::Unsupported(crate::t!(
+            "err-bitwarden-encrypted"
+        )));
     }
     let damaged = |detail: String| FormatError::Damaged {
         what: WHAT_JSON,
@@ -66,9 +66,7 @@ fn import_json(input: &Input, _password: Option<&str>) -> Result<Import, FormatE
     let items = match root.get("items") {
         Some(Value::Array(a)) => a,
         _ => {
-            return Err(FormatError::NotThisFormat(
-                "this is not a Bitwarden export (no \"items\")".into(),
-            ));
+            return Err(FormatError::NotThisFormat(crate::t!("err-bitwarden-not")));
         }
     };
     let mut folders: HashMap<&str, Result<&str, String>> = HashMap::new();
@@ -91,11 +89,13 @@ fn import_json(input: &Input, _password: Option<&str>) -> Result<Import, FormatE
         match folder.and_then(|folder| Ok((otp_field(totp, item_name, user)?, folder))) {
             Ok(((a, warnings), folder)) => {
                 let folder = folder.map(str::to_string);
-                out.warnings.extend(
-                    warnings
-                        .into_iter()
-                        .map(|w| format!("item \"{}\": {w}", shorten(item_name))),
-                );
+                out.warnings.extend(warnings.into_iter().map(|w| {
+                    crate::t!(
+                        "err-located",
+                        place = crate::t!("err-item", name = shorten(item_name)),
+                        text = w
+                    )
+                }));
                 out.add(a)?;
                 out.groups.push(folder);
             }
@@ -137,27 +137,22 @@ fn import_csv(input: &Input, _password: Option<&str>) -> Result<Import, FormatEr
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers = reader
         .headers()
-        .map_err(|_| damaged("its header row cannot be read".into()))?
+        .map_err(|_| damaged(crate::t!("err-csv-header")))?
         .clone();
     let column = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let totp_col = column(CSV_HEADER_KEY).ok_or_else(|| {
-        FormatError::NotThisFormat("this CSV file has no \"login_totp\" column".into())
-    })?;
+    let totp_col = column(CSV_HEADER_KEY)
+        .ok_or_else(|| FormatError::NotThisFormat(crate::t!("err-csv-no-totp")))?;
     let (name_col, user_col, folder_col) =
         (column("name"), column("login_username"), column("folder"));
     let mut out = Import::default();
     for (i, record) in reader.records().enumerate() {
         // Errors from the csv crate can quote the row, which may hold a secret.
         let record = record.map_err(|e| {
-            damaged(format!(
-                "row {} cannot be read{}",
-                i + 2,
-                if e.is_io_error() {
-                    ""
-                } else {
-                    " (broken quoting or encoding)"
-                }
-            ))
+            damaged(if e.is_io_error() {
+                crate::t!("err-csv-row", row = i + 2)
+            } else {
+                crate::t!("err-csv-row-broken", row = i + 2)
+            })
         })?;
         let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or_default();
         let totp = get(Some(totp_col));
@@ -167,16 +162,22 @@ fn import_csv(input: &Input, _password: Option<&str>) -> Result<Import, FormatEr
         let (item_name, user) = (get(name_col), get(user_col));
         match otp_field(totp, item_name, user) {
             Ok((a, warnings)) => {
-                out.warnings
-                    .extend(warnings.into_iter().map(|w| format!("row {}: {w}", i + 2)));
+                out.warnings.extend(warnings.into_iter().map(|w| {
+                    crate::t!(
+                        "err-located",
+                        place = crate::t!("err-row", row = i + 2),
+                        text = w
+                    )
+                }));
                 let folder = get(folder_col).trim();
                 out.add(a)?;
                 out.groups
                     .push((!folder.is_empty()).then(|| folder.to_string()));
             }
-            Err(why) => out
-                .skipped
-                .push((format!("row {} ({})", i + 2, shorten(item_name)), why)),
+            Err(why) => out.skipped.push((
+                crate::t!("err-row-named", row = i + 2, name = shorten(item_name)),
+                why,
+            )),
         }
     }
     Ok(out)

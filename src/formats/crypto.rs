@@ -109,8 +109,9 @@ pub(crate) fn argon2id(
 /// Fresh random bytes from the operating system.
 pub(crate) fn random<const N: usize>() -> Result<[u8; N], super::FormatError> {
     let mut out = [0u8; N];
-    getrandom::fill(&mut out)
-        .map_err(|e| super::FormatError::Export(format!("no randomness from the OS: {e}")))?;
+    getrandom::fill(&mut out).map_err(|e| {
+        super::FormatError::Export(crate::t!("err-no-randomness", detail = e.to_string()))
+    })?;
     Ok(out)
 }
 

@@ -48,9 +48,10 @@ pub static EXPORTS: &[ExportFormat] = &[
         encrypted: true,
         printable: false,
         render: |input| {
-            let password = input.password.filter(|p| !p.is_empty()).ok_or_else(|| {
-                FormatError::Export("an encrypted vault needs a non-empty password".into())
-            })?;
+            let password = input
+                .password
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| FormatError::Export(crate::t!("err-export-empty-password")))?;
             super::aegis::export(input.accounts, input.groups, Some(password))
         },
     },
@@ -100,9 +101,10 @@ pub fn export_by_name(name: &str) -> Result<&'static ExportFormat, FormatError> 
         .iter()
         .find(|f| f.name.eq_ignore_ascii_case(name))
         .ok_or_else(|| {
-            FormatError::Unsupported(format!(
-                "unknown export format \"{name}\" (known: {})",
-                export_names().join(", ")
+            FormatError::Unsupported(crate::t!(
+                "err-unknown-export-format",
+                name = name,
+                known = export_names().join(", ")
             ))
         })
 }

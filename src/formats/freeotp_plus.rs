@@ -36,9 +36,7 @@ fn detect(input: &Input) -> bool {
 
 fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
     let Some(Value::Array(tokens)) = input.json(WHAT)?.get("tokens") else {
-        return Err(FormatError::NotThisFormat(
-            "this is not a FreeOTP+ backup (no \"tokens\")".into(),
-        ));
+        return Err(FormatError::NotThisFormat(crate::t!("err-freeotp-not")));
     };
     let mut out = Import::default();
     for (i, t) in tokens.iter().enumerate() {
@@ -61,17 +59,17 @@ fn token(t: &Value, issuer: &str, name: &str) -> Result<OtpAccount, String> {
         "TOTP" => Kind::Totp,
         "HOTP" => Kind::Hotp,
         "STEAM" => Kind::Steam,
-        _ => return Err(format!("type \"{}\" not supported", shorten(type_text))),
+        _ => return Err(crate::t!("err-type-unsupported", kind = shorten(type_text))),
     };
     let Some(Value::Array(raw)) = t.get("secret") else {
-        return Err("it has no \"secret\" list of bytes".into());
+        return Err(crate::t!("err-freeotp-no-secret"));
     };
     let mut key = Zeroizing::new(Vec::with_capacity(raw.len()));
     for b in raw {
         // Java bytes are signed; the key is their two's-complement bit pattern.
         match b.as_i64() {
             Some(n @ -128..=255) => key.push(n as u8),
-            _ => return Err("its \"secret\" is not a list of bytes".into()),
+            _ => return Err(crate::t!("err-freeotp-bad-secret")),
         }
     }
     let secret = Secret::from_bytes(key.to_vec()).map_err(|e| e.to_string())?;

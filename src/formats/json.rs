@@ -140,16 +140,16 @@ impl<'a> Parsed<'a> {
         let damaged = |detail: String| FormatError::Damaged { what, detail };
         match self {
             Parsed::Json(doc) => Ok(&doc.0),
-            Parsed::NotText => Err(damaged("it is not UTF-8 text".into())),
-            Parsed::Broken(e, _) if e.is_eof() => Err(damaged(format!(
-                "it ends early (line {}, column {})",
-                e.line(),
-                e.column()
+            Parsed::NotText => Err(damaged(crate::t!("err-json-not-text"))),
+            Parsed::Broken(e, _) if e.is_eof() => Err(damaged(crate::t!(
+                "err-json-ends-early",
+                line = e.line(),
+                column = e.column()
             ))),
-            Parsed::Broken(e, _) => Err(damaged(format!(
-                "it is not valid JSON (line {}, column {})",
-                e.line(),
-                e.column()
+            Parsed::Broken(e, _) => Err(damaged(crate::t!(
+                "err-json-broken",
+                line = e.line(),
+                column = e.column()
             ))),
             Parsed::TooMany(_) => Err(self.too_large().unwrap_or(FormatError::Undetected)),
         }
@@ -158,9 +158,18 @@ impl<'a> Parsed<'a> {
     /// The error for a file with more JSON than any export holds.
     pub(crate) fn too_large(&self) -> Option<FormatError> {
         match self {
-            Parsed::TooMany(what) => Some(FormatError::Unsupported(format!(
-                "the file holds more JSON {what} than any authenticator export (at most {MAX_CONTAINERS} objects and lists, {MAX_VALUES} values); Ninsho does not read it"
-            ))),
+            Parsed::TooMany(what) => Some(FormatError::Unsupported(match *what {
+                "values" => crate::t!(
+                    "err-json-too-many-values",
+                    containers = MAX_CONTAINERS,
+                    values = MAX_VALUES
+                ),
+                _ => crate::t!(
+                    "err-json-too-many-containers",
+                    containers = MAX_CONTAINERS,
+                    values = MAX_VALUES
+                ),
+            })),
             _ => None,
         }
     }
@@ -175,7 +184,7 @@ pub(crate) fn parse(bytes: &[u8], what: &'static str) -> Result<Doc, FormatError
         Parsed::Json(doc) => Ok(doc),
         _ => Err(FormatError::Damaged {
             what,
-            detail: "it is not valid JSON".into(),
+            detail: crate::t!("err-json-invalid"),
         }),
     }
 }
@@ -189,8 +198,8 @@ pub(crate) fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 pub(crate) fn need_str<'a>(v: &'a Value, key: &str) -> Result<&'a str, String> {
     match v.get(key) {
         Some(Value::String(s)) => Ok(s),
-        None | Some(Value::Null) => Err(format!("it has no \"{key}\"")),
-        Some(_) => Err(format!("its \"{key}\" is not text")),
+        None | Some(Value::Null) => Err(crate::t!("err-json-missing", key = key)),
+        Some(_) => Err(crate::t!("err-json-not-text-field", key = key)),
     }
 }
 
@@ -202,13 +211,13 @@ pub(crate) fn u64_field(v: &Value, key: &str) -> Result<Option<u64>, String> {
         Some(Value::Number(n)) => n
             .as_u64()
             .map(Some)
-            .ok_or_else(|| format!("its \"{key}\" is not a whole number >= 0 ({n})")),
+            .ok_or_else(|| crate::t!("err-json-negative", key = key, value = n.to_string())),
         Some(Value::String(s)) => s
             .trim()
             .parse()
             .map(Some)
-            .map_err(|_| format!("its \"{key}\" is not a whole number")),
-        Some(_) => Err(format!("its \"{key}\" is not a number")),
+            .map_err(|_| crate::t!("err-json-not-whole", key = key)),
+        Some(_) => Err(crate::t!("err-json-not-number", key = key)),
     }
 }
 
@@ -217,7 +226,7 @@ pub(crate) fn array_field<'a>(v: &'a Value, key: &str) -> Result<&'a [Value], St
     match v.get(key) {
         None | Some(Value::Null) => Ok(&[]),
         Some(Value::Array(a)) => Ok(a),
-        Some(_) => Err(format!("its \"{key}\" is not a list")),
+        Some(_) => Err(crate::t!("err-json-not-list", key = key)),
     }
 }
 

@@ -29,27 +29,25 @@ use crate::otp::{Kind, OtpAccount, Params, Secret, display_name, shorten};
 pub enum FormatError {
     #[error("{0}")]
     NotThisFormat(String),
-    #[error("unknown format \"{0}\" (known: {list})", list = names().join(", "))]
+    #[error("{}", crate::t!("err-unknown-format", name = .0, known = names().join(", ")))]
     UnknownFormat(String),
-    #[error("could not tell what kind of file this is; pass --format (known: {}; encrypted andOTP backups have no header and always need --format andotp)", names().join(", "))]
+    #[error("{}", crate::t!("err-undetected", known = names().join(", ")))]
     Undetected,
     /// The file is encrypted and no password was given.
-    #[error("this {0} file is encrypted and needs its password")]
+    #[error("{}", crate::t!("err-password-needed", what = *.0))]
     PasswordNeeded(&'static str),
-    #[error("wrong password for this {0} file")]
+    #[error("{}", crate::t!("err-wrong-password", what = *.0))]
     WrongPassword(&'static str),
     /// Decryption failed in a way that cannot tell a wrong password from damage.
-    #[error("cannot decrypt this {0} file: wrong password, or the file is damaged")]
+    #[error("{}", crate::t!("err-wrong-password-or-damaged", what = *.0))]
     WrongPasswordOrDamaged(&'static str),
-    #[error("this {what} file is damaged or truncated: {detail}")]
+    #[error("{}", crate::t!("err-damaged", what = *.what, detail = .detail))]
     Damaged { what: &'static str, detail: String },
     #[error("{0}")]
     Unsupported(String),
-    #[error("cannot write the export: {0}")]
+    #[error("{}", crate::t!("err-export", detail = .0))]
     Export(String),
-    #[error(
-        "the file holds more than {MAX_ACCOUNTS} accounts; Ninsho imports at most {MAX_ACCOUNTS} at a time (split the file)"
-    )]
+    #[error("{}", crate::t!("err-too-many-accounts", limit = MAX_ACCOUNTS))]
     TooManyAccounts,
 }
 
@@ -253,19 +251,19 @@ pub(crate) fn digits(n: Option<u64>, default: u8) -> Result<u8, String> {
     match n {
         None => Ok(default),
         Some(d) if (1..=10).contains(&d) => Ok(d as u8),
-        Some(d) => Err(format!("{d} digits is not supported (1 to 10)")),
+        Some(d) => Err(crate::t!("err-digits-unsupported", digits = d)),
     }
 }
 
 /// The "what" of a skipped entry: its position and names (never its secret).
 pub(crate) fn entry_label(index: usize, issuer: &str, name: &str) -> String {
     if issuer.is_empty() && name.is_empty() {
-        format!("entry {}", index + 1)
+        crate::t!("err-entry", number = index + 1)
     } else {
-        format!(
-            "entry {} ({})",
-            index + 1,
-            display_name(&shorten(issuer), &shorten(name))
+        crate::t!(
+            "err-entry-named",
+            number = index + 1,
+            name = display_name(&shorten(issuer), &shorten(name))
         )
     }
 }

@@ -33,7 +33,7 @@ fn detect(input: &Input) -> bool {
 
 fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
     let text = std::str::from_utf8(input.bytes())
-        .map_err(|_| FormatError::NotThisFormat("the file is not UTF-8 text".to_string()))?;
+        .map_err(|_| FormatError::NotThisFormat(crate::t!("err-not-utf8-file")))?;
     let mut out = Import::default();
     let mut uris = 0;
     for (n, line) in text.lines().enumerate() {
@@ -41,7 +41,7 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let where_ = format!("line {}", n + 1);
+        let where_ = crate::t!("err-line", line = n + 1);
         let lower = line.get(..20).unwrap_or(line).to_ascii_lowercase();
         if lower.starts_with("otpauth-migration:") {
             uris += 1;
@@ -50,11 +50,9 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
                     for a in d.accounts {
                         out.add(a)?;
                     }
-                    out.skipped.extend(
-                        d.skipped
-                            .into_iter()
-                            .map(|(what, why)| (format!("{where_}: {what}"), why)),
-                    );
+                    out.skipped.extend(d.skipped.into_iter().map(|(what, why)| {
+                        (crate::t!("err-located", place = &where_, text = what), why)
+                    }));
                     out.batches.push(d.batch);
                 }
                 Err(e) => out.skipped.push((where_, e.to_string())),
@@ -63,23 +61,24 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
             uris += 1;
             match parse_uri(line) {
                 Ok(p) => {
-                    out.warnings
-                        .extend(p.warnings.into_iter().map(|w| format!("{where_}: {w}")));
+                    out.warnings.extend(
+                        p.warnings
+                            .into_iter()
+                            .map(|w| crate::t!("err-located", place = &where_, text = w)),
+                    );
                     out.add(p.account)?;
                 }
                 Err(e) => out.skipped.push((where_, e.to_string())),
             }
         } else {
-            out.skipped.push((
-                where_,
-                "not an otpauth:// or otpauth-migration:// URI".to_string(),
-            ));
+            out.skipped
+                .push((where_, crate::t!("err-otpauth-list-line")));
         }
     }
     if uris == 0 {
-        return Err(FormatError::NotThisFormat(
-            "the file holds no otpauth:// or otpauth-migration:// URIs".to_string(),
-        ));
+        return Err(FormatError::NotThisFormat(crate::t!(
+            "err-otpauth-list-none"
+        )));
     }
     Ok(out)
 }

@@ -39,14 +39,10 @@ fn detect(input: &Input) -> bool {
 fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError> {
     let root = input.json(WHAT)?;
     if root.get("salt").is_some() || root.get("content").is_some_and(Value::is_string) {
-        return Err(FormatError::Unsupported(
-            "password-protected Proton Authenticator exports are not supported; export without a password".into(),
-        ));
+        return Err(FormatError::Unsupported(crate::t!("err-proton-encrypted")));
     }
     let Some(Value::Array(entries)) = root.get("entries") else {
-        return Err(FormatError::NotThisFormat(
-            "this is not a Proton Authenticator export (no \"entries\")".into(),
-        ));
+        return Err(FormatError::NotThisFormat(crate::t!("err-proton-not")));
     };
     let mut out = Import::default();
     for (i, e) in entries.iter().enumerate() {
@@ -54,16 +50,18 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
         let name = str_field(content, "name").unwrap_or_default();
         let Some(uri) = str_field(content, "uri") else {
             out.skipped
-                .push((entry_label(i, "", name), "it has no \"uri\"".into()));
+                .push((entry_label(i, "", name), crate::t!("err-proton-no-uri")));
             continue;
         };
         match otp_field(uri, "", name) {
             Ok((a, warnings)) => {
-                out.warnings.extend(
-                    warnings
-                        .into_iter()
-                        .map(|w| format!("entry {}: {w}", i + 1)),
-                );
+                out.warnings.extend(warnings.into_iter().map(|w| {
+                    crate::t!(
+                        "err-located",
+                        place = crate::t!("err-entry", number = i + 1),
+                        text = w
+                    )
+                }));
                 out.add(a)?;
             }
             Err(why) => out.skipped.push((entry_label(i, "", name), why)),

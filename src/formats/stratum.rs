@@ -52,7 +52,7 @@ fn detect(input: &Input) -> bool {
 fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, FormatError> {
     let short = || FormatError::Damaged {
         what: WHAT,
-        detail: "it ends before its encrypted contents".into(),
+        detail: crate::t!("err-stratum-short"),
     };
     if let Some(rest) = bytes.strip_prefix(MAGIC) {
         if rest.len() < 16 + 12 + 16 {
@@ -67,9 +67,7 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, FormatErr
     }
     let rest = bytes
         .strip_prefix(MAGIC_LEGACY)
-        .ok_or(FormatError::NotThisFormat(
-            "this is not a Stratum backup".into(),
-        ))?;
+        .ok_or(FormatError::NotThisFormat(crate::t!("err-stratum-not")))?;
     if rest.len() < 20 + 16 + 16 {
         return Err(short());
     }
@@ -97,9 +95,9 @@ fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> 
         input.json(WHAT)?
     };
     let Some(Value::Array(list)) = root.get("Authenticators") else {
-        return Err(FormatError::NotThisFormat(
-            "this is not a Stratum backup (no \"Authenticators\")".into(),
-        ));
+        return Err(FormatError::NotThisFormat(crate::t!(
+            "err-stratum-no-authenticators"
+        )));
     };
     // Looked up by key: a file of 100 000 accounts and as many links must not
     // cost a scan of every link per account.
@@ -141,17 +139,17 @@ fn authenticator(a: &Value, issuer: &str, name: &str) -> Result<OtpAccount, Stri
     let kind = match u64_field(a, "Type")? {
         Some(1) => Kind::Hotp,
         Some(2) => Kind::Totp,
-        Some(3) => return Err("mOTP not supported".into()),
+        Some(3) => return Err(crate::t!("err-motp")),
         Some(4) => Kind::Steam,
-        Some(5) => return Err("Yandex OTP not supported".into()),
-        Some(t) => return Err(format!("unknown type {t}")),
-        None => return Err("it has no \"Type\"".into()),
+        Some(5) => return Err(crate::t!("err-yandex")),
+        Some(t) => return Err(crate::t!("err-unknown-type-number", number = t)),
+        None => return Err(crate::t!("err-stratum-no-type")),
     };
     let algorithm = match u64_field(a, "Algorithm")? {
         None | Some(0) => Algorithm::Sha1,
         Some(1) => Algorithm::Sha256,
         Some(2) => Algorithm::Sha512,
-        Some(n) => return Err(format!("unknown algorithm {n}")),
+        Some(n) => return Err(crate::t!("err-unknown-algorithm-number", number = n)),
     };
     let secret = Secret::parse_base32(need_str(a, "Secret")?).map_err(|e| e.to_string())?;
     let params = Params {
@@ -179,10 +177,7 @@ mod tests {
         let got = FORMAT.read(json, None).unwrap();
         assert_eq!(
             got.skipped,
-            vec![(
-                "entry 1 (M (u))".to_string(),
-                "mOTP not supported".to_string()
-            )]
+            vec![("entry 1 (M (u))".to_string(), crate::t!("err-motp"))]
         );
         assert_eq!(got.accounts[0].params.algorithm, Algorithm::Sha256);
         assert_eq!(got.groups, vec![Some("Home".to_string())]);

@@ -60,11 +60,11 @@ fn open(field: &str, password: &str) -> Result<Option<zeroize::Zeroizing<Vec<u8>
     let b64 = |s: &str| {
         base64::engine::general_purpose::STANDARD
             .decode(s.trim())
-            .map_err(|_| damaged("its encrypted part is not base64"))
+            .map_err(|_| damaged(crate::t!("err-twofas-not-base64")))
     };
     let parts: Vec<&str> = field.split(':').collect();
     let [ct, salt, iv] = parts[..] else {
-        return Err(damaged("its encrypted part does not have three fields"));
+        return Err(damaged(crate::t!("err-twofas-fields")));
     };
     let (ct, salt, iv) = (b64(ct)?, b64(salt)?, b64(iv)?);
     let key = crypto::pbkdf2_sha256(password.as_bytes(), &salt, PBKDF2_ROUNDS);
@@ -74,9 +74,7 @@ fn open(field: &str, password: &str) -> Result<Option<zeroize::Zeroizing<Vec<u8>
 fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> {
     let root = input.json(WHAT)?;
     if !root.get("services").is_some_and(Value::is_array) {
-        return Err(FormatError::NotThisFormat(
-            "this is not a 2FAS backup (no \"services\")".into(),
-        ));
+        return Err(FormatError::NotThisFormat(crate::t!("err-twofas-not")));
     }
     let encrypted = str_field(root, "servicesEncrypted").filter(|s| !s.is_empty());
     let decrypted;
@@ -90,14 +88,14 @@ fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> 
                 return Err(FormatError::WrongPassword(WHAT));
             }
             let plain = open(field, password)?.ok_or(if root.get("reference").is_some() {
-                damaged("the encrypted accounts are altered or cut short")
+                damaged(crate::t!("err-twofas-altered"))
             } else {
                 FormatError::WrongPasswordOrDamaged(WHAT)
             })?;
             decrypted = json::parse(&plain, WHAT)?;
             match &decrypted.0 {
                 Value::Array(a) => a,
-                _ => return Err(damaged("the decrypted accounts are not a list")),
+                _ => return Err(damaged(crate::t!("err-twofas-not-list"))),
             }
         }
     };
@@ -136,7 +134,7 @@ fn service(s: &Value, otp: &Value, issuer: &str, name: &str) -> Result<OtpAccoun
             "TOTP" => Kind::Totp,
             "HOTP" => Kind::Hotp,
             "STEAM" => Kind::Steam,
-            _ => return Err(format!("token type \"{}\" not supported", shorten(t))),
+            _ => return Err(crate::t!("err-token-type-unsupported", kind = shorten(t))),
         },
     };
     let secret = Secret::parse_base32(need_str(s, "secret")?).map_err(|e| e.to_string())?;

@@ -73,15 +73,15 @@ impl Drop for OtpParameters {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MigrationError {
-    #[error("not an otpauth-migration://offline URI: \"{0}\"")]
+    #[error("{}", crate::t!("err-not-migration", value = .0))]
     NotMigration(String),
-    #[error("the otpauth-migration URI has no data= parameter")]
+    #[error("{}", crate::t!("err-migration-no-data"))]
     MissingData,
-    #[error("the otpauth-migration data is not valid base64")]
+    #[error("{}", crate::t!("err-migration-bad-base64"))]
     BadBase64,
-    #[error("the otpauth-migration data is not a Google Authenticator export ({0})")]
+    #[error("{}", crate::t!("err-migration-bad-payload", detail = .0))]
     BadPayload(String),
-    #[error("the otpauth-migration data holds no accounts")]
+    #[error("{}", crate::t!("err-migration-empty"))]
     Empty,
 }
 
@@ -172,21 +172,22 @@ fn convert(p: &OtpParameters) -> Result<OtpAccount, String> {
         0 | 1 => Algorithm::Sha1,
         2 => Algorithm::Sha256,
         3 => Algorithm::Sha512,
-        4 => return Err("MD5 codes are not supported".to_string()),
-        n => return Err(format!("unknown algorithm number {n}")),
+        4 => return Err(crate::t!("err-migration-md5")),
+        n => return Err(crate::t!("err-migration-algorithm", number = n)),
     };
     let digits = match p.digits {
         0 | 1 => 6,
         2 => 8,
-        n => return Err(format!("unknown digit count number {n}")),
+        n => return Err(crate::t!("err-migration-digits", number = n)),
     };
     let (kind, counter) = match p.r#type {
         0 | 2 => (Kind::Totp, 0),
         1 => (
             Kind::Hotp,
-            u64::try_from(p.counter).map_err(|_| format!("negative HOTP counter {}", p.counter))?,
+            u64::try_from(p.counter)
+                .map_err(|_| crate::t!("err-migration-negative-counter", counter = p.counter))?,
         ),
-        n => return Err(format!("unknown OTP type number {n}")),
+        n => return Err(crate::t!("err-migration-type", number = n)),
     };
     // Google stores "Issuer:account" in the name when the account came with a label prefix.
     let name = match p.name.split_once(':') {
@@ -224,17 +225,15 @@ pub fn encode_payloads(
     for a in accounts {
         let p = &a.params;
         let reason = match (p.kind, p.digits, p.period) {
-            (Kind::Steam, _, _) => {
-                Some("Steam codes cannot be transferred to Google Authenticator")
-            }
-            (_, d, _) if d != 6 && d != 8 => Some("only 6 or 8 digits can be transferred"),
+            (Kind::Steam, _, _) => Some(crate::t!("err-transfer-steam")),
+            (_, d, _) if d != 6 && d != 8 => Some(crate::t!("err-transfer-digits")),
             (Kind::Totp, _, period) if period != super::DEFAULT_PERIOD => {
-                Some("only a 30-second period can be transferred")
+                Some(crate::t!("err-transfer-period"))
             }
             _ => None,
         };
         match reason {
-            Some(r) => skipped.push((a.display_name(), r.to_string())),
+            Some(r) => skipped.push((a.display_name(), r)),
             None => ok.push(OtpParameters {
                 secret: a.secret.as_bytes().to_vec(),
                 name: a.name.clone(),
@@ -304,20 +303,15 @@ pub fn batch_notes(batches: &[Batch]) -> Vec<String> {
             continue;
         }
         let missing = size - have;
-        notes.push(format!(
-            "{have} of {size} transfer codes read — the remaining {} missing; export or scan {}",
-            if missing == 1 {
-                "one is".to_string()
-            } else {
-                format!("{missing} are")
-            },
-            if missing == 1 { "it" } else { "them" }
+        notes.push(crate::t!(
+            "err-batch-incomplete",
+            have = have,
+            size = size,
+            missing = missing
         ));
     }
     if more > 0 {
-        notes.push(format!(
-            "and {more} more transfer batches are incomplete in the same way"
-        ));
+        notes.push(crate::t!("err-batch-incomplete-more", count = more));
     }
     notes
 }

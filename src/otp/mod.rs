@@ -20,40 +20,57 @@ pub use uri::{Parsed, format_uri, parse_uri};
 /// except for secrets, where only the bad character and its position are named.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OtpError {
-    #[error("the secret is empty")]
+    #[error("{}", crate::t!("err-secret-empty"))]
     EmptySecret,
-    #[error("the secret is not valid base32: character '{}' at position {position}", character.escape_debug())]
+    #[error("{}", crate::t!("err-base32-char", character = .character.escape_debug().to_string(), position = *.position))]
     BadBase32Char { character: char, position: usize },
-    #[error("the secret is not valid base32: {length} characters is not a possible base32 length")]
+    #[error("{}", crate::t!("err-base32-length", length = *.length))]
     BadBase32Length { length: usize },
-    #[error("digits must be between 1 and 10, got \"{0}\"")]
+    #[error("{}", crate::t!("err-bad-digits", value = .0))]
     BadDigits(String),
-    #[error("period must be a whole number of seconds >= 1, got \"{0}\"")]
+    #[error("{}", crate::t!("err-bad-period", value = .0))]
     BadPeriod(String),
-    #[error("counter must be a whole number from 0 to 18446744073709551615, got \"{0}\"")]
+    #[error("{}", crate::t!("err-bad-counter", value = .0))]
     BadCounter(String),
-    #[error("unknown OTP type \"{0}\" (expected totp, hotp or steam)")]
+    #[error("{}", crate::t!("err-unknown-otp-type", value = .0))]
     UnknownType(String),
-    #[error("unknown algorithm \"{0}\" (expected SHA1, SHA256 or SHA512)")]
+    #[error("{}", crate::t!("err-unknown-algorithm", value = .0))]
     UnknownAlgorithm(String),
-    #[error("not an otpauth:// URI: \"{0}\"")]
+    #[error("{}", crate::t!("err-not-otpauth", value = .0))]
     NotOtpauth(String),
-    #[error(
-        "the secret is {0} bytes long; real ones are at most 64 (Ninsho takes up to {MAX_SECRET_BYTES})"
-    )]
+    #[error("{}", crate::t!("err-secret-too-long", bytes = *.0, limit = MAX_SECRET_BYTES))]
     SecretTooLong(usize),
-    #[error("the {what} is {chars} characters long, more than the {MAX_NAME_CHARS} Ninsho keeps")]
+    #[error("{}", crate::t!("err-name-too-long", what = field_word(.what), chars = *.chars, limit = MAX_NAME_CHARS))]
     NameTooLong { what: &'static str, chars: usize },
-    #[error("the {what} contains a control or text-direction character ({})", .character.escape_unicode())]
+    #[error("{}", crate::t!("err-control-character", what = field_word(.what), character = .character.escape_unicode().to_string()))]
     ControlCharacter { what: &'static str, character: char },
-    #[error(
-        "the otpauth URI is too long ({0} bytes percent-encoded; a QR code holds at most 4296 characters, Ninsho takes {MAX_URI_BYTES})"
-    )]
+    #[error("{}", crate::t!("err-uri-too-long", bytes = *.0, limit = MAX_URI_BYTES))]
     UriTooLong(usize),
-    #[error("the otpauth URI has no secret= parameter")]
+    #[error("{}", crate::t!("err-uri-no-secret"))]
     MissingSecret,
-    #[error("the otpauth URI has invalid percent-encoding (not UTF-8) in {0}")]
+    #[error("{}", crate::t!("err-uri-bad-encoding", place = uri_part_word(.0)))]
     BadEncoding(&'static str),
+}
+
+/// The name of a checked field (`check_name`'s `what`) in the reader's language.
+fn field_word(what: &str) -> String {
+    match what {
+        "issuer" => crate::t!("err-field-issuer"),
+        "account name" => crate::t!("err-field-account-name"),
+        "group" => crate::t!("err-field-group"),
+        other => other.to_string(),
+    }
+}
+
+/// Where a URI's percent-encoding was bad, in the reader's language; a
+/// parameter's own name (`secret`, `issuer`…) is quoted as it is.
+fn uri_part_word(what: &str) -> String {
+    match what {
+        "the label" => crate::t!("err-uri-part-label"),
+        "a parameter name" => crate::t!("err-uri-part-name"),
+        "a parameter value" => crate::t!("err-uri-part-value"),
+        other => other.to_string(),
+    }
 }
 
 /// Limits on what a URI, a QR code or an import file may hand us. Real values are

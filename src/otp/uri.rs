@@ -125,10 +125,10 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
     let mut warnings = Vec::new();
     let issuer = match (label_issuer, issuer_param) {
         (Some(l), Some(p)) if !l.is_empty() && !p.is_empty() && l != p => {
-            warnings.push(format!(
-                "label says issuer \"{}\" but issuer= says \"{1}\"; using \"{1}\"",
-                shorten(&l),
-                shorten(&p)
+            warnings.push(crate::t!(
+                "err-uri-issuer-mismatch",
+                label = shorten(&l),
+                param = shorten(&p)
             ));
             p
         }
@@ -140,9 +140,10 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
     let params = match kind {
         Kind::Steam => {
             if digits.is_some_and(|d| d != STEAM_DIGITS) {
-                warnings.push(format!(
-                    "Steam codes have {STEAM_DIGITS} characters; ignoring digits={}",
-                    digits.unwrap_or_default()
+                warnings.push(crate::t!(
+                    "err-uri-steam-digits",
+                    steam = STEAM_DIGITS,
+                    digits = digits.unwrap_or_default()
                 ));
             }
             Params::steam(period.unwrap_or(super::DEFAULT_PERIOD))
@@ -164,7 +165,7 @@ pub fn parse_uri(text: &str) -> Result<Parsed, OtpError> {
         },
     };
     if kind == Kind::Hotp && counter.is_none() {
-        warnings.push("HOTP URI has no counter=; starting at 0".to_string());
+        warnings.push(crate::t!("err-uri-hotp-no-counter"));
     }
 
     let account = OtpAccount {

@@ -38,19 +38,19 @@ impl Write for WipingBuffer {
 /// Why [`read_text`] gave up.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{what} is larger than {}; that is not a secret, a password or a list of codes", size_text(*.limit))]
+    #[error("{}", crate::t!("err-read-too-large", what = .what, size = size_text(*.limit)))]
     TooLarge { what: String, limit: usize },
-    #[error("{what} is not UTF-8 text")]
+    #[error("{}", crate::t!("err-read-not-text", what = .what))]
     NotText { what: String },
-    #[error("cannot read {what}: {source}")]
+    #[error("{}", crate::t!("err-read-io", what = .what, detail = .source.to_string()))]
     Io { what: String, source: io::Error },
 }
 
 fn size_text(bytes: usize) -> String {
     if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
-        format!("{} MiB", bytes >> 20)
+        crate::t!("err-size-mib", mib = bytes >> 20)
     } else {
-        format!("{bytes} bytes")
+        crate::t!("err-size-bytes", bytes = bytes)
     }
 }
 

@@ -65,7 +65,13 @@ const SEARCH_CPU_BUDGET: Duration = if cfg!(debug_assertions) {
 };
 
 /// What a scan says when it stopped before looking everywhere.
+/// English only; [`stopped_early`] is the same in the reader's language.
 pub const STOPPED_EARLY: &str = "the search stopped early: the picture has too many patterns that look like parts of QR codes, so a code in it may have been missed";
+/// [`STOPPED_EARLY`] in the reader's language.
+pub fn stopped_early() -> String {
+    crate::t!("err-scan-stopped-early")
+}
+
 /// 2x upscaling helps only codes whose modules are one or two pixels; on images
 /// larger than this it costs more time and memory than it is worth.
 const UPSCALE_MAX_SIDE: u32 = 1600;
@@ -74,11 +80,11 @@ const DOWNSCALE_MIN_SIDE: u32 = 600;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScanError {
-    #[error("not an image (Ninsho reads PNG, JPEG, WebP, BMP and GIF)")]
+    #[error("{}", crate::t!("err-not-an-image"))]
     NotAnImage,
-    #[error("the image is {width}x{height} pixels, too large to scan (at most {MAX_SIDE} pixels a side and {} megapixels)", MAX_PIXELS / 1_000_000)]
+    #[error("{}", crate::t!("err-image-too-large", width = *.width, height = *.height, side = MAX_SIDE, megapixels = MAX_PIXELS / 1_000_000))]
     TooLarge { width: u32, height: u32 },
-    #[error("the image is damaged or unsupported: {0}")]
+    #[error("{}", crate::t!("err-bad-image", detail = .0))]
     BadImage(String),
 }
 
@@ -530,7 +536,7 @@ pub fn report_from_payloads(payloads: &[String]) -> ScanReport {
                 }
                 Err(e) => report
                     .skipped
-                    .push(("an otpauth:// QR code".to_string(), e.to_string())),
+                    .push((crate::t!("err-scan-otpauth-code"), e.to_string())),
             }
         } else if otp::uri::strip_scheme(trimmed, "otpauth-migration").is_some() {
             match migration::parse_migration_uri(trimmed) {
@@ -543,10 +549,9 @@ pub fn report_from_payloads(payloads: &[String]) -> ScanReport {
                         push_account(&mut report, a);
                     }
                 }
-                Err(e) => report.skipped.push((
-                    "a Google Authenticator transfer QR code".to_string(),
-                    e.to_string(),
-                )),
+                Err(e) => report
+                    .skipped
+                    .push((crate::t!("err-scan-transfer-code"), e.to_string())),
             }
         } else {
             // Payloads are distinct already; two web addresses are two codes.
@@ -570,28 +575,27 @@ fn push_account(report: &mut ScanReport, account: OtpAccount) {
 pub fn describe(text: &str) -> String {
     let lower = text.get(..16).unwrap_or(text).to_ascii_lowercase();
     let starts = |prefix: &str| lower.starts_with(prefix);
-    let kind = if text.is_empty() {
-        "nothing (an empty QR code)"
+    if text.is_empty() {
+        crate::t!("err-qr-empty")
     } else if starts("http://") || starts("https://") {
-        "a web address"
+        crate::t!("err-qr-web")
     } else if starts("wifi:") {
-        "Wi-Fi network settings"
+        crate::t!("err-qr-wifi")
     } else if starts("begin:vcard") || starts("mecard:") {
-        "a contact card"
+        crate::t!("err-qr-contact")
     } else if starts("mailto:") {
-        "an e-mail address"
+        crate::t!("err-qr-email")
     } else if starts("tel:") {
-        "a phone number"
+        crate::t!("err-qr-phone")
     } else if starts("sms:") || starts("smsto:") {
-        "a text message"
+        crate::t!("err-qr-sms")
     } else if starts("geo:") {
-        "a map location"
+        crate::t!("err-qr-geo")
     } else if looks_like_a_bare_secret(text) {
-        "a bare secret key with no account details (type it in by hand instead)"
+        crate::t!("err-qr-bare-secret")
     } else {
-        return format!("text of {} characters", text.chars().count());
-    };
-    kind.to_string()
+        crate::t!("err-qr-text", count = text.chars().count())
+    }
 }
 
 /// Base32 of a plausible key length, perhaps grouped with spaces or dashes:

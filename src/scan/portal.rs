@@ -16,17 +16,15 @@ use super::screen::{Capture, ScreenError};
 pub fn capture() -> Result<Vec<Capture>, ScreenError> {
     let uri = async_io::block_on(request()).map_err(portal_error)?;
     let path = file_path(&uri).ok_or_else(|| {
-        ScreenError::Capture(format!(
-            "the desktop portal returned {uri}, not a local file"
-        ))
+        ScreenError::Capture(crate::t!("err-portal-not-local", uri = uri.as_str()))
     })?;
     let bytes = std::fs::read(&path);
     // The portal's copy is ours to dispose of, whatever happens next.
     let _ = std::fs::remove_file(&path);
     let bytes = bytes
-        .map_err(|e| ScreenError::Capture(format!("cannot read the portal's screenshot: {e}")))?;
+        .map_err(|e| ScreenError::Capture(crate::t!("err-portal-read", detail = e.to_string())))?;
     let image = super::decode_image(&bytes)
-        .map_err(|e| ScreenError::Capture(format!("the portal's screenshot: {e}")))?
+        .map_err(|e| ScreenError::Capture(crate::t!("err-portal-image", detail = e.to_string())))?
         .into_rgba8();
     Ok(vec![Capture {
         name: "screen (desktop portal)".to_string(),
@@ -49,12 +47,10 @@ async fn request() -> ashpd::Result<String> {
 fn portal_error(e: ashpd::Error) -> ScreenError {
     use ashpd::desktop::ResponseError;
     match e {
-        ashpd::Error::Response(ResponseError::Cancelled) => ScreenError::Portal(
-            "the screenshot was cancelled or not allowed (check Ninsho's screenshot permission in your desktop's privacy settings)".to_string(),
-        ),
-        ashpd::Error::PortalNotFound(_) => ScreenError::Portal(
-            "no desktop portal offers screenshots (install xdg-desktop-portal and your desktop's backend, e.g. xdg-desktop-portal-gnome or -kde)".to_string(),
-        ),
+        ashpd::Error::Response(ResponseError::Cancelled) => {
+            ScreenError::Portal(crate::t!("err-portal-cancelled"))
+        }
+        ashpd::Error::PortalNotFound(_) => ScreenError::Portal(crate::t!("err-portal-missing")),
         e => ScreenError::Portal(e.to_string()),
     }
 }

@@ -16,17 +16,15 @@ use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder, Scree
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScreenError {
-    #[error(
-        "screen capture needs a graphical session and neither DISPLAY nor WAYLAND_DISPLAY is set; take a screenshot and run `ninsho scan FILE`"
-    )]
+    #[error("{}", crate::t!("err-screen-no-display"))]
     NoDisplay,
-    #[error("cannot capture the screen through the desktop portal: {0}")]
+    #[error("{}", crate::t!("err-screen-portal", detail = .0))]
     Portal(String),
-    #[error("cannot connect to the X display: {0}")]
+    #[error("{}", crate::t!("err-screen-connect", detail = .0))]
     Connect(String),
-    #[error("cannot capture the screen: {0}")]
+    #[error("{}", crate::t!("err-screen-capture", detail = .0))]
     Capture(String),
-    #[error("cannot capture the screen: unsupported pixel format ({0})")]
+    #[error("{}", crate::t!("err-screen-pixel-format", detail = .0))]
     PixelFormat(String),
 }
 

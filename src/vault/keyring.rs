@@ -79,9 +79,9 @@ fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
     target_os = "windows"
 )))]
 fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    Err(Error::NotSupportedByStore(
-        "this platform has no supported keyring".to_string(),
-    ))
+    Err(Error::NotSupportedByStore(crate::t!(
+        "err-keyring-no-platform"
+    )))
 }
 
 /// Turns keyring errors into the causes a user can act on.
@@ -90,13 +90,13 @@ fn map_error(err: Error) -> StoreError {
     let first_line = text.lines().next().unwrap_or_default();
     let detail = if text.contains("Failed to connect") || text.contains("DBUS_SESSION_BUS_ADDRESS")
     {
-        "no D-Bus session bus to reach the Secret Service".to_string()
+        crate::t!("err-keyring-no-bus")
     } else if text.contains("was not provided") || text.contains("ServiceUnknown") {
-        "no Secret Service provider (org.freedesktop.secrets) is running".to_string()
+        crate::t!("err-keyring-no-provider")
     } else if text.contains("Failed to activate service") {
-        "the Secret Service (org.freedesktop.secrets) could not be started".to_string()
+        crate::t!("err-keyring-not-started")
     } else if text.contains("prompt dismissed") {
-        "the unlock prompt was dismissed or could not be shown".to_string()
+        crate::t!("err-keyring-prompt-dismissed")
     } else {
         first_line.chars().take(200).collect()
     };

@@ -135,20 +135,32 @@ pub struct MetaFile {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MetaError {
-    #[error("cannot {action} {path}: {source}")]
+    #[error("{}", io_message(.action, .path, .source))]
     Io {
         action: &'static str,
         path: PathBuf,
         source: io::Error,
     },
-    #[error(
-        "metadata file {path} is damaged ({detail}); restore it from a backup or move it aside"
-    )]
+    #[error("{}", crate::t!("err-meta-damaged", path = .path.display().to_string(), detail = .detail))]
     Damaged { path: PathBuf, detail: String },
-    #[error(
-        "metadata file {path} has version {version}, newer than this Ninsho understands ({VERSION}); update Ninsho"
-    )]
+    #[error("{}", crate::t!("err-meta-too-new", path = .path.display().to_string(), version = *.version, known = VERSION))]
     TooNew { path: PathBuf, version: u32 },
+}
+
+/// "cannot read PATH: why", in the reader's language.
+fn io_message(action: &str, path: &Path, source: &io::Error) -> String {
+    let path = path.display().to_string();
+    let why = source.to_string();
+    match action {
+        "create folder" => crate::t!("err-meta-create-folder", path = path, why = why),
+        "read" => crate::t!("err-meta-read", path = path, why = why),
+        "replace" => crate::t!("err-meta-replace", path = path, why = why),
+        "read folder" => crate::t!("err-meta-read-folder", path = path, why = why),
+        "remove" => crate::t!("err-meta-remove", path = path, why = why),
+        "open" => crate::t!("err-meta-open", path = path, why = why),
+        "lock" => crate::t!("err-meta-lock", path = path, why = why),
+        _ => format!("{action} {path}: {why}"),
+    }
 }
 
 fn io_err<'a>(

@@ -62,21 +62,21 @@ pub enum VaultError {
     /// Lists the matches one per line (at most [`SHOWN_MATCHES`]), indented.
     #[error("{}", ambiguous_message(query, matches))]
     Ambiguous { query: String, matches: Vec<String> },
-    #[error("the keyring has no secret for {0}; remove the account and enroll it again")]
+    #[error("{}", crate::t!("err-missing-secret", name = .0))]
     MissingSecret(String),
-    #[error("the keyring item for {0} is not one Ninsho can read")]
+    #[error("{}", crate::t!("err-bad-item", name = .0))]
     BadItem(String),
-    #[error("{account} has no recovery code \"{code}\"")]
+    #[error("{}", crate::t!("err-unknown-recovery-code", name = .account, code = .code))]
     UnknownRecoveryCode { account: String, code: String },
     #[error("{0}")]
     BadRecoveryCode(String),
     /// An account that must not be saved as it is (checked before any write).
-    #[error("cannot save {name}: {reason}")]
+    #[error("{}", crate::t!("err-rejected", name = .name, reason = .reason.to_string()))]
     Rejected {
         name: String,
         reason: crate::otp::OtpError,
     },
-    #[error("saved {saved} of {total} accounts, then: {source}")]
+    #[error("{}", crate::t!("err-partial", saved = *.saved, total = *.total, reason = .source.to_string()))]
     Partial {
         saved: usize,
         total: usize,
@@ -554,9 +554,9 @@ impl<S: SecretStore> Vault<S> {
         let mut notes = Vec::new();
         for e in self.entries() {
             if !in_keyring.contains(&e.id.to_string()) {
-                notes.push(format!(
-                    "warning: the keyring has no secret for {}; its code cannot be shown (remove it and enroll it again)",
-                    e.display_name()
+                notes.push(crate::t!(
+                    "cli-warning",
+                    text = crate::t!("err-repair-no-secret", name = e.display_name())
                 ));
             }
         }
@@ -572,8 +572,9 @@ impl<S: SecretStore> Vault<S> {
                     entry.state = State::Saved;
                     restored.push(entry);
                 }
-                _ => notes.push(format!(
-                    "warning: keyring item \"{id}\" under this service is not a Ninsho account; left alone"
+                _ => notes.push(crate::t!(
+                    "cli-warning",
+                    text = crate::t!("err-repair-foreign-item", id = id)
                 )),
             }
         }
@@ -586,28 +587,24 @@ impl<S: SecretStore> Vault<S> {
                 match e.state {
                     State::Saved => keep.push(e),
                     State::Adding if in_keyring.contains(&id) => {
-                        changes.push(format!("repaired: finished adding {}", e.display_name()));
+                        changes.push(crate::t!("err-repaired-added", name = e.display_name()));
                         e.state = State::Saved;
                         keep.push(e);
                     }
-                    State::Adding => changes.push(format!(
-                        "repaired: dropped {}, whose adding was interrupted before it was saved",
-                        e.display_name()
-                    )),
+                    State::Adding => {
+                        changes.push(crate::t!("err-repaired-dropped", name = e.display_name()))
+                    }
                     State::Deleting => {
                         crashpoint::reached("keyring.before-delete");
                         store.delete(&id)?;
                         crashpoint::reached("keyring.after-delete");
-                        changes.push(format!("repaired: finished removing {}", e.display_name()));
+                        changes.push(crate::t!("err-repaired-removed", name = e.display_name()));
                     }
                 }
             }
             for e in &restored {
                 if !keep.iter().any(|k| k.id == e.id) {
-                    changes.push(format!(
-                        "repaired: restored {} from the keyring (it was missing from the metadata file)",
-                        e.display_name()
-                    ));
+                    changes.push(crate::t!("err-repaired-restored", name = e.display_name()));
                     keep.push(e.clone());
                 }
             }

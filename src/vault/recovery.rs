@@ -299,14 +299,16 @@ fn position(item: &Item, code: &str) -> Result<usize, VaultError> {
 fn check_code(code: &str) -> Result<(), VaultError> {
     let shown: String = code.chars().take(24).collect();
     if code.chars().count() > MAX_CODE_CHARS {
-        return Err(VaultError::BadRecoveryCode(format!(
-            "\"{shown}…\" is longer than {MAX_CODE_CHARS} characters; is it really a recovery code?"
+        return Err(VaultError::BadRecoveryCode(crate::t!(
+            "err-recovery-code-too-long",
+            code = shown,
+            limit = MAX_CODE_CHARS
         )));
     }
     if normalize(code).is_empty() || code.chars().any(char::is_control) {
-        return Err(VaultError::BadRecoveryCode(format!(
-            "\"{}\" is not a recovery code",
-            shown.escape_debug()
+        return Err(VaultError::BadRecoveryCode(crate::t!(
+            "err-not-recovery-code",
+            code = shown.escape_debug().to_string()
         )));
     }
     Ok(())
@@ -348,8 +350,9 @@ impl<S: SecretStore> Vault<S> {
                 report.added += 1;
             }
             if item.recovery_codes.len() > MAX_CODES {
-                return Err(VaultError::BadRecoveryCode(format!(
-                    "an account holds at most {MAX_CODES} recovery codes"
+                return Err(VaultError::BadRecoveryCode(crate::t!(
+                    "err-too-many-recovery-codes",
+                    limit = MAX_CODES
                 )));
             }
             report.codes = item.recovery_codes.clone();

@@ -11,15 +11,11 @@ use zeroize::Zeroizing;
 /// Why the keyring could not be used. Each message names the cause and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "keyring unavailable: {detail}. Install and start gnome-keyring (or enable KeePassXC's Secret Service integration) and try again"
-    )]
+    #[error("{}", crate::t!("err-keyring-unavailable", detail = .detail))]
     Unavailable { detail: String },
-    #[error(
-        "keyring is locked: {detail}. Unlock your login keyring (log in again, or unlock it in Passwords and Keys) and try again"
-    )]
+    #[error("{}", crate::t!("err-keyring-locked", detail = .detail))]
     Locked { detail: String },
-    #[error("keyring error: {detail}")]
+    #[error("{}", crate::t!("err-keyring-other", detail = .detail))]
     Other { detail: String },
 }
 

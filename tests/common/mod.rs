@@ -80,6 +80,9 @@ impl Env {
         let mut c = Command::new(bin);
         c.env("NINSHO_DATA_DIR", self.data.path())
             .env("NINSHO_KEYRING_SERVICE", &self.service)
+            // English unless a test asks otherwise: tests assert English
+            // messages, and a Japanese desktop's LANG must not change them.
+            .env("NINSHO_LANG", "en")
             .env_remove("RUST_BACKTRACE");
         c
     }

@@ -62,12 +62,303 @@ cli-exported = { $count ->
     [one] exported 1 account to { $path }
    *[other] exported { $count } accounts to { $path }
 }
+cli-recovery-none-on-stdin = no recovery codes on standard input; pipe them in, one per line as the service shows them
+cli-recovery-ignored-lines = { $count ->
+    [one] ignored { $count } line that is not codes (headings, notes)
+   *[other] ignored { $count } lines that are not codes (headings, notes)
+}
+cli-recovery-added = { $count ->
+    [one] added { $count } recovery code to { $name }
+   *[other] added { $count } recovery codes to { $name }
+}
+cli-recovery-added-with-duplicates = { $count ->
+    [one] added { $count } recovery code to { $name }; { $duplicates } already there, ignored
+   *[other] added { $count } recovery codes to { $name }; { $duplicates } already there, ignored
+}
+cli-recovery-none = { $name } has no recovery codes; add them with `ninsho recovery add`
+cli-recovery-used-mark = (used)
+cli-recovery-already-used = { $code } of { $name } was already marked used
+cli-recovery-marked-used = marked { $code } of { $name } used
+cli-recovery-not-used = { $code } of { $name } was not marked used
+cli-recovery-marked-unused = marked { $code } of { $name } unused
+cli-recovery-removed = { $count ->
+    [one] removed { $code } from { $name }; { $count } recovery code left
+   *[other] removed { $code } from { $name }; { $count } recovery codes left
+}
+cli-recovery-few-left = { $count ->
+    [one] { $count } unused recovery code left for { $name }; ask the service for new ones
+   *[other] { $count } unused recovery codes left for { $name }; ask the service for new ones
+}
+cli-recovery-no-code-on-stdin = no recovery code on standard input
+cli-recovery-several-lines = standard input holds several lines; give one code
+cli-scan-the-screen = the screen
+cli-scan-found = found { $name }
+cli-scan-nothing-saved = nothing saved; add --add to save them
+cli-scan-summary = { $added } of { $total } accounts added, { $duplicates } duplicates skipped
+cli-scan-no-screen-capture = screen capture is not available on this system yet; take a screenshot and run `ninsho scan FILE`
+cli-scan-none-stopped-early = { $what }: no authenticator code found; { $why }
+cli-scan-unreadable = { $what }: { $item } could not be read: { $why }
+cli-scan-no-qr = { $what }: no QR code found
+cli-scan-one-other = { $what }: the QR code holds { $holds }, not an authenticator code
+cli-scan-many-others = { $what }: { $count } QR codes found, none is an authenticator code ({ $holds })
+cli-scan-other-skipped = { $what }: a QR code holds { $holds }, not an authenticator code; skipped
+cli-standard-input = standard input
+
+## Command-line help (clap)
+
+help-usage = Usage:
+help-heading-commands = Commands
+help-heading-arguments = Arguments
+help-heading-options = Options
+help-flag = Print help
+help-flag-more = Print help (see more with '--help')
+help-flag-summary = Print help (see a summary with '-h')
+help-version = Print version
+help-help-command = Print this message or the help of the given subcommand(s)
+help-about = Two-factor authentication codes, with secrets in your OS keyring
+help-long-about =
+    Two-factor authentication codes (TOTP, HOTP, Steam) with secrets in your OS keyring.
+    Run without a command to open the window.
+help-data-dir = Folder for the account list (no secrets); default: the platform data folder
+help-lang = Language of messages (en, ja); default: NINSHO_LANG, else the system's
+help-list = List accounts (never secrets)
+help-code = Print the current code of one account, or of a URI without storing it
+help-add = Add an account from an otpauth:// URI or from fields
+help-edit = Rename an account or move it to another group (the secret stays as it is)
+help-remove = Remove accounts and their secrets
+help-import = Import accounts from another authenticator's export
+help-export = Write every account to a file another authenticator can import
+help-scan = Find authenticator QR codes in images or on the screen
+help-recovery = Recovery (backup) codes a service gave for an account, kept in the keyring
+help-recovery-add = Add codes read from standard input, pasted as the service shows them (one per line; numbering and headings are dropped); codes the account already has are ignored
+help-recovery-list = Show an account's codes and which are used
+help-recovery-use = Mark a code used (case, spaces and dashes do not matter)
+help-recovery-unuse = Mark a code unused again (undoes `use`)
+help-recovery-remove = Delete a code (one typed in wrong, or one the service no longer accepts)
+help-query-fuzzy = Issuer, account name, or part of them (fuzzy)
+help-code-uri = Compute the code of this otpauth:// URI; nothing is stored ("-" reads it from standard input, keeping the secret off the command line)
+help-code-at = Unix time to compute the code for (default: now)
+help-code-next = HOTP: advance the counter and print the next code
+help-add-uri = An otpauth:// URI ("-" reads it from standard input)
+help-add-secret = Base32 secret ("-" reads it from standard input, keeping it out of shell history)
+help-add-hotp = Counter-based (HOTP) instead of time-based
+help-add-steam = Steam Guard code
+help-edit-issuer = New issuer ("" clears it)
+help-edit-account = New account name ("" clears it)
+help-edit-group = New group ("" takes the account out of its group)
+help-remove-queries = Issuer, account name, or part of them; each must match one account
+help-remove-yes = Confirm the removal
+help-import-format = Format name; detected from the content when omitted
+help-import-password-file = File holding the export's password (first line)
+help-import-dry-run = Show what would be added; store nothing
+help-export-format = aegis-encrypted, aegis (unencrypted), otpauth (URI list, unencrypted) or pdf (printable recovery sheet)
+help-export-accounts = Only these accounts (issuer, account name, or part of them); default: all
+help-export-paper = Paper size of the pdf sheet
+help-export-output = File to write (replaced if it exists; created readable by you only)
+help-export-password-file = File holding the password for an encrypted format (first line)
+help-scan-images = Screenshots or photos (PNG, JPEG, WebP, BMP, GIF)
+help-scan-screen = Capture every monitor and scan it too
+help-scan-json = Print the accounts found as JSON (includes secrets)
+help-scan-add = Save the accounts found (duplicates are skipped)
+help-recovery-query = Issuer, account name, or part of them
+help-recovery-use-code = The code ("-" reads it from standard input, keeping it out of shell history)
+help-recovery-code = The code ("-" reads it from standard input)
 
 ## Errors (src/vault, src/otp, src/formats, src/scan)
 
 err-no-match = no account matches "{ $query }"
 err-ambiguous = "{ $query }" matches { $count } accounts; be more specific:
 err-ambiguous-more = and { $count } more
+err-secret-empty = the secret is empty
+err-base32-char = the secret is not valid base32: character '{ $character }' at position { $position }
+err-base32-length = the secret is not valid base32: { $length } characters is not a possible base32 length
+err-bad-digits = digits must be between 1 and 10, got "{ $value }"
+err-bad-period = period must be a whole number of seconds >= 1, got "{ $value }"
+err-bad-counter = counter must be a whole number from 0 to 18446744073709551615, got "{ $value }"
+err-unknown-otp-type = unknown OTP type "{ $value }" (expected totp, hotp or steam)
+err-unknown-algorithm = unknown algorithm "{ $value }" (expected SHA1, SHA256 or SHA512)
+err-not-otpauth = not an otpauth:// URI: "{ $value }"
+err-secret-too-long = the secret is { $bytes } bytes long; real ones are at most 64 (Ninsho takes up to { $limit })
+err-name-too-long = the { $what } is { $chars } characters long, more than the { $limit } Ninsho keeps
+err-control-character = the { $what } contains a control or text-direction character ({ $character })
+err-field-issuer = issuer
+err-field-account-name = account name
+err-field-group = group
+err-uri-too-long = the otpauth URI is too long ({ $bytes } bytes percent-encoded; a QR code holds at most 4296 characters, Ninsho takes { $limit })
+err-uri-no-secret = the otpauth URI has no secret= parameter
+err-uri-bad-encoding = the otpauth URI has invalid percent-encoding (not UTF-8) in { $place }
+err-uri-part-label = the label
+err-uri-part-name = a parameter name
+err-uri-part-value = a parameter value
+err-uri-issuer-mismatch = label says issuer "{ $label }" but issuer= says "{ $param }"; using "{ $param }"
+err-uri-steam-digits = Steam codes have { $steam } characters; ignoring digits={ $digits }
+err-uri-hotp-no-counter = HOTP URI has no counter=; starting at 0
+err-not-migration = not an otpauth-migration://offline URI: "{ $value }"
+err-migration-no-data = the otpauth-migration URI has no data= parameter
+err-migration-bad-base64 = the otpauth-migration data is not valid base64
+err-migration-bad-payload = the otpauth-migration data is not a Google Authenticator export ({ $detail })
+err-migration-empty = the otpauth-migration data holds no accounts
+err-migration-md5 = MD5 codes are not supported
+err-migration-algorithm = unknown algorithm number { $number }
+err-migration-digits = unknown digit count number { $number }
+err-migration-negative-counter = negative HOTP counter { $counter }
+err-migration-type = unknown OTP type number { $number }
+err-transfer-steam = Steam codes cannot be transferred to Google Authenticator
+err-transfer-digits = only 6 or 8 digits can be transferred
+err-transfer-period = only a 30-second period can be transferred
+err-batch-incomplete = { $missing ->
+    [one] { $have } of { $size } transfer codes read — the remaining one is missing; export or scan it
+   *[other] { $have } of { $size } transfer codes read — the remaining { $missing } are missing; export or scan them
+}
+err-batch-incomplete-more = and { $count } more transfer batches are incomplete in the same way
+err-read-too-large = { $what } is larger than { $size }; that is not a secret, a password or a list of codes
+err-read-not-text = { $what } is not UTF-8 text
+err-read-io = cannot read { $what }: { $detail }
+err-size-mib = { $mib } MiB
+err-size-bytes = { $bytes } bytes
+err-missing-secret = the keyring has no secret for { $name }; remove the account and enroll it again
+err-bad-item = the keyring item for { $name } is not one Ninsho can read
+err-unknown-recovery-code = { $name } has no recovery code "{ $code }"
+err-rejected = cannot save { $name }: { $reason }
+err-partial = saved { $saved } of { $total } accounts, then: { $reason }
+err-repair-no-secret = the keyring has no secret for { $name }; its code cannot be shown (remove it and enroll it again)
+err-repair-foreign-item = keyring item "{ $id }" under this service is not a Ninsho account; left alone
+err-repaired-added = repaired: finished adding { $name }
+err-repaired-dropped = repaired: dropped { $name }, whose adding was interrupted before it was saved
+err-repaired-removed = repaired: finished removing { $name }
+err-repaired-restored = repaired: restored { $name } from the keyring (it was missing from the metadata file)
+err-recovery-code-too-long = "{ $code }…" is longer than { $limit } characters; is it really a recovery code?
+err-not-recovery-code = "{ $code }" is not a recovery code
+err-too-many-recovery-codes = an account holds at most { $limit } recovery codes
+err-meta-damaged = metadata file { $path } is damaged ({ $detail }); restore it from a backup or move it aside
+err-meta-too-new = metadata file { $path } has version { $version }, newer than this Ninsho understands ({ $known }); update Ninsho
+err-meta-create-folder = cannot create folder { $path }: { $why }
+err-meta-read = cannot read { $path }: { $why }
+err-meta-replace = cannot replace { $path }: { $why }
+err-meta-read-folder = cannot read folder { $path }: { $why }
+err-meta-remove = cannot remove { $path }: { $why }
+err-meta-open = cannot open { $path }: { $why }
+err-meta-lock = cannot lock { $path }: { $why }
+err-keyring-no-platform = this platform has no supported keyring
+err-keyring-no-bus = no D-Bus session bus to reach the Secret Service
+err-keyring-no-provider = no Secret Service provider (org.freedesktop.secrets) is running
+err-keyring-not-started = the Secret Service (org.freedesktop.secrets) could not be started
+err-keyring-prompt-dismissed = the unlock prompt was dismissed or could not be shown
+err-keyring-unavailable = keyring unavailable: { $detail }. Install and start gnome-keyring (or enable KeePassXC's Secret Service integration) and try again
+err-keyring-locked = keyring is locked: { $detail }. Unlock your login keyring (log in again, or unlock it in Passwords and Keys) and try again
+err-keyring-other = keyring error: { $detail }
+err-motp = mOTP not supported
+err-yandex = Yandex OTP not supported
+err-aegis-not = this is not an Aegis vault (no "header")
+err-aegis-no-version = it has no "version"
+err-aegis-no-params = it has no "header.params"
+err-aegis-db-not-base64 = its "db" is not base64
+err-aegis-db-mismatch = the database does not match its key (altered or cut short)
+err-aegis-no-db = it has no "db"
+err-aegis-no-key-params = a key slot has no "key_params"
+err-aegis-bad-scrypt = a key slot has invalid scrypt parameters
+err-aegis-master-key = the master key is not 32 bytes
+err-aegis-no-password-slot = this Aegis vault has no password slot (only biometric unlock); export it from Aegis with a password
+err-aegis-no-entries = its database has no "entries" list
+err-aegis-no-info = it has no "info"
+err-export-scrypt = scrypt failed
+err-andotp-not = this is not an andOTP backup (not a list of entries)
+err-bitwarden-encrypted = password-protected Bitwarden exports are not supported; export from Bitwarden as unencrypted .json
+err-bitwarden-not = this is not a Bitwarden export (no "items")
+err-csv-header = its header row cannot be read
+err-csv-no-totp = this CSV file has no "login_totp" column
+err-export-empty-password = an encrypted vault needs a non-empty password
+err-freeotp-not = this is not a FreeOTP+ backup (no "tokens")
+err-freeotp-no-secret = it has no "secret" list of bytes
+err-freeotp-bad-secret = its "secret" is not a list of bytes
+err-proton-encrypted = password-protected Proton Authenticator exports are not supported; export without a password
+err-proton-not = this is not a Proton Authenticator export (no "entries")
+err-proton-no-uri = it has no "uri"
+err-stratum-short = it ends before its encrypted contents
+err-stratum-not = this is not a Stratum backup
+err-stratum-no-authenticators = this is not a Stratum backup (no "Authenticators")
+err-stratum-no-type = it has no "Type"
+err-twofas-not-base64 = its encrypted part is not base64
+err-twofas-fields = its encrypted part does not have three fields
+err-twofas-not = this is not a 2FAS backup (no "services")
+err-twofas-altered = the encrypted accounts are altered or cut short
+err-twofas-not-list = the decrypted accounts are not a list
+err-not-utf8-file = the file is not UTF-8 text
+err-otpauth-list-line = not an otpauth:// or otpauth-migration:// URI
+err-otpauth-list-none = the file holds no otpauth:// or otpauth-migration:// URIs
+err-json-not-text = it is not UTF-8 text
+err-json-invalid = it is not valid JSON
+err-unknown-format = unknown format "{ $name }" (known: { $known })
+err-undetected = could not tell what kind of file this is; pass --format (known: { $known }; encrypted andOTP backups have no header and always need --format andotp)
+err-password-needed = this { $what } file is encrypted and needs its password
+err-wrong-password = wrong password for this { $what } file
+err-wrong-password-or-damaged = cannot decrypt this { $what } file: wrong password, or the file is damaged
+err-damaged = this { $what } file is damaged or truncated: { $detail }
+err-export = cannot write the export: { $detail }
+err-too-many-accounts = the file holds more than { $limit } accounts; Ninsho imports at most { $limit } at a time (split the file)
+err-digits-unsupported = { $digits } digits is not supported (1 to 10)
+err-entry = entry { $number }
+err-entry-named = entry { $number } ({ $name })
+err-located = { $place }: { $text }
+err-json-ends-early = it ends early (line { $line }, column { $column })
+err-json-broken = it is not valid JSON (line { $line }, column { $column })
+err-json-too-many-values = the file holds more JSON values than any authenticator export (at most { $containers } objects and lists, { $values } values); Ninsho does not read it
+err-json-too-many-containers = the file holds more JSON objects and lists than any authenticator export (at most { $containers } objects and lists, { $values } values); Ninsho does not read it
+err-json-missing = it has no "{ $key }"
+err-json-not-text-field = its "{ $key }" is not text
+err-json-negative = its "{ $key }" is not a whole number >= 0 ({ $value })
+err-json-not-whole = its "{ $key }" is not a whole number
+err-json-not-number = its "{ $key }" is not a number
+err-json-not-list = its "{ $key }" is not a list
+err-aegis-not-hex = its "{ $key }" is not hexadecimal
+err-aegis-file-too-new = Aegis vault file version { $version } is newer than this Ninsho understands ({ $known })
+err-aegis-scrypt-n = a key slot has scrypt N = { $n }, not a power of two
+err-aegis-scrypt-rp = a key slot has scrypt r = { $r }, p = { $p }
+err-aegis-scrypt-costly = this Aegis vault asks for scrypt N = 2^{ $log_n }, r = { $r }, p = { $p }, far more memory or time than Aegis uses (N = 2^15, r = 8, p = 1); Ninsho refuses it
+err-aegis-db-too-new = Aegis database version { $version } is newer than this Ninsho understands ({ $known })
+err-unknown-type-quoted = unknown type "{ $kind }"
+err-type-unsupported = type "{ $kind }" not supported
+err-token-type-unsupported = token type "{ $kind }" not supported
+err-unknown-type-number = unknown type { $number }
+err-unknown-algorithm-number = unknown algorithm { $number }
+err-item = item "{ $name }"
+err-csv-row = row { $row } cannot be read
+err-csv-row-broken = row { $row } cannot be read (broken quoting or encoding)
+err-row = row { $row }
+err-row-named = row { $row } ({ $name })
+err-no-randomness = no randomness from the OS: { $detail }
+err-unknown-export-format = unknown export format "{ $name }" (known: { $known })
+err-line = line { $line }
+err-scan-stopped-early = the search stopped early: the picture has too many patterns that look like parts of QR codes, so a code in it may have been missed
+err-not-an-image = not an image (Ninsho reads PNG, JPEG, WebP, BMP and GIF)
+err-image-too-large = the image is { $width }x{ $height } pixels, too large to scan (at most { $side } pixels a side and { $megapixels } megapixels)
+err-bad-image = the image is damaged or unsupported: { $detail }
+err-scan-otpauth-code = an otpauth:// QR code
+err-scan-transfer-code = a Google Authenticator transfer QR code
+err-qr-empty = nothing (an empty QR code)
+err-qr-web = a web address
+err-qr-wifi = Wi-Fi network settings
+err-qr-contact = a contact card
+err-qr-email = an e-mail address
+err-qr-phone = a phone number
+err-qr-sms = a text message
+err-qr-geo = a map location
+err-qr-bare-secret = a bare secret key with no account details (type it in by hand instead)
+err-qr-text = text of { $count } characters
+err-screen-no-display = screen capture needs a graphical session and neither DISPLAY nor WAYLAND_DISPLAY is set; take a screenshot and run `ninsho scan FILE`
+err-screen-portal = cannot capture the screen through the desktop portal: { $detail }
+err-screen-connect = cannot connect to the X display: { $detail }
+err-screen-capture = cannot capture the screen: { $detail }
+err-screen-pixel-format = cannot capture the screen: unsupported pixel format ({ $detail })
+err-portal-not-local = the desktop portal returned { $uri }, not a local file
+err-portal-read = cannot read the portal's screenshot: { $detail }
+err-portal-image = the portal's screenshot: { $detail }
+err-portal-cancelled = the screenshot was cancelled or not allowed (check Ninsho's screenshot permission in your desktop's privacy settings)
+err-portal-missing = no desktop portal offers screenshots (install xdg-desktop-portal and your desktop's backend, e.g. xdg-desktop-portal-gnome or -kde)
+err-qr-make = cannot make a QR code of { $bytes } bytes: { $detail }
+err-missing-glyph = no installed font can print "{ $character }" (U+{ $code }); install a font that covers it (for Japanese, Chinese or Korean names: fonts-noto-cjk or fonts-ipafont-gothic) and try again
+err-pdf = cannot write the PDF: { $detail }
+
 
 ## The recovery sheet (src/backup)
 
