@@ -355,9 +355,6 @@ err-portal-read = cannot read the portal's screenshot: { $detail }
 err-portal-image = the portal's screenshot: { $detail }
 err-portal-cancelled = the screenshot was cancelled or not allowed (check Ninsho's screenshot permission in your desktop's privacy settings)
 err-portal-missing = no desktop portal offers screenshots (install xdg-desktop-portal and your desktop's backend, e.g. xdg-desktop-portal-gnome or -kde)
-err-qr-make = cannot make a QR code of { $bytes } bytes: { $detail }
-err-missing-glyph = no installed font can print "{ $character }" (U+{ $code }); install a font that covers it (for Japanese, Chinese or Korean names: fonts-noto-cjk or fonts-ipafont-gothic) and try again
-err-pdf = cannot write the PDF: { $detail }
 
 
 ## The recovery sheet (src/backup)

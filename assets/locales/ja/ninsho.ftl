@@ -330,9 +330,6 @@ err-portal-read = ポータルのスクリーンショットを読み込めま�
 err-portal-image = ポータルのスクリーンショット：{ $detail }
 err-portal-cancelled = スクリーンショットがキャンセルされたか、許可されませんでした（デスクトップのプライバシー設定で Ninsho のスクリーンショットの許可を確認してください）
 err-portal-missing = スクリーンショットを撮れるデスクトップポータルがありません（xdg-desktop-portal と、デスクトップに合ったバックエンド、たとえば xdg-desktop-portal-gnome や -kde をインストールしてください）
-err-qr-make = { $bytes }バイトの QR コードを作れません：{ $detail }
-err-missing-glyph = 「{ $character }」（U+{ $code }）を印刷できるフォントがインストールされていません。この文字を含むフォント（日本語・中国語・韓国語の名前なら fonts-noto-cjk か fonts-ipafont-gothic）をインストールして、もう一度試してください
-err-pdf = PDF を書き出せません：{ $detail }
 
 
 ## The recovery sheet (src/backup)
