@@ -141,23 +141,29 @@ impl App {
                 }
                 AddTab::Manual => {
                     egui::Grid::new("manual").num_columns(2).show(ui, |ui| {
-                        ui.label(t!("ui-field-issuer"));
-                        let issuer = ui.text_edit_singleline(&mut form.issuer);
+                        let label = ui.label(t!("ui-field-issuer"));
+                        let issuer = ui
+                            .text_edit_singleline(&mut form.issuer)
+                            .labelled_by(label.id);
                         if std::mem::take(&mut form.focus_first) {
                             issuer.request_focus();
                         }
                         ui.end_row();
-                        ui.label(t!("ui-field-account"));
-                        ui.text_edit_singleline(&mut form.account);
+                        let label = ui.label(t!("ui-field-account"));
+                        ui.text_edit_singleline(&mut form.account)
+                            .labelled_by(label.id);
                         ui.end_row();
-                        ui.label(t!("ui-add-secret"));
-                        ui.horizontal(|ui| {
-                            ui.add(
-                                egui::TextEdit::singleline(&mut *form.secret)
-                                    .password(!form.show_secret),
-                            );
-                            ui.checkbox(&mut form.show_secret, t!("ui-add-show"));
-                        });
+                        let label = ui.label(t!("ui-add-secret"));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut *form.secret)
+                                .password(!form.show_secret),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                        // A row of its own: beside the field it ran off a
+                        // narrow window.
+                        ui.allocate_space(egui::Vec2::ZERO);
+                        ui.checkbox(&mut form.show_secret, t!("ui-add-show"));
                         ui.end_row();
                     });
                     egui::CollapsingHeader::new(t!("ui-add-advanced")).show(ui, |ui| {

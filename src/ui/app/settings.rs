@@ -56,10 +56,14 @@ impl App {
                 );
             });
             ui.add_space(8.0);
-            ui.add(
-                egui::Slider::new(&mut self.settings.clipboard_clear_secs, 5..=300)
-                    .text(t!("ui-settings-clear-after")),
-            );
+            // The words above the slider, not beside it: beside, a long
+            // translation ran off a narrow window.
+            let label = ui.label(t!("ui-settings-clear-after"));
+            ui.add(egui::Slider::new(
+                &mut self.settings.clipboard_clear_secs,
+                5..=300,
+            ))
+            .labelled_by(label.id);
             ui.checkbox(&mut self.settings.privacy, t!("ui-settings-privacy"));
             ui.add_space(8.0);
             if ui.button(t!("ui-done")).clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
