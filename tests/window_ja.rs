@@ -86,10 +86,18 @@ fn snapshot_of_the_add_form_in_japanese() {
     r.type_into_field(1, "山田太郎");
     r.type_into_field(2, "MFRGGZDFMZTWQ2LK");
     r.harness.run_steps(2);
-    assert!(r.has_text("✔ ツイッター (山田太郎) — 6桁、30秒、SHA1"));
+    assert!(r.has_text("✔ ツイッター (山田太郎) — 6桁、30秒ごと、SHA1"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "add form");
     r.harness.snapshot("ja_add_360x480");
+
+    // Every option shown: the form scrolls rather than running off the window.
+    r.click("詳細設定");
+    r.click("カウンターベース（HOTP）");
+    assert_fits(&r, "add form, advanced");
+    r.harness.remove_cursor();
+    r.harness.run_steps(1);
+    r.harness.snapshot("ja_add_advanced_360x480");
 }
 
 #[test]
@@ -110,8 +118,8 @@ fn snapshot_of_the_review_in_japanese() {
     r.harness.event(egui::Event::Paste(link));
     r.wait_for("確認");
     assert!(r.has_text("クリップボードから："));
-    assert!(r.has_text("GitHub (alice) — 6桁、30秒、SHA1（Ninshoに登録済み）"));
-    assert!(r.has_text("ツイッター (山田太郎) — 8桁、30秒、SHA1"));
+    assert!(r.has_text("GitHub (alice) — 6桁、30秒ごと、SHA1（Ninshoに登録済み）"));
+    assert!(r.has_text("ツイッター (山田太郎) — 8桁、30秒ごと、SHA1"));
     assert!(r.has("保存"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "review");

@@ -84,7 +84,7 @@ ui-copied = { $what }をコピーしました。クリップボードは{ $secs 
 ui-copy-failed = コピーできませんでした：{ $error }
 ui-cjk-font-missing = 日本語・中国語・韓国語のフォントがインストールされていないため、一部の名前が四角で表示されます。フォント（fonts-noto-cjkやfonts-ipafontなど）をインストールして、Ninshoを再起動してください。
 ui-drop-hint = QRコードのスクリーンショットまたはエクスポートファイルをドロップすると、アカウントを追加できます
-ui-params-totp = { $digits }桁、{ $period }秒、{ $algorithm }
+ui-params-totp = { $digits }桁、{ $period }秒ごと、{ $algorithm }
 ui-params-hotp = カウンター{ $counter }、{ $digits }桁、{ $algorithm }
 ui-params-steam = Steam Guard
 ui-keyring-title = キーリングを利用できません
@@ -182,7 +182,7 @@ ui-save-export-title = 暗号化バックアップを保存
 ui-file-kind-pdf = PDF
 ui-file-kind-aegis = Aegis保管庫ファイル
 ui-paste-none = 貼り付けた内容にコードが見つかりません
-ui-paste-codes = { $count }個のコード：{ $codes }
+ui-paste-codes = { $count }件のコード：{ $codes }
 ui-paste-left-out = 除外した行（コードではありません）：{ $lines }
 ui-exported = { $count }件のアカウントを{ $path }にエクスポートしました
 ui-sheet-saved = バックアップシートを{ $path }に保存しました
@@ -191,7 +191,7 @@ ui-backup = バックアップ
 ui-backup-tooltip = バックアップシート、スマートフォンへの移行
 ui-recovery-left = { $count ->
     [0] バックアップコードが残っていません
-   *[other] バックアップコードは残り{ $count }個です
+   *[other] バックアップコードは残り{ $count }件です
 }
 ui-recovery-codes = バックアップコード
 ui-qr-code = QRコード
@@ -224,7 +224,7 @@ ui-recovery-explain = 認証アプリをなくしたときのために、サー�
 ui-reading-keyring = キーリングから読み込んでいます…
 ui-back = 戻る
 ui-recovery-none = 保存されたバックアップコードはまだありません
-ui-recovery-unused = { $total }個中{ $unused }個が未使用
+ui-recovery-unused = { $total }件中{ $unused }件が未使用
 ui-recovery-ask-new = サービスで新しいバックアップコードを発行して、ここに追加してください。
 ui-code-used = 使用済み
 ui-mark-unused = 未使用に戻す
@@ -264,8 +264,8 @@ ui-file-error = { $name }：{ $error }
 ui-export-too-large = { $name }はエクスポートにしては大きすぎます
 ui-skipped = スキップしました：{ $what }（{ $why }）
 ui-recovery-paste-first = まず、サービスから渡されたバックアップコードを貼り付けてください
-ui-recovery-saved = バックアップコードを{ $count }個保存しました
-ui-recovery-saved-duplicates = バックアップコードを{ $count }個保存しました（{ $duplicates }個は保存済みです）
+ui-recovery-saved = バックアップコードを{ $count }件保存しました
+ui-recovery-saved-duplicates = バックアップコードを{ $count }件保存しました（{ $duplicates }件は保存済みです）
 ui-code-already-used = このコードはすでに使用済みです
 ui-code-marked-used = コードを使用済みにしました
 ui-code-not-used = このコードは使用済みではありません

@@ -167,18 +167,15 @@ impl App {
                         ui.end_row();
                     });
                     egui::CollapsingHeader::new(t!("ui-add-advanced")).show(ui, |ui| {
+                        // The kinds above the grid, wrapping: in a grid cell
+                        // they ran off a narrow window.
+                        ui.label(t!("ui-add-type"));
+                        ui.horizontal_wrapped(|ui| {
+                            ui.radio_value(&mut form.kind, Kind::Totp, t!("ui-add-kind-totp"));
+                            ui.radio_value(&mut form.kind, Kind::Hotp, t!("ui-add-kind-hotp"));
+                            ui.radio_value(&mut form.kind, Kind::Steam, t!("ui-add-kind-steam"));
+                        });
                         egui::Grid::new("advanced").num_columns(2).show(ui, |ui| {
-                            ui.label(t!("ui-add-type"));
-                            ui.horizontal(|ui| {
-                                ui.radio_value(&mut form.kind, Kind::Totp, t!("ui-add-kind-totp"));
-                                ui.radio_value(&mut form.kind, Kind::Hotp, t!("ui-add-kind-hotp"));
-                                ui.radio_value(
-                                    &mut form.kind,
-                                    Kind::Steam,
-                                    t!("ui-add-kind-steam"),
-                                );
-                            });
-                            ui.end_row();
                             if form.kind != Kind::Steam {
                                 ui.label(t!("ui-add-algorithm"));
                                 ui.horizontal(|ui| {
@@ -188,8 +185,9 @@ impl App {
                                     }
                                 });
                                 ui.end_row();
-                                ui.label(t!("ui-add-digits"));
-                                ui.add(egui::DragValue::new(&mut form.digits).range(1..=10));
+                                let label = ui.label(t!("ui-add-digits"));
+                                ui.add(egui::DragValue::new(&mut form.digits).range(1..=10))
+                                    .labelled_by(label.id);
                                 ui.end_row();
                             }
                             if form.kind == Kind::Hotp {
