@@ -23,6 +23,12 @@ fn japanese() {
 /// that runs off the side is cut off), and the view's own widgets inside it
 /// from top to bottom too.
 fn assert_fits(r: &Rig, what: &str) {
+    assert_fits_sideways(r, what, true);
+}
+
+/// Every labelled widget lies inside the window from left to right (a view
+/// that scrolls may run on below: then `below` is false).
+fn assert_fits_sideways(r: &Rig, what: &str, below: bool) {
     let size = r.harness.ctx.content_rect().size();
     for node in r
         .harness
@@ -35,7 +41,7 @@ fn assert_fits(r: &Rig, what: &str) {
             "{what}: \"{label}\" at {rect:?} runs off the side of a {size:?} window"
         );
         assert!(
-            rect.min.y >= -0.5 && rect.max.y <= size.y + 0.5,
+            !below || (rect.min.y >= -0.5 && rect.max.y <= size.y + 0.5),
             "{what}: \"{label}\" at {rect:?} runs off the bottom of a {size:?} window"
         );
     }
@@ -267,4 +273,58 @@ fn ime_composition_lands_once_in_every_text_field() {
     ime_into_field(&mut r, 2, "edit group");
     r.click("保存");
     r.wait_for_text("GitHub山田");
+}
+
+/// The other views at the smallest size: nothing in Japanese runs off the side.
+#[test]
+fn backup_edit_and_delete_views_fit_the_smallest_window_in_japanese() {
+    japanese();
+    let mut r = rig(&[GITHUB, TWITTER_JA], SMALLEST);
+    r.wait_for_codes(&[GITHUB, TWITTER_JA]);
+    r.click("バックアップ");
+    r.wait_for("印刷用のバックアップシート");
+    assert_fits_sideways(&r, "backup menu", false);
+    r.click("暗号化バックアップをエクスポート…");
+    assert_fits_sideways(&r, "backup menu, export", false);
+    r.click("Google 認証システム用の移行コード");
+    r.wait_for("Google 認証システムへ移行");
+    assert_fits_sideways(&r, "transfer codes", false);
+    r.harness.key_press(egui::Key::Escape);
+    r.harness.run_steps(2);
+
+    let row = "ツイッター (山田太郎)のコードをコピー";
+    r.click(row);
+    r.click("その他");
+    assert_fits_sideways(&r, "row menu", true);
+    r.click("バックアップコード");
+    r.wait_for("保存されたバックアップコードはまだありません");
+    r.type_into_field(0, "aaaa-1111\nbbbb-2222");
+    r.click("コードを保存");
+    r.wait_for("2件中2件が未使用");
+    r.harness.query_all_by_label("削除").next().unwrap().click();
+    r.harness.run_steps(2);
+    assert_fits_sideways(&r, "recovery codes", false);
+    r.click("残す");
+    r.click("戻る");
+    r.wait_for_text("バックアップコードは残り2件です");
+
+    r.click(row);
+    r.click("その他");
+    r.click("QRコード");
+    r.wait_for_text("ツイッター (山田太郎)のQRコード");
+    assert_fits_sideways(&r, "account QR code", false);
+    r.harness.key_press(egui::Key::Escape);
+    r.harness.run_steps(2);
+
+    r.click(row);
+    r.harness.key_press(egui::Key::F2);
+    r.harness.run_steps(2);
+    r.wait_for("アカウントを編集");
+    assert_fits(&r, "edit");
+    r.click("キャンセル");
+    r.click(row);
+    r.harness.key_press(egui::Key::Delete);
+    r.harness.run_steps(2);
+    r.wait_for("ツイッター (山田太郎)を削除しますか？");
+    assert_fits(&r, "delete dialog");
 }

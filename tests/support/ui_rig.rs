@@ -147,6 +147,12 @@ impl Rig {
 
     /// Points at the widget labelled `label`, then clicks it, as a mouse does.
     pub fn click(&mut self, label: &str) {
+        // Into view first: a widget scrolled out of sight takes no click.
+        let window = self.harness.ctx.content_rect();
+        if !window.contains_rect(self.harness.get_by_label(label).rect()) {
+            self.harness.get_by_label(label).scroll_to_me();
+            self.harness.run_steps(2);
+        }
         self.harness.get_by_label(label).hover();
         self.harness.run_steps(1);
         self.harness.get_by_label(label).click();
