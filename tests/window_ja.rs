@@ -76,6 +76,7 @@ fn snapshot_of_the_list_in_japanese() {
     assert!(r.has_text("残り30秒"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "list");
+    r.settle();
     r.harness.snapshot("ja_list_360x480");
 }
 
@@ -95,6 +96,7 @@ fn snapshot_of_the_add_form_in_japanese() {
     assert!(r.has_text("✔ ツイッター (山田太郎) — 6桁、30秒ごと、SHA1"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "add form");
+    r.settle();
     r.harness.snapshot("ja_add_360x480");
 
     // Every option shown: the form scrolls rather than running off the window.
@@ -103,7 +105,21 @@ fn snapshot_of_the_add_form_in_japanese() {
     assert_fits(&r, "add form, advanced");
     r.harness.remove_cursor();
     r.harness.run_steps(1);
+    r.settle();
     r.harness.snapshot("ja_add_advanced_360x480");
+
+    // With the list of formats open too, the form scrolls and the buttons
+    // stay in view.
+    r.click("スクリーンショットや他のアプリから");
+    assert_fits_sideways(&r, "add form, formats", false);
+    let window = r.harness.ctx.content_rect();
+    for button in ["確認", "キャンセル"] {
+        let rect = r.harness.get_by_label(button).rect();
+        assert!(
+            window.contains_rect(rect),
+            "{button} at {rect:?} is out of view"
+        );
+    }
 }
 
 #[test]
@@ -129,6 +145,7 @@ fn snapshot_of_the_review_in_japanese() {
     assert!(r.has("保存"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "review");
+    r.settle();
     r.harness.snapshot("ja_review_360x480");
 }
 
@@ -151,6 +168,7 @@ fn snapshot_of_settings_in_japanese_and_the_language_switches_at_once() {
     }
     assert_cjk_font(&mut r);
     assert_fits(&r, "settings");
+    r.settle();
     r.harness.snapshot("ja_settings_360x480");
 
     r.click("English");
@@ -172,6 +190,7 @@ fn snapshot_of_the_keyring_error_screen_in_japanese() {
     assert!(r.has_text("gnome-keyring"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "keyring error");
+    r.settle();
     r.harness.snapshot("ja_keyring_error_360x480");
 }
 
@@ -207,6 +226,9 @@ fn compose(r: &mut Rig) -> egui::output::IMEOutput {
 fn ime_into_field(r: &mut Rig, index: usize, what: &str) {
     r.fields()[index].focus();
     r.harness.run_steps(2);
+    // The cursor after what the field holds, as a person puts it to type on.
+    r.harness.key_press(egui::Key::End);
+    r.harness.run_steps(1);
     let before = r.fields()[index]
         .accesskit_node()
         .value()
@@ -301,7 +323,7 @@ fn backup_edit_and_delete_views_fit_the_smallest_window_in_japanese() {
     r.type_into_field(0, "aaaa-1111\nbbbb-2222");
     r.click("コードを保存");
     r.wait_for("2件中2件が未使用");
-    r.harness.query_all_by_label("削除").next().unwrap().click();
+    r.click_first("削除");
     r.harness.run_steps(2);
     assert_fits_sideways(&r, "recovery codes", false);
     r.click("残す");

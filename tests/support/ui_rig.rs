@@ -147,7 +147,9 @@ impl Rig {
 
     /// Points at the widget labelled `label`, then clicks it, as a mouse does.
     pub fn click(&mut self, label: &str) {
-        // Into view first: a widget scrolled out of sight takes no click.
+        // Shown first: a collapsing header opens over a few frames.
+        self.wait_for(label);
+        // Into view: a widget scrolled out of sight takes no click.
         let window = self.harness.ctx.content_rect();
         if !window.contains_rect(self.harness.get_by_label(label).rect()) {
             self.harness.get_by_label(label).scroll_to_me();
@@ -157,6 +159,34 @@ impl Rig {
         self.harness.run_steps(1);
         self.harness.get_by_label(label).click();
         self.harness.run_steps(2);
+    }
+
+    /// Points at and clicks the first of several widgets labelled `label`.
+    pub fn click_first(&mut self, label: &str) {
+        for _ in polls() {
+            if self.harness.query_all_by_label(label).next().is_some() {
+                break;
+            }
+            self.harness.step();
+        }
+        self.harness
+            .query_all_by_label(label)
+            .next()
+            .unwrap()
+            .hover();
+        self.harness.run_steps(1);
+        self.harness
+            .query_all_by_label(label)
+            .next()
+            .unwrap()
+            .click();
+        self.harness.run_steps(2);
+    }
+
+    /// Lets animations (a collapsing header opening) finish.
+    pub fn settle(&mut self) {
+        let _ = self.harness.try_run();
+        self.harness.run_steps(1);
     }
 
     /// The text fields on screen, in reading order.

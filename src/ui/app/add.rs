@@ -105,111 +105,135 @@ impl App {
         let mut done = false;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.heading(t!("ui-add-title"));
-            ui.horizontal(|ui| {
-                ui.label(t!("ui-add-from-qr"));
-                done |= self.source_buttons(ui);
-            });
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut form.tab, AddTab::Uri, t!("ui-add-tab-uri"));
-                ui.selectable_value(&mut form.tab, AddTab::Manual, t!("ui-add-tab-manual"));
-            });
-            ui.separator();
-            match form.tab {
-                AddTab::Uri => {
-                    let label = ui.label(t!("ui-add-uri-label"));
-                    let field = ui
-                        .add(
-                            egui::TextEdit::multiline(&mut *form.uri)
-                                .hint_text(t!("ui-add-uri-hint"))
-                                .desired_rows(3)
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label.id);
-                    if std::mem::take(&mut form.focus_first) {
-                        field.request_focus();
-                    }
-                    if looks_like_setup_key(&form.uri) {
-                        // Sites show the key beside the QR code; people paste it here.
-                        ui.label(t!("ui-add-looks-like-key"));
-                        if ui.button(t!("ui-add-use-as-key")).clicked() {
-                            form.secret = Zeroizing::new(form.uri.trim().to_string());
-                            form.uri = Zeroizing::new(String::new());
-                            form.tab = AddTab::Manual;
-                            form.focus_first = true;
-                        }
-                    }
-                }
-                AddTab::Manual => {
-                    egui::Grid::new("manual").num_columns(2).show(ui, |ui| {
-                        let label = ui.label(t!("ui-field-issuer"));
-                        let issuer = ui
-                            .text_edit_singleline(&mut form.issuer)
-                            .labelled_by(label.id);
-                        if std::mem::take(&mut form.focus_first) {
-                            issuer.request_focus();
-                        }
-                        ui.end_row();
-                        let label = ui.label(t!("ui-field-account"));
-                        ui.text_edit_singleline(&mut form.account)
-                            .labelled_by(label.id);
-                        ui.end_row();
-                        let label = ui.label(t!("ui-add-secret"));
-                        ui.add(
-                            egui::TextEdit::singleline(&mut *form.secret)
-                                .password(!form.show_secret),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                        // A row of its own: beside the field it ran off a
-                        // narrow window.
-                        ui.allocate_space(egui::Vec2::ZERO);
-                        ui.checkbox(&mut form.show_secret, t!("ui-add-show"));
-                        ui.end_row();
+            // The form scrolls; what it reads as and the buttons stay in view.
+            let keep = 96.0;
+            egui::ScrollArea::vertical()
+                .max_height((ui.available_height() - keep).max(80.0))
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(t!("ui-add-from-qr"));
+                        done |= self.source_buttons(ui);
                     });
-                    egui::CollapsingHeader::new(t!("ui-add-advanced")).show(ui, |ui| {
-                        // The kinds above the grid, wrapping: in a grid cell
-                        // they ran off a narrow window.
-                        ui.label(t!("ui-add-type"));
-                        ui.horizontal_wrapped(|ui| {
-                            ui.radio_value(&mut form.kind, Kind::Totp, t!("ui-add-kind-totp"));
-                            ui.radio_value(&mut form.kind, Kind::Hotp, t!("ui-add-kind-hotp"));
-                            ui.radio_value(&mut form.kind, Kind::Steam, t!("ui-add-kind-steam"));
-                        });
-                        egui::Grid::new("advanced").num_columns(2).show(ui, |ui| {
-                            if form.kind != Kind::Steam {
-                                ui.label(t!("ui-add-algorithm"));
-                                ui.horizontal(|ui| {
-                                    for a in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512]
-                                    {
-                                        ui.radio_value(&mut form.algorithm, a, a.as_str());
-                                    }
-                                });
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut form.tab, AddTab::Uri, t!("ui-add-tab-uri"));
+                        ui.selectable_value(&mut form.tab, AddTab::Manual, t!("ui-add-tab-manual"));
+                    });
+                    ui.separator();
+                    match form.tab {
+                        AddTab::Uri => {
+                            let label = ui.label(t!("ui-add-uri-label"));
+                            let field = ui
+                                .add(
+                                    egui::TextEdit::multiline(&mut *form.uri)
+                                        .hint_text(t!("ui-add-uri-hint"))
+                                        .desired_rows(3)
+                                        .desired_width(f32::INFINITY),
+                                )
+                                .labelled_by(label.id);
+                            if std::mem::take(&mut form.focus_first) {
+                                field.request_focus();
+                            }
+                            if looks_like_setup_key(&form.uri) {
+                                // Sites show the key beside the QR code; people paste it here.
+                                ui.label(t!("ui-add-looks-like-key"));
+                                if ui.button(t!("ui-add-use-as-key")).clicked() {
+                                    form.secret = Zeroizing::new(form.uri.trim().to_string());
+                                    form.uri = Zeroizing::new(String::new());
+                                    form.tab = AddTab::Manual;
+                                    form.focus_first = true;
+                                }
+                            }
+                        }
+                        AddTab::Manual => {
+                            egui::Grid::new("manual").num_columns(2).show(ui, |ui| {
+                                let label = ui.label(t!("ui-field-issuer"));
+                                let issuer = ui
+                                    .text_edit_singleline(&mut form.issuer)
+                                    .labelled_by(label.id);
+                                if std::mem::take(&mut form.focus_first) {
+                                    issuer.request_focus();
+                                }
                                 ui.end_row();
-                                let label = ui.label(t!("ui-add-digits"));
-                                ui.add(egui::DragValue::new(&mut form.digits).range(1..=10))
+                                let label = ui.label(t!("ui-field-account"));
+                                ui.text_edit_singleline(&mut form.account)
                                     .labelled_by(label.id);
                                 ui.end_row();
-                            }
-                            if form.kind == Kind::Hotp {
-                                labeled_field(ui, &t!("ui-add-counter"), &mut form.counter);
+                                let label = ui.label(t!("ui-add-secret"));
+                                ui.add(
+                                    egui::TextEdit::singleline(&mut *form.secret)
+                                        .password(!form.show_secret),
+                                )
+                                .labelled_by(label.id);
+                                ui.end_row();
+                                // A row of its own: beside the field it ran off a
+                                // narrow window.
+                                ui.allocate_space(egui::Vec2::ZERO);
+                                ui.checkbox(&mut form.show_secret, t!("ui-add-show"));
+                                ui.end_row();
+                            });
+                            egui::CollapsingHeader::new(t!("ui-add-advanced")).show(ui, |ui| {
+                                // The kinds above the grid, wrapping: in a grid cell
+                                // they ran off a narrow window.
+                                ui.label(t!("ui-add-type"));
+                                ui.horizontal_wrapped(|ui| {
+                                    ui.radio_value(
+                                        &mut form.kind,
+                                        Kind::Totp,
+                                        t!("ui-add-kind-totp"),
+                                    );
+                                    ui.radio_value(
+                                        &mut form.kind,
+                                        Kind::Hotp,
+                                        t!("ui-add-kind-hotp"),
+                                    );
+                                    ui.radio_value(
+                                        &mut form.kind,
+                                        Kind::Steam,
+                                        t!("ui-add-kind-steam"),
+                                    );
+                                });
+                                egui::Grid::new("advanced").num_columns(2).show(ui, |ui| {
+                                    if form.kind != Kind::Steam {
+                                        ui.label(t!("ui-add-algorithm"));
+                                        ui.horizontal(|ui| {
+                                            for a in [
+                                                Algorithm::Sha1,
+                                                Algorithm::Sha256,
+                                                Algorithm::Sha512,
+                                            ] {
+                                                ui.radio_value(&mut form.algorithm, a, a.as_str());
+                                            }
+                                        });
+                                        ui.end_row();
+                                        let label = ui.label(t!("ui-add-digits"));
+                                        ui.add(
+                                            egui::DragValue::new(&mut form.digits).range(1..=10),
+                                        )
+                                        .labelled_by(label.id);
+                                        ui.end_row();
+                                    }
+                                    if form.kind == Kind::Hotp {
+                                        labeled_field(ui, &t!("ui-add-counter"), &mut form.counter);
+                                    } else {
+                                        labeled_field(ui, &t!("ui-add-period"), &mut form.period);
+                                    }
+                                });
+                            });
+                        }
+                    }
+                    ui.add_space(8.0);
+                    egui::CollapsingHeader::new(t!("ui-add-from-file")).show(ui, |ui| {
+                        ui.label(t!("ui-add-from-file-explain"));
+                        for format in crate::formats::REGISTRY {
+                            ui.label(if format.encryptable {
+                                t!("ui-add-format-encryptable", format = format.description)
                             } else {
-                                labeled_field(ui, &t!("ui-add-period"), &mut form.period);
-                            }
-                        });
+                                t!("ui-add-format", format = format.description)
+                            });
+                        }
                     });
-                }
-            }
-            ui.add_space(8.0);
-            egui::CollapsingHeader::new(t!("ui-add-from-file")).show(ui, |ui| {
-                ui.label(t!("ui-add-from-file-explain"));
-                for format in crate::formats::REGISTRY {
-                    ui.label(if format.encryptable {
-                        t!("ui-add-format-encryptable", format = format.description)
-                    } else {
-                        t!("ui-add-format", format = format.description)
-                    });
-                }
-            });
+                });
             ui.add_space(8.0);
             let parsed = form.parse();
             let empty = match form.tab {
