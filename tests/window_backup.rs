@@ -348,7 +348,7 @@ fn only_the_ticked_accounts_go_into_transfer_codes_sheet_and_export() {
     assert!(r.has_text("1 of 2"));
 
     r.click("Transfer codes for Google Authenticator");
-    assert!(r.has_text("Code 1 of 1 (1 accounts)"));
+    assert!(r.has_text("Code 1 of 1 (1 account)"));
     r.harness.run_steps(2);
     let image = r.harness.render().unwrap();
     let scanned = ninsho::scan::scan_rgba(image.width(), image.height(), image.as_raw());

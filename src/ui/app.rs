@@ -28,6 +28,7 @@ mod settings;
 use super::worker::{Command, Event, WorkerHandle};
 use super::{Services, Settings, Theme};
 use crate::otp::{self, Kind, Params, Secret};
+use crate::t;
 use crate::vault::Entry;
 use add::AddForm;
 use review::Candidate;
@@ -52,20 +53,20 @@ pub enum Action {
 }
 
 impl Action {
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Action::Add => "Add account",
-            Action::Search => "Search",
-            Action::Copy => "Copy code",
-            Action::Edit => "Edit",
-            Action::Delete => "Delete",
-            Action::MoveUp => "Move up",
-            Action::MoveDown => "Move down",
-            Action::NextCode => "Next code",
-            Action::Settings => "Settings",
-            Action::ScanScreen => "Scan screen",
-            Action::PasteImage => "Paste image",
-            Action::OpenImage => "Open image…",
+            Action::Add => t!("ui-action-add"),
+            Action::Search => t!("ui-action-search"),
+            Action::Copy => t!("ui-action-copy"),
+            Action::Edit => t!("ui-action-edit"),
+            Action::Delete => t!("ui-action-delete"),
+            Action::MoveUp => t!("ui-action-move-up"),
+            Action::MoveDown => t!("ui-action-move-down"),
+            Action::NextCode => t!("ui-action-next-code"),
+            Action::Settings => t!("ui-action-settings"),
+            Action::ScanScreen => t!("ui-action-scan-screen"),
+            Action::PasteImage => t!("ui-action-paste-image"),
+            Action::OpenImage => t!("ui-action-open-image"),
         }
     }
 
@@ -89,8 +90,12 @@ impl Action {
 
     pub fn tooltip(self, ctx: &egui::Context) -> String {
         match self.shortcut() {
-            Some(s) => format!("{} ({})", self.label(), ctx.format_shortcut(&s)),
-            None => self.label().to_string(),
+            Some(s) => t!(
+                "ui-tooltip-shortcut",
+                action = self.label(),
+                shortcut = ctx.format_shortcut(&s)
+            ),
+            None => self.label(),
         }
     }
 }
@@ -252,17 +257,18 @@ impl App {
                         self.selected = Some(first);
                         self.scroll_to = Some(first);
                     }
-                    let mut msg = match added.len() {
-                        0 => "Nothing added".to_string(),
-                        1 => format!("Added {}", added[0]),
-                        n => format!("Added {n} accounts"),
+                    let skipped = duplicates.len();
+                    let msg = match (added.len(), skipped) {
+                        (0, 0) => t!("ui-added-nothing"),
+                        (0, d) => t!("ui-added-nothing-duplicates", duplicates = d),
+                        (1, 0) => t!("ui-added-one", name = &added[0]),
+                        (1, d) => t!("ui-added-one-duplicates", name = &added[0], duplicates = d),
+                        (n, 0) => t!("ui-added-many", count = n),
+                        (n, d) => t!("ui-added-many-duplicates", count = n, duplicates = d),
                     };
-                    if !duplicates.is_empty() {
-                        msg.push_str(&format!("; {} duplicates skipped", duplicates.len()));
-                    }
                     self.toast(msg);
                 }
-                Event::Removed(name) => self.toast(format!("Deleted {name}")),
+                Event::Removed(name) => self.toast(t!("ui-deleted", name = name)),
                 Event::Found {
                     source,
                     accounts,
@@ -320,10 +326,7 @@ impl App {
         };
         let deleting = self.confirm_delete == Some(id);
         let selected = self.selected == Some(id);
-        let msg = format!(
-            "{} was removed in another window or from the command line",
-            gone.display_name()
-        );
+        let msg = t!("ui-removed-elsewhere", name = gone.display_name());
         if viewing {
             self.view = View::List;
         }
@@ -370,7 +373,7 @@ impl App {
             return;
         };
         let Some(code) = self.code_for(&entry, now as u64) else {
-            self.toast("The code is still loading");
+            self.toast(t!("ui-code-loading"));
             return;
         };
         self.selected = Some(id);
@@ -388,12 +391,13 @@ impl App {
                     code,
                     clear_at: now + delay,
                 });
-                self.toast(format!(
-                    "Copied {what} — clipboard clears in {} s",
-                    self.settings.clipboard_clear_secs
+                self.toast(t!(
+                    "ui-copied",
+                    what = what,
+                    secs = self.settings.clipboard_clear_secs
                 ));
             }
-            Err(e) => self.toast(format!("Could not copy: {e}")),
+            Err(e) => self.toast(t!("ui-copy-failed", error = e)),
         }
     }
 
@@ -496,9 +500,7 @@ impl App {
                 .is_some_and(|m| m.load(Ordering::Relaxed))
         {
             self.cjk_notice_shown = true;
-            self.notices.push(
-                "No Japanese/Chinese/Korean font is installed, so some names show as boxes. Install one (e.g. fonts-noto-cjk or fonts-ipafont) and restart Ninsho.".into(),
-            );
+            self.notices.push(t!("ui-cjk-font-missing"));
         }
         self.schedule_repaint(ctx, now);
     }
@@ -627,9 +629,7 @@ impl App {
                 .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
                 .show(ui.ctx(), |ui| {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        ui.heading(
-                            "Drop a QR code screenshot or an export file to add its accounts",
-                        );
+                        ui.heading(t!("ui-drop-hint"));
                     });
                 });
         }
@@ -647,19 +647,19 @@ pub(super) fn labeled_field(ui: &mut egui::Ui, label: &str, text: &mut String) {
 
 pub(super) fn describe(p: &Params) -> String {
     match p.kind {
-        Kind::Totp => format!(
-            "{} digits, {} s, {}",
-            p.digits,
-            p.period,
-            p.algorithm.as_str()
+        Kind::Totp => t!(
+            "ui-params-totp",
+            digits = p.digits,
+            period = p.period.to_string(),
+            algorithm = p.algorithm.as_str()
         ),
-        Kind::Hotp => format!(
-            "counter {}, {} digits, {}",
-            p.counter,
-            p.digits,
-            p.algorithm.as_str()
+        Kind::Hotp => t!(
+            "ui-params-hotp",
+            counter = p.counter.to_string(),
+            digits = p.digits,
+            algorithm = p.algorithm.as_str()
         ),
-        Kind::Steam => "Steam Guard".to_string(),
+        Kind::Steam => t!("ui-params-steam"),
     }
 }
 

@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 use super::app::Opener;
 use super::worker::{BackupCommand, BackupEvent, Event};
 use crate::backup::{Paper, SheetAccount};
+use crate::t;
 use crate::vault::recovery::unused;
 use crate::vault::{RecoveryCode, SecretStore, Vault, VaultError};
 
@@ -23,41 +24,40 @@ pub fn handle(vault: &mut WorkerVault, command: BackupCommand) -> Vec<Event> {
             .map(|codes| codes_events(id, codes, None)),
         BackupCommand::AddCodes { id, codes } => {
             if codes.codes.is_empty() {
-                return vec![Event::Failed(
-                    "paste the recovery codes the service gave you first".into(),
-                )];
+                return vec![Event::Failed(t!("ui-recovery-paste-first"))];
             }
             vault.add_recovery_codes(id, &codes.codes).map(|r| {
-                let mut note = format!(
-                    "Saved {} recovery code{}",
-                    r.added,
-                    if r.added == 1 { "" } else { "s" }
-                );
-                if r.duplicates > 0 {
-                    note.push_str(&format!("; {} already saved", r.duplicates));
-                }
+                let note = if r.duplicates > 0 {
+                    t!(
+                        "ui-recovery-saved-duplicates",
+                        count = r.added,
+                        duplicates = r.duplicates
+                    )
+                } else {
+                    t!("ui-recovery-saved", count = r.added)
+                };
                 codes_events(id, r.codes, Some(note))
             })
         }
         BackupCommand::UseCode { id, code } => vault.use_recovery_code(id, &code).map(|u| {
             let note = if u.unchanged {
-                "That code was already marked used"
+                t!("ui-code-already-used")
             } else {
-                "Marked the code used"
+                t!("ui-code-marked-used")
             };
-            codes_events(id, u.codes, Some(note.to_string()))
+            codes_events(id, u.codes, Some(note))
         }),
         BackupCommand::UnuseCode { id, code } => vault.unuse_recovery_code(id, &code).map(|u| {
             let note = if u.unchanged {
-                "That code was not marked used"
+                t!("ui-code-not-used")
             } else {
-                "Marked the code unused"
+                t!("ui-code-marked-unused")
             };
-            codes_events(id, u.codes, Some(note.to_string()))
+            codes_events(id, u.codes, Some(note))
         }),
         BackupCommand::RemoveCode { id, code } => vault
             .remove_recovery_code(id, &code)
-            .map(|r| codes_events(id, r.codes, Some("Deleted the code".to_string()))),
+            .map(|r| codes_events(id, r.codes, Some(t!("ui-code-deleted")))),
         BackupCommand::PrintSheet {
             path,
             ids,
@@ -98,9 +98,13 @@ fn print_sheet(
     let sheet = || -> Result<Zeroizing<Vec<u8>>, String> {
         let mut accounts = Vec::new();
         for e in chosen(vault, ids) {
-            let (account, codes) = vault
-                .account_with_codes(e)
-                .map_err(|err: VaultError| format!("cannot print {}: {err}", e.display_name()))?;
+            let (account, codes) = vault.account_with_codes(e).map_err(|err: VaultError| {
+                t!(
+                    "ui-cannot-print",
+                    name = e.display_name(),
+                    error = err.to_string()
+                )
+            })?;
             accounts.push(SheetAccount {
                 account,
                 recovery_codes: codes
@@ -111,7 +115,7 @@ fn print_sheet(
             });
         }
         if accounts.is_empty() {
-            return Err("there are no accounts to print".into());
+            return Err(t!("ui-nothing-to-print"));
         }
         let today = crate::backup::date(crate::vault::system_clock());
         crate::backup::render_sheet(&accounts, paper, &today).map_err(|e| e.to_string())
@@ -122,11 +126,15 @@ fn print_sheet(
     };
     crate::formats::export::remember_folder(vault.dir(), path);
     if let Err(e) = crate::formats::export::write_private_file(path, &bytes) {
-        return Event::Failed(format!("cannot write {}: {e}", path.display()));
+        return Event::Failed(t!(
+            "ui-cannot-write",
+            path = path.display().to_string(),
+            error = e.to_string()
+        ));
     }
     let open_error = (opener.0)(path)
         .err()
-        .map(|e| format!("saved, but no PDF viewer could open it: {e}"));
+        .map(|e| t!("ui-no-pdf-viewer", error = e));
     Event::Backup(BackupEvent::SheetWritten {
         path: path.to_path_buf(),
         open_error,
@@ -143,14 +151,20 @@ fn export_encrypted(
 ) -> Event {
     let entries = chosen(vault, ids);
     if entries.is_empty() {
-        return Event::Failed("there are no accounts to export".into());
+        return Event::Failed(t!("ui-nothing-to-export"));
     }
     let mut accounts = Vec::with_capacity(entries.len());
     for e in &entries {
         // An export that silently lacks an account would be found out too late.
         match vault.account(e) {
             Ok(a) => accounts.push(a),
-            Err(err) => return Event::Failed(format!("cannot export {}: {err}", e.display_name())),
+            Err(err) => {
+                return Event::Failed(t!(
+                    "ui-cannot-export",
+                    name = e.display_name(),
+                    error = err.to_string()
+                ));
+            }
         }
     }
     let groups: Vec<String> = entries.iter().map(|e| e.group.clone()).collect();
@@ -169,7 +183,11 @@ fn export_encrypted(
         Err(e) => return Event::Failed(e.to_string()),
     };
     if let Err(e) = crate::formats::export::write_private_file(path, &bytes) {
-        return Event::Failed(format!("cannot write {}: {e}", path.display()));
+        return Event::Failed(t!(
+            "ui-cannot-write",
+            path = path.display().to_string(),
+            error = e.to_string()
+        ));
     }
     Event::Backup(BackupEvent::Exported {
         path: path.to_path_buf(),

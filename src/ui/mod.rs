@@ -91,7 +91,9 @@ impl Clipboard for SystemClipboard {
                 let (w, h) = (image.width as u32, image.height as u32);
                 return image::RgbaImage::from_raw(w, h, image.bytes.into_owned())
                     .map(ClipboardContent::Image)
-                    .ok_or_else(|| format!("the clipboard image ({w}x{h}) is malformed"));
+                    .ok_or_else(|| {
+                        crate::t!("ui-clipboard-image-malformed", size = format!("{w}x{h}"))
+                    });
             }
             Ok(match clipboard.get_text() {
                 Ok(text) => ClipboardContent::Text(zeroize::Zeroizing::new(text)),
@@ -237,6 +239,9 @@ pub struct Settings {
     pub clipboard_clear_secs: u32,
     /// Hide codes until an account is clicked.
     pub privacy: bool,
+    /// The window's language; `None` follows the system (`NINSHO_LANG`, the
+    /// locale). Settings saved before there was a choice load as `None`.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 impl Default for Settings {
@@ -245,6 +250,7 @@ impl Default for Settings {
             theme: Theme::System,
             clipboard_clear_secs: 30,
             privacy: false,
+            language: None,
         }
     }
 }
@@ -323,6 +329,10 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
                 .storage
                 .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
                 .unwrap_or_default();
+            // A language chosen in Settings; "System" keeps what start-up chose.
+            if let Some(lang) = settings.language {
+                crate::i18n::set(lang);
+            }
             let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
             let mut app = App::new(handle, services, settings);
             app.install_fonts(&cc.egui_ctx);
@@ -337,11 +347,11 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
         && !finish.wait(FINISH_LIMIT)
     {
         eprintln!(
-            "ninsho: the keyring did not finish saving in {} s; the next start completes or undoes the last change",
-            FINISH_LIMIT.as_secs()
+            "ninsho: {}",
+            crate::t!("ui-finish-timeout", secs = FINISH_LIMIT.as_secs())
         );
     }
-    ran.map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    ran.map_err(|e| anyhow::anyhow!(crate::t!("ui-cannot-open-window", error = e.to_string())))
 }
 
 /// A termination signal (a logout, `kill`, Ctrl+C in the terminal) asks the
@@ -369,7 +379,10 @@ fn close_on_signals(ctx: &egui::Context) {
             }
         });
     if let Err(e) = spawned {
-        eprintln!("ninsho: cannot watch for termination signals: {e}");
+        eprintln!(
+            "ninsho: {}",
+            crate::t!("ui-no-signal-watch", error = e.to_string())
+        );
     }
 }
 

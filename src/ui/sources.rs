@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 
 use super::worker::Event;
 use crate::scan::{self, ScanReport};
+use crate::t;
 
 /// The monitors' pixels, behind a trait so tests can show a canned screen.
 pub trait ScreenSource: Send + Sync {
@@ -51,11 +52,11 @@ impl ScreenSource for SystemScreen {
             .into_iter()
             .map(|c| {
                 RgbaImage::from_raw(c.width, c.height, c.rgba)
-                    .ok_or_else(|| format!("the capture of {} is malformed", c.name))
+                    .ok_or_else(|| t!("ui-capture-malformed", name = &c.name))
             })
             .collect();
         #[cfg(not(all(unix, not(target_os = "macos"))))]
-        Err("screen capture is not available on this system yet; take a screenshot and drop it on the window".to_string())
+        Err(t!("ui-no-screen-capture"))
     }
 }
 
@@ -115,12 +116,12 @@ pub type FilePicker = Arc<dyn Fn() -> Option<Vec<PathBuf>> + Send + Sync>;
 pub fn system_file_picker() -> FilePicker {
     Arc::new(|| {
         rfd::FileDialog::new()
-            .set_title("Open QR code images or exports")
+            .set_title(t!("ui-open-dialog-title"))
             .add_filter(
-                "QR code images",
+                t!("ui-filter-images"),
                 &["png", "jpg", "jpeg", "webp", "bmp", "gif"],
             )
-            .add_filter("All files", &["*"])
+            .add_filter(t!("ui-filter-all"), &["*"])
             .pick_files()
     })
 }
@@ -152,7 +153,7 @@ pub fn chooser_available(bus: Option<&str>, path: Option<&std::ffi::OsStr>) -> R
         match portal {
             Ok(()) => Ok(()),
             Err(_) if zenity => Ok(()),
-            Err(why) => Err(format!("{why}, and zenity is not installed")),
+            Err(why) => Err(t!("ui-no-zenity", why = why)),
         }
     }
     #[cfg(not(all(unix, not(target_os = "macos"))))]
@@ -173,7 +174,7 @@ async fn portal_file_chooser(bus: Option<&str>) -> Result<(), String> {
         },
         None => zbus::Connection::session().await,
     }
-    .map_err(|e| format!("no session bus: {e}"))?;
+    .map_err(|e| t!("ui-no-session-bus", error = e.to_string()))?;
     connection
         .call_method(
             Some("org.freedesktop.portal.Desktop"),
@@ -184,7 +185,7 @@ async fn portal_file_chooser(bus: Option<&str>) -> Result<(), String> {
         )
         .await
         .map(|_| ())
-        .map_err(|_| "no file-chooser portal on the session bus".to_string())
+        .map_err(|_| t!("ui-no-portal"))
 }
 
 /// Captures every monitor and reads their QR codes. `captured` runs between the
@@ -202,7 +203,7 @@ pub fn scan_screen(screen: &dyn ScreenSource, settle: Duration, captured: impl F
     for c in &captures {
         report.merge(scan::scan_rgba(c.width(), c.height(), c.as_raw()));
     }
-    found_in_image("screen capture", report)
+    found_in_image(&t!("ui-source-screen"), report)
 }
 
 /// What a paste brings: an image is scanned, an otpauth link reviewed as is.
@@ -212,25 +213,20 @@ pub fn scan_clipboard(clipboard: Clipboard) -> Event {
         Clipboard::Read(reader) => reader.read(),
     };
     match content {
-        Err(e) => Event::Failed(format!("cannot read the clipboard: {e}")),
+        Err(e) => Event::Failed(t!("ui-clipboard-unreadable", error = e)),
         Ok(ClipboardContent::Image(image)) => found_in_image(
-            "clipboard image",
+            &t!("ui-source-clipboard-image"),
             scan::scan_rgba(image.width(), image.height(), image.as_raw()),
         ),
         Ok(ClipboardContent::Text(text)) if is_otpauth(&text) => {
             let payload = Zeroizing::new(text.trim().to_string());
             found_in_image(
-                "the clipboard",
+                &t!("ui-source-clipboard"),
                 scan::report_from_payloads(std::slice::from_ref(&*payload)),
             )
         }
-        Ok(ClipboardContent::Text(_)) => Event::Failed(
-            "The clipboard holds text, not a QR code image or an otpauth:// link".to_string(),
-        ),
-        Ok(ClipboardContent::Empty) => Event::Failed(
-            "The clipboard holds no image or text Ninsho can read: copy a QR code image (or an otpauth:// link) first"
-                .to_string(),
-        ),
+        Ok(ClipboardContent::Text(_)) => Event::Failed(t!("ui-clipboard-text")),
+        Ok(ClipboardContent::Empty) => Event::Failed(t!("ui-clipboard-empty")),
     }
 }
 
@@ -245,18 +241,15 @@ pub fn is_otpauth(text: &str) -> bool {
 pub fn found_in_image(name: &str, report: ScanReport) -> Event {
     if report.accounts.is_empty() {
         let what = if let Some((item, why)) = report.skipped.first() {
-            format!("{item} could not be read: {why}")
+            t!("ui-scan-unreadable", item = item, why = why)
         } else if report.stopped_early {
-            format!("no authenticator QR code found; {}", scan::STOPPED_EARLY)
+            t!("ui-scan-none-stopped", why = scan::STOPPED_EARLY)
         } else if let Some(o) = report.others.first() {
-            format!(
-                "its QR code holds {}, not an authenticator code",
-                o.description
-            )
+            t!("ui-scan-other", what = &o.description)
         } else {
-            "no authenticator QR code found".to_string()
+            t!("ui-scan-none")
         };
-        return Event::Failed(format!("{name}: {what}"));
+        return Event::Failed(t!("ui-scan-failed", name = name, what = what));
     }
     let mut notes = report.warnings;
     if report.stopped_early {
@@ -266,13 +259,13 @@ pub fn found_in_image(name: &str, report: ScanReport) -> Event {
         report
             .others
             .iter()
-            .map(|o| format!("also found {}, not an authenticator code", o.description)),
+            .map(|o| t!("ui-scan-also-found", what = &o.description)),
     );
     notes.extend(
         report
             .skipped
             .iter()
-            .map(|(what, why)| format!("skipped {what}: {why}")),
+            .map(|(what, why)| t!("ui-skipped", what = what, why = why)),
     );
     Event::Found {
         source: name.to_string(),

@@ -24,6 +24,7 @@ use zeroize::Zeroizing;
 use super::sources::{self, ScreenSource};
 use crate::otp::migration::Batch;
 use crate::otp::{OtpAccount, Secret};
+use crate::t;
 use crate::vault::{Entry, RecoveryCode, SecretStore, StoreError, Vault, meta};
 
 /// Connects to the secret store; called again when the user presses Retry.
@@ -386,9 +387,7 @@ impl Worker {
             other => other,
         };
         let Some(vault) = self.vault.as_mut() else {
-            return self.emit(Event::Failed(
-                "the keyring is not available yet; press Retry".to_string(),
-            ));
+            return self.emit(Event::Failed(t!("ui-keyring-not-ready")));
         };
         let result = match command {
             Command::Load
@@ -455,10 +454,9 @@ impl Worker {
         for (id, name) in &self.names {
             let id = id.to_string();
             if msg.contains(&id) {
-                if msg == format!("no account matches \"{id}\"") {
-                    return format!(
-                        "{name} is no longer in Ninsho: it was removed in another window or from the command line"
-                    );
+                // The vault's message, in whichever language it speaks now.
+                if msg == t!("err-no-match", query = &id) {
+                    return t!("ui-gone-elsewhere", name = name);
                 }
                 msg = msg.replace(&id, name);
             }
@@ -491,9 +489,10 @@ impl Worker {
         });
         match watched {
             Ok(w) => self.watcher = Some(w),
-            Err(e) => self.emit(Event::Notes(vec![format!(
-                "Changes made in another window or from the command line show after a restart: cannot watch {} ({e})",
-                self.data_dir.display()
+            Err(e) => self.emit(Event::Notes(vec![t!(
+                "ui-cannot-watch",
+                path = self.data_dir.display().to_string(),
+                error = e.to_string()
             )])),
         }
     }
@@ -542,14 +541,12 @@ impl Worker {
             move || {
                 // The window may be hidden for a capture: it must hear back.
                 let event = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&emit)))
-                    .unwrap_or_else(|_| {
-                        Event::Failed("reading the image failed unexpectedly".into())
-                    });
+                    .unwrap_or_else(|_| Event::Failed(t!("ui-image-failed")));
                 emit(event);
             }
         });
         if let Err(e) = spawned {
-            emit(Event::Failed(format!("cannot start a thread: {e}")));
+            emit(Event::Failed(t!("ui-no-thread", error = e.to_string())));
         }
     }
 
@@ -600,7 +597,7 @@ impl Worker {
         let swept = crate::formats::export::sweep_remembered(vault.dir());
         let swept: Vec<String> = swept
             .iter()
-            .map(|p| format!("removed {}, an export that was cut short", p.display()))
+            .map(|p| t!("ui-repaired-export", path = p.display().to_string()))
             .collect();
         match vault.repair().map(|mut notes| {
             notes.extend(swept);
@@ -693,7 +690,7 @@ fn scrub_uuids(msg: &str) -> String {
             && rest.is_char_boundary(LEN)
             && Uuid::try_parse(&rest[..LEN]).is_ok_and(|_| rest.as_bytes()[8] == b'-')
         {
-            out.push_str("an account");
+            out.push_str(&t!("ui-an-account"));
             rest = &rest[LEN..];
         } else {
             let c = rest.chars().next().expect("not empty");
@@ -720,26 +717,28 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
     let read =
         std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        return Event::Failed(format!("cannot read {name}: {e}"));
+        return Event::Failed(t!(
+            "ui-cannot-read-file",
+            name = &name,
+            error = e.to_string()
+        ));
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Event::Failed(format!(
-            "{name} is too large to be a screenshot or an export"
-        ));
+        return Event::Failed(t!("ui-file-too-large", name = &name));
     }
     if image::guess_format(&bytes).is_ok() {
         return match crate::scan::scan_image_bytes(&bytes) {
             Ok(report) => sources::found_in_image(&name, report),
-            Err(e) => Event::Failed(format!("{name}: {e}")),
+            Err(e) => Event::Failed(t!("ui-file-error", name = &name, error = e.to_string())),
         };
     }
     if bytes.len() > crate::formats::MAX_FILE_BYTES {
-        return Event::Failed(format!("{name} is too large to be an export"));
+        return Event::Failed(t!("ui-export-too-large", name = &name));
     }
     let input = crate::formats::Input::new(&bytes);
     let format = match crate::formats::detect_input(&input) {
         Ok(f) => f,
-        Err(e) => return Event::Failed(format!("{name}: {e}")),
+        Err(e) => return Event::Failed(t!("ui-file-error", name = &name, error = e.to_string())),
     };
     use crate::formats::FormatError;
     match (format.import)(&input, password) {
@@ -749,7 +748,7 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
                 found
                     .skipped
                     .iter()
-                    .map(|(what, why)| format!("skipped {what}: {why}")),
+                    .map(|(what, why)| t!("ui-skipped", what = what, why = why)),
             );
             let mut groups = found.groups.into_iter();
             Event::Found {
@@ -775,6 +774,6 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
                 error: Some(e.to_string()),
             }
         }
-        Err(e) => Event::Failed(format!("{name}: {e}")),
+        Err(e) => Event::Failed(t!("ui-file-error", name = &name, error = e.to_string())),
     }
 }

@@ -23,6 +23,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::{App, View};
 use crate::backup::Paper;
 use crate::backup::qr::{self, Qr};
+use crate::t;
 use crate::ui::worker::{BackupCommand, BackupEvent, Command};
 use crate::vault::RecoveryCode;
 use crate::vault::recovery::{PastedCodes, read_codes};
@@ -87,10 +88,10 @@ impl SaveFor {
     }
 
     /// Title, file kind and extension.
-    fn dialog(self) -> (&'static str, &'static str, &'static str) {
+    fn dialog(self) -> (String, String, &'static str) {
         match self {
-            SaveFor::Sheet => ("Save the recovery sheet", "PDF", "pdf"),
-            SaveFor::Export => ("Save the encrypted backup", "Aegis vault", "json"),
+            SaveFor::Sheet => (t!("ui-save-sheet-title"), t!("ui-file-kind-pdf"), "pdf"),
+            SaveFor::Export => (t!("ui-save-export-title"), t!("ui-file-kind-aegis"), "json"),
         }
     }
 }
@@ -234,25 +235,18 @@ pub(super) struct RecoveryInput<'a> {
 fn paste_preview(ui: &mut egui::Ui, read: &PastedCodes) {
     let n = read.codes.len();
     let text = match n {
-        0 => "No codes found in the paste".to_string(),
-        1 => format!("1 code: {}", read.codes[0]),
-        n => format!("{n} codes: {}", read.codes.join(", ")),
+        0 => t!("ui-paste-none"),
+        n => t!("ui-paste-codes", count = n, codes = read.codes.join(", ")),
     };
     ui.label(RichText::new(text).monospace());
     if !read.ignored.is_empty() {
         ui.label(
-            RichText::new(format!(
-                "Left out (not codes): {}",
-                read.ignored.join(" · ")
-            ))
-            .small()
-            .weak(),
+            RichText::new(t!("ui-paste-left-out", lines = read.ignored.join(" · ")))
+                .small()
+                .weak(),
         );
     }
 }
-
-const SECRET_WARNING: &str = "This QR code holds the secret: anyone who photographs it can make your codes. Show it only to your own phone, away from cameras and screen sharing.";
-const SECRETS_WARNING: &str = "These QR codes hold your secrets: anyone who photographs them can make your codes. Show them only to your own phone, away from cameras and screen sharing.";
 
 impl App {
     /// Replaces the desktop save dialog and PDF viewer (for tests).
@@ -283,18 +277,18 @@ impl App {
             }
             BackupEvent::Exported { path, accounts } => {
                 self.backup.exporting = false;
-                self.backup.export_note = Some(format!(
-                    "Exported {accounts} account{} to {}",
-                    if accounts == 1 { "" } else { "s" },
-                    path.display()
+                self.backup.export_note = Some(t!(
+                    "ui-exported",
+                    count = accounts,
+                    path = path.display().to_string()
                 ));
             }
             BackupEvent::SheetWritten { path, open_error } => {
                 self.backup.printing = false;
-                let name = path.display();
+                let name = path.display().to_string();
                 self.backup.print_note = Some(match open_error {
-                    None => format!("Saved the recovery sheet to {name}"),
-                    Some(e) => format!("Saved the recovery sheet to {name} ({e})"),
+                    None => t!("ui-sheet-saved", path = name),
+                    Some(e) => t!("ui-sheet-saved-with-note", path = name, note = e),
                 });
             }
         }
@@ -303,8 +297,8 @@ impl App {
     /// "Backup" in the top bar.
     pub(super) fn backup_button(&mut self, ui: &mut egui::Ui) {
         if ui
-            .button("Backup")
-            .on_hover_text("Recovery sheet, transfer to a phone")
+            .button(t!("ui-backup"))
+            .on_hover_text(t!("ui-backup-tooltip"))
             .clicked()
         {
             self.view = View::Backup(Panel::Menu);
@@ -317,11 +311,7 @@ impl App {
             && total > 0
             && unused <= FEW_LEFT
         {
-            let text = match unused {
-                0 => "No recovery codes left".to_string(),
-                1 => "1 recovery code left".to_string(),
-                n => format!("{n} recovery codes left"),
-            };
+            let text = t!("ui-recovery-left", count = unused);
             ui.label(
                 RichText::new(format!("! {text}"))
                     .small()
@@ -332,12 +322,12 @@ impl App {
 
     /// "Recovery codes" and "QR code" at the top of the selected row's menu.
     pub(super) fn row_backup_buttons(&mut self, ui: &mut egui::Ui, entry: &crate::vault::Entry) {
-        if ui.button("Recovery codes").clicked() {
+        if ui.button(t!("ui-recovery-codes")).clicked() {
             self.open_recovery(entry.id);
         }
         if ui
-            .button("QR code")
-            .on_hover_text("Show a QR code to move this account to a phone")
+            .button(t!("ui-qr-code"))
+            .on_hover_text(t!("ui-qr-code-tooltip"))
             .clicked()
         {
             self.view = View::Backup(Panel::AccountQr {
@@ -412,7 +402,7 @@ impl App {
         for (i, note) in self.notices.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(note).color(ui.visuals().error_fg_color));
-                if ui.small_button("Dismiss").clicked() {
+                if ui.small_button(t!("ui-dismiss")).clicked() {
                     dismissed = Some(i);
                 }
             });
@@ -423,26 +413,23 @@ impl App {
     }
 
     fn menu_view(&mut self, ui: &mut egui::Ui) -> bool {
-        ui.heading("Backup");
+        ui.heading(t!("ui-backup"));
         let mut done = false;
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.add_space(8.0);
             let chosen = self.account_checklist(ui);
             let busy = self.backup.busy();
             ui.add_space(12.0);
-            ui.label(RichText::new("Printable recovery sheet").strong());
-            ui.label("A PDF with the chosen accounts' QR codes, secrets and unused recovery codes, to print and keep offline. Delete the file once it is printed.");
+            ui.label(RichText::new(t!("ui-sheet-heading")).strong());
+            ui.label(t!("ui-sheet-explain"));
             ui.horizontal(|ui| {
-                ui.label("Paper");
-                ui.radio_value(&mut self.backup.paper, Paper::A4, "A4");
-                ui.radio_value(&mut self.backup.paper, Paper::Letter, "US Letter");
+                ui.label(t!("ui-paper"));
+                ui.radio_value(&mut self.backup.paper, Paper::A4, t!("ui-paper-a4"));
+                ui.radio_value(&mut self.backup.paper, Paper::Letter, t!("ui-paper-letter"));
             });
             ui.horizontal(|ui| {
                 if ui
-                    .add_enabled(
-                        !busy && chosen > 0,
-                        egui::Button::new("Print recovery sheet…"),
-                    )
+                    .add_enabled(!busy && chosen > 0, egui::Button::new(t!("ui-print-sheet")))
                     .clicked()
                 {
                     self.start_save(ui.ctx(), SaveFor::Sheet);
@@ -450,9 +437,9 @@ impl App {
                 if self.backup.printing || self.is_choosing(SaveFor::Sheet) {
                     ui.spinner();
                     ui.label(if self.backup.printing {
-                        "Writing the sheet…"
+                        t!("ui-writing-sheet")
                     } else {
-                        "Choose where to save it…"
+                        t!("ui-choose-where")
                     });
                 }
             });
@@ -462,19 +449,16 @@ impl App {
             ui.add_space(12.0);
             self.export_section(ui, chosen, busy);
             ui.add_space(12.0);
-            ui.label(RichText::new("Move accounts to a phone").strong());
-            ui.label("Google Authenticator's \"Import accounts\" reads these codes, ten accounts each. Any authenticator reads the QR code of a single account (select the account, then QR code).");
+            ui.label(RichText::new(t!("ui-transfer-heading")).strong());
+            ui.label(t!("ui-transfer-explain"));
             if ui
-                .add_enabled(
-                    chosen > 0,
-                    egui::Button::new("Transfer codes for Google Authenticator"),
-                )
+                .add_enabled(chosen > 0, egui::Button::new(t!("ui-transfer-button")))
                 .clicked()
             {
                 self.view = View::Backup(self.transfer_panel(ui.ctx()));
             }
             ui.add_space(12.0);
-            done = ui.button("Done").clicked();
+            done = ui.button(t!("ui-done")).clicked();
         });
         done
     }
@@ -488,16 +472,16 @@ impl App {
         let total = self.entries.len();
         let chosen = total - left_out.len();
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Accounts").strong());
+            ui.label(RichText::new(t!("ui-backup-accounts")).strong());
             ui.label(if chosen == total {
-                format!("all {total}")
+                t!("ui-backup-all", total = total)
             } else {
-                format!("{chosen} of {total}")
+                t!("ui-backup-some", chosen = chosen, total = total)
             });
-            if ui.small_button("All").clicked() {
+            if ui.small_button(t!("ui-backup-select-all")).clicked() {
                 left_out.clear();
             }
-            if ui.small_button("None").clicked() {
+            if ui.small_button(t!("ui-backup-select-none")).clicked() {
                 left_out.extend(self.entries.iter().map(|e| e.id));
             }
         });
@@ -532,14 +516,14 @@ impl App {
 
     /// "Export encrypted backup…": the password, typed twice, then the file.
     fn export_section(&mut self, ui: &mut egui::Ui, chosen: usize, busy: bool) {
-        ui.label(RichText::new("Encrypted backup").strong());
-        ui.label("An Aegis vault file of the chosen accounts, locked with a password: Aegis, 2FAS, Ente and Ninsho can import it. Nobody can open it without the password, you included, so keep the password safe.");
+        ui.label(RichText::new(t!("ui-export-heading")).strong());
+        ui.label(t!("ui-export-explain"));
         let b = &mut self.backup;
         if !b.export_prompt {
             if ui
                 .add_enabled(
                     !busy && chosen > 0,
-                    egui::Button::new("Export encrypted backup…"),
+                    egui::Button::new(t!("ui-export-button")),
                 )
                 .clicked()
             {
@@ -550,11 +534,11 @@ impl App {
             egui::Grid::new("export-password")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    let label = ui.label("Password");
+                    let label = ui.label(t!("ui-password"));
                     ui.add(egui::TextEdit::singleline(&mut *b.password).password(true))
                         .labelled_by(label.id);
                     ui.end_row();
-                    let label = ui.label("Repeat password");
+                    let label = ui.label(t!("ui-password-repeat"));
                     ui.add(egui::TextEdit::singleline(&mut *b.repeat).password(true))
                         .labelled_by(label.id);
                     ui.end_row();
@@ -562,16 +546,19 @@ impl App {
             let differ = !b.repeat.is_empty() && b.password.as_str() != b.repeat.as_str();
             if differ {
                 ui.label(
-                    RichText::new("The passwords do not match").color(ui.visuals().error_fg_color),
+                    RichText::new(t!("ui-password-mismatch")).color(ui.visuals().error_fg_color),
                 );
             }
             let ready = !b.password.is_empty() && b.password.as_str() == b.repeat.as_str();
             let mut start = false;
             ui.horizontal(|ui| {
                 start = ui
-                    .add_enabled(ready && !busy && chosen > 0, egui::Button::new("Export…"))
+                    .add_enabled(
+                        ready && !busy && chosen > 0,
+                        egui::Button::new(t!("ui-export-start")),
+                    )
                     .clicked();
-                if ui.button("Cancel").clicked() {
+                if ui.button(t!("ui-cancel")).clicked() {
                     b.close_password_prompt();
                 }
             });
@@ -584,9 +571,9 @@ impl App {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(if b.exporting {
-                    "Encrypting and writing the backup…"
+                    t!("ui-exporting")
                 } else {
-                    "Choose where to save it…"
+                    t!("ui-choose-where")
                 });
             });
         }
@@ -677,21 +664,21 @@ impl App {
             .entry(id)
             .map(crate::vault::Entry::display_name)
             .unwrap_or_default();
-        ui.heading(format!("Recovery codes of {name}"));
-        ui.label("The one-time codes the service gave you for when the authenticator is lost. They are kept in your keyring with the account's secret.");
+        ui.heading(t!("ui-recovery-title", name = &name));
+        ui.label(t!("ui-recovery-explain"));
         ui.add_space(6.0);
         let Some(codes) = codes else {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Reading from the keyring…");
+                ui.label(t!("ui-reading-keyring"));
             });
-            return ui.button("Back").clicked();
+            return ui.button(t!("ui-back")).clicked();
         };
         let unused = crate::vault::recovery::unused(codes);
         let summary = if codes.is_empty() {
-            "No recovery codes saved yet".to_string()
+            t!("ui-recovery-none")
         } else {
-            format!("{unused} of {} unused", codes.len())
+            t!("ui-recovery-unused", unused = unused, total = codes.len())
         };
         let color = if !codes.is_empty() && unused <= FEW_LEFT {
             ui.visuals().warn_fg_color
@@ -700,10 +687,7 @@ impl App {
         };
         ui.label(RichText::new(summary).strong().color(color));
         if !codes.is_empty() && unused <= FEW_LEFT {
-            ui.label(
-                RichText::new("Ask the service for new recovery codes and add them here.")
-                    .color(ui.visuals().warn_fg_color),
-            );
+            ui.label(RichText::new(t!("ui-recovery-ask-new")).color(ui.visuals().warn_fg_color));
         }
         if let Some(note) = note {
             ui.label(note);
@@ -724,23 +708,23 @@ impl App {
                             ui.label(text);
                             let code = || Zeroizing::new(c.code.clone());
                             if c.used {
-                                ui.label(RichText::new("used").weak());
+                                ui.label(RichText::new(t!("ui-code-used")).weak());
                                 if ui
-                                    .small_button("Mark unused")
-                                    .on_hover_text("Undo \"Mark used\"")
+                                    .small_button(t!("ui-mark-unused"))
+                                    .on_hover_text(t!("ui-mark-unused-tooltip"))
                                     .clicked()
                                 {
                                     send = Some(BackupCommand::UnuseCode { id, code: code() });
                                 }
                             } else {
-                                if ui.small_button("Copy").clicked() {
+                                if ui.small_button(t!("ui-copy")).clicked() {
                                     copy = Some(c.code.clone());
                                 }
-                                if ui.small_button("Mark used").clicked() {
+                                if ui.small_button(t!("ui-mark-used")).clicked() {
                                     send = Some(BackupCommand::UseCode { id, code: code() });
                                 }
                             }
-                            if ui.small_button("Delete").clicked() {
+                            if ui.small_button(t!("ui-delete")).clicked() {
                                 *deleting = Some(code());
                             }
                             ui.end_row();
@@ -750,31 +734,29 @@ impl App {
         if let Some(code) = deleting.as_ref().map(|c| c.to_string()) {
             ui.horizontal_wrapped(|ui| {
                 ui.label(
-                    RichText::new(format!(
-                        "Delete {code}? Only do this for a code typed in wrong or one the service no longer accepts."
-                    ))
-                    .color(ui.visuals().warn_fg_color),
+                    RichText::new(t!("ui-recovery-delete-confirm", code = &code))
+                        .color(ui.visuals().warn_fg_color),
                 );
-                if ui.button("Delete code").clicked() {
+                if ui.button(t!("ui-delete-code")).clicked() {
                     send = Some(BackupCommand::RemoveCode {
                         id,
                         code: Zeroizing::new(code.clone()),
                     });
                     *deleting = None;
                 }
-                if ui.button("Keep it").clicked() {
+                if ui.button(t!("ui-keep-code")).clicked() {
                     *deleting = None;
                 }
             });
         }
         if let Some(code) = copy {
-            self.copy_text(code, &format!("a recovery code of {name}"));
+            self.copy_text(code, &t!("ui-copied-recovery-code", name = &name));
         }
         if let Some(command) = send {
             self.worker.send(Command::Backup(command));
         }
         ui.separator();
-        let label = ui.label("Add codes (paste them as the service shows them)");
+        let label = ui.label(t!("ui-recovery-add-label"));
         let field = ui
             .add(
                 egui::TextEdit::multiline(&mut **paste)
@@ -792,7 +774,10 @@ impl App {
         let mut done = false;
         ui.horizontal(|ui| {
             if ui
-                .add_enabled(!read.codes.is_empty(), egui::Button::new("Save codes"))
+                .add_enabled(
+                    !read.codes.is_empty(),
+                    egui::Button::new(t!("ui-save-codes")),
+                )
                 .clicked()
             {
                 // What the preview showed is what is saved; the paste is cleared
@@ -803,7 +788,7 @@ impl App {
                     codes: std::mem::take(read),
                 }));
             }
-            done = ui.button("Back").clicked();
+            done = ui.button(t!("ui-back")).clicked();
         });
         done
     }
@@ -818,8 +803,8 @@ impl App {
             return true;
         };
         let name = entry.display_name();
-        ui.heading(format!("QR code of {name}"));
-        ui.label(RichText::new(SECRET_WARNING).color(ui.visuals().warn_fg_color));
+        ui.heading(t!("ui-qr-title", name = &name));
+        ui.label(RichText::new(t!("ui-qr-secret-warning")).color(ui.visuals().warn_fg_color));
         if image.is_none()
             && let Some(secret) = self.secrets.get(&id)
         {
@@ -831,12 +816,12 @@ impl App {
             }
         }
         match image {
-            Some(img) => img.show(ui, &format!("QR code of {name}")),
+            Some(img) => img.show(ui, &t!("ui-qr-title", name = &name)),
             None => {
-                ui.label("The secret is still loading from the keyring…");
+                ui.label(t!("ui-secret-loading"));
             }
         }
-        ui.button("Done").clicked()
+        ui.button(t!("ui-done")).clicked()
     }
 
     /// Transfer codes of the chosen accounts whose secret is loaded.
@@ -853,7 +838,7 @@ impl App {
         let mut skipped: Vec<(String, String)> = chosen
             .iter()
             .filter(|e| !self.secrets.contains_key(&e.id))
-            .map(|e| (e.display_name(), "its secret is not loaded".to_string()))
+            .map(|e| (e.display_name(), t!("ui-secret-not-loaded")))
             .collect();
         let mut pages = Vec::new();
         let mut accounts_per_page = Vec::new();
@@ -867,7 +852,7 @@ impl App {
                     carried = carried.saturating_sub(qr::PER_TRANSFER_CODE);
                 }
             }
-            Err(e) => skipped.push(("transfer codes".into(), e)),
+            Err(e) => skipped.push((t!("ui-transfer-codes-what"), e)),
         }
         Panel::Transfer {
             page: 0,
@@ -885,38 +870,39 @@ fn transfer_view(
     accounts_per_page: &[usize],
     skipped: &[(String, String)],
 ) -> bool {
-    ui.heading("Transfer to Google Authenticator");
-    ui.label(RichText::new(SECRETS_WARNING).color(ui.visuals().warn_fg_color));
+    ui.heading(t!("ui-transfer-title"));
+    ui.label(RichText::new(t!("ui-qr-secrets-warning")).color(ui.visuals().warn_fg_color));
     for (what, why) in skipped {
-        ui.label(RichText::new(format!("Not included: {what} ({why})")).small());
+        ui.label(RichText::new(t!("ui-not-included", what = what, why = why)).small());
     }
     if pages.is_empty() {
-        ui.label("No account can be transferred.");
-        return ui.button("Done").clicked();
+        ui.label(t!("ui-transfer-none"));
+        return ui.button(t!("ui-done")).clicked();
     }
     let n = pages.len();
     *page = (*page).min(n - 1);
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(*page > 0, egui::Button::new("Previous"))
+            .add_enabled(*page > 0, egui::Button::new(t!("ui-previous")))
             .clicked()
         {
             *page -= 1;
         }
-        ui.label(format!(
-            "Code {} of {n} ({} accounts)",
-            *page + 1,
-            accounts_per_page.get(*page).copied().unwrap_or(0)
+        ui.label(t!(
+            "ui-transfer-page",
+            page = *page + 1,
+            pages = n,
+            count = accounts_per_page.get(*page).copied().unwrap_or(0)
         ));
         if ui
-            .add_enabled(*page + 1 < n, egui::Button::new("Next"))
+            .add_enabled(*page + 1 < n, egui::Button::new(t!("ui-transfer-next")))
             .clicked()
         {
             *page += 1;
         }
     });
     let mut done = false;
-    ui.horizontal(|ui| done = ui.button("Done").clicked());
-    pages[*page].show(ui, &format!("Transfer code {} of {n}", *page + 1));
+    ui.horizontal(|ui| done = ui.button(t!("ui-done")).clicked());
+    pages[*page].show(ui, &t!("ui-transfer-image", page = *page + 1, pages = n));
     done
 }

@@ -17,6 +17,7 @@ use eframe::egui;
 use egui::RichText;
 
 use super::App;
+use crate::t;
 
 /// What the user is asked for.
 #[derive(Debug, Clone)]
@@ -96,7 +97,7 @@ impl App {
             Ok(_) => Some(rx),
             Err(e) => {
                 self.notices
-                    .push(format!("Cannot open a file chooser: {e}"));
+                    .push(t!("ui-chooser-failed", error = e.to_string()));
                 None
             }
         }
@@ -118,10 +119,10 @@ impl App {
             let start = |d: Option<PathBuf>| d.or_else(dirs::home_dir).unwrap_or_default();
             let dialog = match &request.ask {
                 Ask::Open => egui_file::FileDialog::open_file()
-                    .title("Open a QR code image or an export")
+                    .title(&t!("ui-chooser-open-title"))
                     .initial_path(start(dirs::picture_dir())),
                 Ask::Save(name) => egui_file::FileDialog::save_file()
-                    .title("Save the recovery sheet")
+                    .title(&t!("ui-save-sheet-title"))
                     .initial_path(start(dirs::document_dir()))
                     .default_filename(name.as_str()),
             };
@@ -152,11 +153,8 @@ impl App {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.set_max_width((ctx.content_rect().width() - 40.0).max(120.0));
                     ui.label(
-                        RichText::new(format!(
-                            "The system file chooser is not available ({}), so Ninsho shows its own.",
-                            open.why
-                        ))
-                        .color(ui.visuals().warn_fg_color),
+                        RichText::new(t!("ui-chooser-fallback", why = &open.why))
+                            .color(ui.visuals().warn_fg_color),
                     );
                 });
             });

@@ -5,6 +5,7 @@ use egui::Key;
 use uuid::Uuid;
 
 use super::{App, labeled_field};
+use crate::t;
 use crate::ui::worker::Command;
 use crate::vault::Entry;
 
@@ -19,14 +20,14 @@ impl App {
     ) -> bool {
         let mut done = false;
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Edit account");
+            ui.heading(t!("ui-edit-title"));
             egui::Grid::new("edit").num_columns(2).show(ui, |ui| {
-                labeled_field(ui, "Issuer", issuer);
-                labeled_field(ui, "Account", name);
-                labeled_field(ui, "Group", group);
+                labeled_field(ui, &t!("ui-field-issuer"), issuer);
+                labeled_field(ui, &t!("ui-field-account"), name);
+                labeled_field(ui, &t!("ui-field-group"), group);
             });
             ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
+                if ui.button(t!("ui-save")).clicked() {
                     if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
                         e.issuer = issuer.trim().to_string();
                         e.name = name.trim().to_string();
@@ -40,7 +41,8 @@ impl App {
                     });
                     done = true;
                 }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                if ui.button(t!("ui-cancel")).clicked() || ui.input(|i| i.key_pressed(Key::Escape))
+                {
                     done = true;
                 }
             });
@@ -57,15 +59,15 @@ impl App {
             return;
         };
         let modal = egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {
-            ui.heading(format!("Delete {name}?"));
-            ui.label("Its secret is removed from the keyring. Make sure you can still sign in to this account another way (or have turned off two-factor authentication there).");
+            ui.heading(t!("ui-delete-title", name = &name));
+            ui.label(t!("ui-delete-explain"));
             ui.horizontal(|ui| {
-                if ui.button(format!("Delete {name}")).clicked() {
+                if ui.button(t!("ui-delete-confirm", name = &name)).clicked() {
                     self.deleting.insert(id);
                     self.worker.send(Command::Remove(id));
                     self.confirm_delete = None;
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(t!("ui-cancel")).clicked() {
                     self.confirm_delete = None;
                 }
             });

@@ -4,23 +4,24 @@ use eframe::egui;
 use egui::RichText;
 
 use super::App;
+use crate::t;
 use crate::ui::worker::Command;
 
 impl App {
     pub(super) fn keyring_screen(&mut self, ui: &mut egui::Ui, msg: &str) {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.add_space(24.0);
-            ui.heading("Your keyring is not available");
+            ui.heading(t!("ui-keyring-title"));
             ui.add_space(8.0);
-            ui.label("Ninsho keeps every secret in your system keyring and cannot show codes without it. Nothing has been changed or lost.");
+            ui.label(t!("ui-keyring-explain"));
             ui.add_space(8.0);
             ui.label(RichText::new(msg).monospace());
             ui.add_space(8.0);
-            ui.label("To fix it:");
-            ui.label("• If the keyring is locked, unlock it (log in again, or open Passwords and Keys).");
-            ui.label("• If no keyring runs, install and start gnome-keyring (e.g. `sudo apt install gnome-keyring`), or enable the Secret Service integration in KeePassXC.");
+            ui.label(t!("ui-keyring-fix"));
+            ui.label(t!("ui-keyring-fix-locked"));
+            ui.label(t!("ui-keyring-fix-missing"));
             ui.add_space(16.0);
-            if ui.button("Retry").clicked() {
+            if ui.button(t!("ui-retry")).clicked() {
                 self.keyring_error = None;
                 self.secrets_done = false;
                 self.worker.send(Command::Load);

@@ -6,6 +6,7 @@ use egui::{Color32, Key, Modifiers, RichText};
 
 use super::{Action, App, View};
 use crate::otp::{self, Kind};
+use crate::t;
 use crate::vault::Entry;
 
 /// Seconds before a TOTP code changes during which the next code is shown too.
@@ -220,7 +221,7 @@ impl App {
             for (i, note) in self.notices.clone().iter().enumerate() {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
-                    if ui.small_button("Dismiss").clicked() {
+                    if ui.small_button(t!("ui-dismiss")).clicked() {
                         self.notices.remove(i);
                     }
                 });
@@ -248,7 +249,7 @@ impl App {
         let keep_escape = !self.search.is_empty();
         let search = egui::TextEdit::singleline(&mut self.search)
             .id(Self::search_id())
-            .hint_text("Search")
+            .hint_text(t!("ui-action-search"))
             // With text in it, the field keeps Escape (to clear it) instead of
             // losing focus; empty, Escape leaves the field as usual.
             .event_filter(egui::EventFilter {
@@ -273,9 +274,9 @@ impl App {
         if !self.search.is_empty() {
             let clear = ui
                 .add(egui::Button::new("✖").min_size(egui::vec2(28.0, 0.0)))
-                .on_hover_text("Clear search (Esc)");
+                .on_hover_text(t!("ui-clear-search-tooltip"));
             clear.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Button, true, "Clear search")
+                egui::WidgetInfo::labeled(egui::Role::Button, true, t!("ui-clear-search"))
             });
             if clear.clicked() {
                 self.search.clear();
@@ -295,13 +296,16 @@ impl App {
             if let Some(name) = &self.opening {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(format!("Reading {name}…"));
+                    ui.label(t!("ui-reading", name = name));
                 });
             }
             if let Some((done, total)) = self.progress {
                 ui.add(
-                    egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                        .text(format!("Saving {done} of {total}…")),
+                    egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(t!(
+                        "ui-saving",
+                        done = done,
+                        total = total
+                    )),
                 );
             } else if !self.secrets_done && !self.entries.is_empty() {
                 // A bar, not a spinner: a spinner repaints every frame, and those
@@ -309,8 +313,10 @@ impl App {
                 // (BENCHMARKS.md, window start-up). The bar moves with each batch.
                 let (done, total) = (self.secrets.len(), self.entries.len());
                 ui.add(
-                    egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!(
-                        "Reading secrets from the keyring… {done} of {total}"
+                    egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(t!(
+                        "ui-reading-secrets",
+                        done = done,
+                        total = total
                     )),
                 );
             }
@@ -327,19 +333,19 @@ impl App {
             if self.entries.is_empty() {
                 ui.add_space(32.0);
                 ui.vertical_centered(|ui| {
-                    ui.heading("No accounts yet");
-                    ui.label("Add the QR code or setup key a site shows when you turn on two-factor authentication.");
-                    if ui.button("Add your first account").clicked() {
+                    ui.heading(t!("ui-empty-title"));
+                    ui.label(t!("ui-empty-explain"));
+                    if ui.button(t!("ui-empty-add")).clicked() {
                         self.view = View::Add(Box::default());
                     }
-                    ui.label("or add it from a QR code:");
+                    ui.label(t!("ui-empty-or-qr"));
                     self.source_buttons(ui);
                 });
                 return;
             }
             let visible = self.visible();
             if visible.is_empty() {
-                ui.label(format!("No account matches “{}”", self.search.trim()));
+                ui.label(t!("ui-no-match", query = self.search.trim()));
                 return;
             }
             let now = self.now();
@@ -408,7 +414,7 @@ impl App {
         let shown_code = match (&code, hidden) {
             (Some(c), false) => otp::group_code(c),
             (Some(c), true) => otp::group_code(&"•".repeat(c.chars().count())),
-            (None, _) if self.missing.contains_key(&entry.id) => "no secret".to_string(),
+            (None, _) if self.missing.contains_key(&entry.id) => t!("ui-no-secret"),
             (None, _) => "…".to_string(),
         };
         let (rect, _) = ui.allocate_exact_size(
@@ -422,7 +428,7 @@ impl App {
             let mut info = egui::WidgetInfo::labeled(
                 egui::Role::Button,
                 true,
-                format!("Copy code for {name}"),
+                t!("ui-row-copy", name = &name),
             );
             info.selected = Some(selected);
             info
@@ -457,7 +463,7 @@ impl App {
             }
             if entry.kind == Kind::Hotp && code.is_some() {
                 let b = ui
-                    .small_button("Next")
+                    .small_button(t!("ui-row-next"))
                     .on_hover_text(Action::NextCode.tooltip(ui.ctx()));
                 if b.clicked() {
                     self.next_hotp(entry.id);
@@ -465,7 +471,7 @@ impl App {
             }
             if selected {
                 // One menu: the row has no room for a button per action.
-                ui.menu_button("More", |ui| {
+                ui.menu_button(t!("ui-row-more"), |ui| {
                     self.row_backup_buttons(ui, entry);
                     if ui
                         .small_button(Action::Delete.label())
@@ -505,7 +511,7 @@ impl App {
             let next = match (params.period_opt(), hidden, self.secrets.get(&entry.id)) {
                 (Some(period), false, Some(secret)) if period - secs % period <= NEXT_CODE_LEAD => {
                     let next = otp::code_at(secret, &params, secs + period);
-                    Some(format!("next {}", otp::group_code(&next)))
+                    Some(t!("ui-next-code", code = otp::group_code(&next)))
                 }
                 _ => None,
             };
@@ -574,7 +580,7 @@ pub(super) fn countdown_ring(ui: &mut egui::Ui, period: u64, now: f64) {
     let left = period - (now as u64) % period;
     let (rect, response) = ui.allocate_exact_size(egui::vec2(28.0, 28.0), egui::Sense::hover());
     response.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::Meter, true, format!("{left} seconds left"))
+        egui::WidgetInfo::labeled(egui::Role::Meter, true, t!("ui-seconds-left", count = left))
     });
     let painter = ui.painter();
     let center = rect.center();

@@ -5,6 +5,7 @@ use egui::{Key, RichText};
 use zeroize::Zeroizing;
 
 use super::App;
+use crate::t;
 use crate::ui::worker::Command;
 
 impl App {
@@ -22,12 +23,12 @@ impl App {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            ui.heading(format!("{name} is encrypted"));
-            ui.label(format!("Enter the password of this {format} export."));
+            ui.heading(t!("ui-password-title", name = &name));
+            ui.label(t!("ui-password-explain", format = format));
             if let Some(e) = error {
                 ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
             }
-            let label = ui.label("Password");
+            let label = ui.label(t!("ui-password"));
             let field = ui
                 .add(egui::TextEdit::singleline(&mut **password).password(true))
                 .labelled_by(label.id);
@@ -37,7 +38,7 @@ impl App {
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             ui.horizontal(|ui| {
                 if (ui
-                    .add_enabled(!password.is_empty(), egui::Button::new("Unlock"))
+                    .add_enabled(!password.is_empty(), egui::Button::new(t!("ui-unlock")))
                     .clicked()
                     || enter)
                     && !password.is_empty()
@@ -49,7 +50,8 @@ impl App {
                     });
                     done = true;
                 }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                if ui.button(t!("ui-cancel")).clicked() || ui.input(|i| i.key_pressed(Key::Escape))
+                {
                     done = true;
                 }
             });

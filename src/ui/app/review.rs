@@ -5,6 +5,7 @@ use egui::{Key, Modifiers, RichText};
 
 use super::{App, describe, scan};
 use crate::otp::OtpAccount;
+use crate::t;
 use crate::ui::worker::Command;
 
 pub(super) struct Candidate {
@@ -33,19 +34,19 @@ impl App {
     pub(super) fn review_view(&mut self, ui: &mut egui::Ui, review: &mut scan::Review) -> bool {
         let mut done = false;
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Review");
-            ui.label("Check what will be added. Nothing is saved until you press Save.");
+            ui.heading(t!("ui-review-title"));
+            ui.label(t!("ui-review-explain"));
             for w in review.lines() {
                 ui.label(RichText::new(w).color(ui.visuals().warn_fg_color));
             }
             if review.incomplete() {
-                ui.label("Show the next code, then:");
+                ui.label(t!("ui-review-show-next"));
                 self.source_buttons(ui);
             }
             if let Some(name) = &self.opening {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(format!("Reading {name}…"));
+                    ui.label(t!("ui-reading", name = name));
                 });
             }
             let candidates = &mut review.candidates;
@@ -54,14 +55,17 @@ impl App {
                 .max_height(ui.available_height() - 48.0)
                 .show(ui, |ui| {
                     for c in candidates.iter_mut() {
-                        let mut text = format!(
-                            "{} — {}",
-                            c.account.display_name(),
-                            describe(&c.account.params)
-                        );
-                        if c.duplicate {
-                            text.push_str(" (already in Ninsho)");
-                        }
+                        let (name, params) =
+                            (c.account.display_name(), describe(&c.account.params));
+                        let text = if c.duplicate {
+                            t!(
+                                "ui-review-candidate-duplicate",
+                                name = name,
+                                params = params
+                            )
+                        } else {
+                            t!("ui-review-candidate", name = name, params = params)
+                        };
                         ui.checkbox(&mut c.selected, text);
                     }
                 });
@@ -69,15 +73,15 @@ impl App {
             let chosen = candidates.iter().filter(|c| c.selected).count();
             ui.horizontal(|ui| {
                 let label = match chosen {
-                    0 | 1 => "Save".to_string(),
-                    n => format!("Save {n} accounts"),
+                    0 | 1 => t!("ui-save"),
+                    n => t!("ui-save-accounts", count = n),
                 };
                 // Enter saves unless a checkbox has focus (there it toggles).
                 let enter = ui.memory(|m| m.focused().is_none())
                     && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
                 if ui
                     .add_enabled(chosen > 0, egui::Button::new(label))
-                    .on_hover_text("Save the checked accounts (Enter)")
+                    .on_hover_text(t!("ui-review-save-tooltip"))
                     .clicked()
                     || (enter && chosen > 0)
                 {
@@ -90,7 +94,8 @@ impl App {
                     self.worker.send(Command::Add(accounts));
                     done = true;
                 }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                if ui.button(t!("ui-cancel")).clicked() || ui.input(|i| i.key_pressed(Key::Escape))
+                {
                     done = true;
                 }
             });

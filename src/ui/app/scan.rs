@@ -18,6 +18,7 @@ use super::chooser::Ask;
 use super::{Action, App, Candidate, View};
 use crate::otp::OtpAccount;
 use crate::otp::migration::{Batch, batch_notes};
+use crate::t;
 use crate::ui::sources::{Clipboard, ClipboardContent, is_otpauth};
 use crate::ui::worker::{Command, Event};
 
@@ -62,7 +63,7 @@ impl Review {
     pub(super) fn lines(&self) -> Vec<String> {
         let mut lines = self.notes.clone();
         for (source, notes) in &self.sources {
-            lines.push(format!("From {source}:"));
+            lines.push(t!("ui-review-from", source = source));
             lines.extend(notes.iter().cloned());
         }
         lines.extend(batch_notes(&self.batches));
@@ -156,8 +157,7 @@ impl App {
             }
             Err(TryRecvError::Disconnected) => {
                 self.scan.picking = None;
-                self.notices
-                    .push("The file dialog could not be shown".to_string());
+                self.notices.push(t!("ui-file-dialog-failed"));
             }
         }
     }
@@ -177,7 +177,7 @@ impl App {
                 } else {
                     Duration::ZERO
                 };
-                self.opening = Some("the screen".to_string());
+                self.opening = Some(t!("ui-opening-screen"));
                 self.worker.send(Command::ScanScreen { screen, settle });
             }
             Action::PasteImage => self.paste(Clipboard::Read(self.services.clipboard.reader())),
@@ -193,7 +193,7 @@ impl App {
     }
 
     fn paste(&mut self, clipboard: Clipboard) {
-        self.opening = Some("the clipboard".to_string());
+        self.opening = Some(t!("ui-opening-clipboard"));
         self.worker.send(Command::Paste(clipboard));
     }
 
@@ -257,7 +257,7 @@ impl App {
 
     /// The top bar's menu of [`SOURCES`].
     pub(super) fn scan_menu(&mut self, ui: &mut egui::Ui) {
-        ui.menu_button("Scan QR code", |ui| {
+        ui.menu_button(t!("ui-scan-menu"), |ui| {
             for action in SOURCES {
                 let ctx = ui.ctx().clone();
                 let shortcut = action
@@ -272,8 +272,6 @@ impl App {
             }
         })
         .response
-        .on_hover_text(
-            "Add accounts from a QR code on the screen, on the clipboard or in an image file",
-        );
+        .on_hover_text(t!("ui-scan-menu-tooltip"));
     }
 }
