@@ -46,12 +46,6 @@ fn not_messages() -> Vec<String> {
     ]
     .map(String::from)
     .into();
-    // The export formats' descriptions come from src/formats' registry.
-    allowed.extend(
-        ninsho::formats::REGISTRY
-            .iter()
-            .map(|f| f.description.to_string()),
-    );
     // The keyring's own error comes from src/vault (its Display).
     allowed.push(
         ninsho::vault::StoreError::Unavailable {

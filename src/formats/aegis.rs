@@ -31,7 +31,7 @@ const WHAT: &str = "Aegis vault";
 
 pub const FORMAT: Format = Format {
     name: "aegis",
-    description: "Aegis Authenticator vault (.json), plain or encrypted",
+    description: || crate::t!("fmt-aegis"),
     encryptable: true,
     detect,
     import,

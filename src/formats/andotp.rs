@@ -28,7 +28,7 @@ const MAX_ITERATIONS: u32 = 1_000_000;
 
 pub const FORMAT: Format = Format {
     name: "andotp",
-    description: "andOTP backup (.json, or encrypted .json.aes with --format andotp)",
+    description: || crate::t!("fmt-andotp"),
     encryptable: true,
     detect,
     import,

@@ -28,7 +28,7 @@ const WHAT_CSV: &str = "Bitwarden CSV export";
 
 pub const FORMAT_JSON: Format = Format {
     name: "bitwarden",
-    description: "Bitwarden vault export (.json, unencrypted)",
+    description: || crate::t!("fmt-bitwarden-json"),
     encryptable: false,
     detect: detect_json,
     import: import_json,
@@ -36,7 +36,7 @@ pub const FORMAT_JSON: Format = Format {
 
 pub const FORMAT_CSV: Format = Format {
     name: "bitwarden-csv",
-    description: "Bitwarden vault export (.csv)",
+    description: || crate::t!("fmt-bitwarden-csv"),
     encryptable: false,
     detect: detect_csv,
     import: import_csv,

@@ -20,7 +20,7 @@ const WHAT: &str = "FreeOTP+ backup";
 
 pub const FORMAT: Format = Format {
     name: "freeotp-plus",
-    description: "FreeOTP+ backup (.json)",
+    description: || crate::t!("fmt-freeotp-plus"),
     encryptable: false,
     detect,
     import,

@@ -152,7 +152,7 @@ impl<'a> Input<'a> {
 pub struct Format {
     /// The `--format` value.
     pub name: &'static str,
-    pub description: &'static str,
+    pub description: fn() -> String,
     pub encryptable: bool,
     pub detect: fn(&Input) -> bool,
     pub import: fn(&Input, Option<&str>) -> Result<Import, FormatError>,

@@ -12,7 +12,7 @@ use crate::otp::parse_uri;
 
 pub const FORMAT: Format = Format {
     name: "otpauth",
-    description: "Text file of otpauth:// or otpauth-migration:// URIs, one per line",
+    description: || crate::t!("fmt-otpauth-list"),
     encryptable: false,
     detect,
     import,

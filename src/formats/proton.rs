@@ -16,7 +16,7 @@ const WHAT: &str = "Proton Authenticator export";
 
 pub const FORMAT: Format = Format {
     name: "proton",
-    description: "Proton Authenticator export (.json, unencrypted)",
+    description: || crate::t!("fmt-proton"),
     encryptable: false,
     detect,
     import,

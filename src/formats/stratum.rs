@@ -30,7 +30,7 @@ const MAGIC_LEGACY: &[u8] = b"AuthenticatorPro";
 
 pub const FORMAT: Format = Format {
     name: "stratum",
-    description: "Stratum / Authenticator Pro backup (.json, or encrypted .bin)",
+    description: || crate::t!("fmt-stratum"),
     encryptable: true,
     detect,
     import,

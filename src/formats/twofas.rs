@@ -28,7 +28,7 @@ const PBKDF2_ROUNDS: u32 = 10_000;
 
 pub const FORMAT: Format = Format {
     name: "2fas",
-    description: "2FAS Authenticator backup (.2fas), plain or encrypted",
+    description: || crate::t!("fmt-twofas"),
     encryptable: true,
     detect,
     import,

@@ -64,10 +64,8 @@ const SEARCH_CPU_BUDGET: Duration = if cfg!(debug_assertions) {
     Duration::from_millis(1000)
 };
 
-/// What a scan says when it stopped before looking everywhere.
-/// English only; [`stopped_early`] is the same in the reader's language.
-pub const STOPPED_EARLY: &str = "the search stopped early: the picture has too many patterns that look like parts of QR codes, so a code in it may have been missed";
-/// [`STOPPED_EARLY`] in the reader's language.
+/// What a scan says, in the reader's language, when it stopped before looking
+/// everywhere.
 pub fn stopped_early() -> String {
     crate::t!("err-scan-stopped-early")
 }
@@ -107,7 +105,7 @@ pub struct ScanReport {
     pub skipped: Vec<(String, String)>,
     /// Non-fatal notes, e.g. an issuer disagreement in a URI.
     pub warnings: Vec<String>,
-    /// The search ran out of time or hit a cap ([`STOPPED_EARLY`]): what was
+    /// The search ran out of time or hit a cap ([`stopped_early`]): what was
     /// found is real, but codes may be missing.
     pub stopped_early: bool,
 }
@@ -311,7 +309,7 @@ pub struct Search {
     /// The text of every QR code read, deduplicated, in order of discovery.
     pub payloads: Vec<String>,
     /// The search hit [`SEARCH_CPU_BUDGET`] or a cap before it had looked
-    /// everywhere ([`STOPPED_EARLY`]).
+    /// everywhere ([`stopped_early`]).
     pub stopped_early: bool,
 }
 

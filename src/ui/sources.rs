@@ -243,7 +243,7 @@ pub fn found_in_image(name: &str, report: ScanReport) -> Event {
         let what = if let Some((item, why)) = report.skipped.first() {
             t!("ui-scan-unreadable", item = item, why = why)
         } else if report.stopped_early {
-            t!("ui-scan-none-stopped", why = scan::STOPPED_EARLY)
+            t!("ui-scan-none-stopped", why = scan::stopped_early())
         } else if let Some(o) = report.others.first() {
             t!("ui-scan-other", what = &o.description)
         } else {
@@ -253,7 +253,7 @@ pub fn found_in_image(name: &str, report: ScanReport) -> Event {
     }
     let mut notes = report.warnings;
     if report.stopped_early {
-        notes.push(scan::STOPPED_EARLY.to_string());
+        notes.push(scan::stopped_early());
     }
     notes.extend(
         report

@@ -438,6 +438,18 @@ ui-finish-timeout = the keyring did not finish saving in { $secs } s; the next s
 ui-cannot-open-window = cannot open the window: { $error }
 ui-no-signal-watch = cannot watch for termination signals: { $error }
 
+## Import formats (src/formats)
+
+fmt-aegis = Aegis Authenticator vault (.json), plain or encrypted
+fmt-andotp = andOTP backup (.json, or encrypted .json.aes with --format andotp)
+fmt-bitwarden-json = Bitwarden vault export (.json, unencrypted)
+fmt-bitwarden-csv = Bitwarden vault export (.csv)
+fmt-freeotp-plus = FreeOTP+ backup (.json)
+fmt-otpauth-list = Text file of otpauth:// or otpauth-migration:// URIs, one per line
+fmt-proton = Proton Authenticator export (.json, unencrypted)
+fmt-stratum = Stratum / Authenticator Pro backup (.json, or encrypted .bin)
+fmt-twofas = 2FAS Authenticator backup (.2fas), plain or encrypted
+
 ## Errors (src/vault, src/otp, src/formats, src/scan)
 
 err-no-match = no account matches "{ $query }"

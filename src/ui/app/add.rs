@@ -227,9 +227,9 @@ impl App {
                         ui.label(t!("ui-add-from-file-explain"));
                         for format in crate::formats::REGISTRY {
                             ui.label(if format.encryptable {
-                                t!("ui-add-format-encryptable", format = format.description)
+                                t!("ui-add-format-encryptable", format = (format.description)())
                             } else {
-                                t!("ui-add-format", format = format.description)
+                                t!("ui-add-format", format = (format.description)())
                             });
                         }
                     });
