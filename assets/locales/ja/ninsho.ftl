@@ -390,15 +390,15 @@ ui-no-signal-watch = 終了シグナルを監視できません：{ $error }
 
 ## インポート形式 (src/formats)
 
-fmt-aegis = Aegis Authenticator の保管庫（.json、暗号化あり・なし）
-fmt-andotp = andOTP のバックアップ（.json、または暗号化された .json.aes。後者は --format andotp を指定）
-fmt-bitwarden-json = Bitwarden の保管庫エクスポート（.json、暗号化なし）
-fmt-bitwarden-csv = Bitwarden の保管庫エクスポート（.csv）
-fmt-freeotp-plus = FreeOTP+ のバックアップ（.json）
+fmt-aegis = Aegis Authenticator の保管庫 .json（暗号化あり・なし）
+fmt-andotp = andOTP のバックアップ .json、または暗号化された .json.aes（後者は --format andotp を指定）
+fmt-bitwarden-json = Bitwarden の保管庫エクスポート .json（暗号化なし）
+fmt-bitwarden-csv = Bitwarden の保管庫エクスポート .csv
+fmt-freeotp-plus = FreeOTP+ のバックアップ .json
 fmt-otpauth-list = otpauth:// または otpauth-migration:// の URI を1行に1つずつ書いたテキストファイル
-fmt-proton = Proton Authenticator のエクスポート（.json、暗号化なし）
-fmt-stratum = Stratum / Authenticator Pro のバックアップ（.json、または暗号化された .bin）
-fmt-twofas = 2FAS Authenticator のバックアップ（.2fas、暗号化あり・なし）
+fmt-proton = Proton Authenticator のエクスポート .json（暗号化なし）
+fmt-stratum = Stratum / Authenticator Pro のバックアップ .json、または暗号化された .bin
+fmt-twofas = 2FAS Authenticator のバックアップ .2fas（暗号化あり・なし）
 
 ## エラー (src/vault, src/otp, src/formats, src/scan)
 
