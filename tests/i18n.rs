@@ -412,7 +412,7 @@ fn recovery_and_scan_messages_are_japanese() {
         String::from_utf8(out.stderr).unwrap(),
     );
     assert!(
-        japanese(&stdout) && stdout.contains("GitHub (alice)"),
+        japanese(&stdout) && stdout.contains("GitHub（alice）"),
         "{stdout}"
     );
     // One line ignored, and a warning that few codes are left.

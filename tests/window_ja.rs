@@ -72,7 +72,7 @@ fn snapshot_of_the_list_in_japanese() {
     ] {
         assert!(r.has(label), "{label}");
     }
-    assert!(r.has("ツイッターのコードをコピー") || r.has("ツイッター (山田太郎)のコードをコピー"));
+    assert!(r.has("ツイッターのコードをコピー") || r.has("ツイッター（山田太郎）のコードをコピー"));
     assert!(r.has_text("残り30秒"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "list");
@@ -93,7 +93,7 @@ fn snapshot_of_the_add_form_in_japanese() {
     r.type_into_field(1, "山田太郎");
     r.type_into_field(2, "MFRGGZDFMZTWQ2LK");
     r.harness.run_steps(2);
-    assert!(r.has_text("✔ ツイッター (山田太郎) — 6桁、30秒ごと、SHA1"));
+    assert!(r.has_text("✔ ツイッター（山田太郎） — 6桁、30秒ごと、SHA1"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "add form");
     r.settle();
@@ -140,8 +140,8 @@ fn snapshot_of_the_review_in_japanese() {
     r.harness.event(egui::Event::Paste(link));
     r.wait_for("確認");
     assert!(r.has_text("クリップボードから："));
-    assert!(r.has_text("GitHub (alice) — 6桁、30秒ごと、SHA1（Ninshoに登録済み）"));
-    assert!(r.has_text("ツイッター (山田太郎) — 8桁、30秒ごと、SHA1"));
+    assert!(r.has_text("GitHub（alice） — 6桁、30秒ごと、SHA1（Ninshoに登録済み）"));
+    assert!(r.has_text("ツイッター（山田太郎） — 8桁、30秒ごと、SHA1"));
     assert!(r.has("保存"));
     assert_cjk_font(&mut r);
     assert_fits(&r, "review");
@@ -285,8 +285,8 @@ fn ime_composition_lands_once_in_every_text_field() {
     r.click("キャンセル");
 
     // Editing an account: issuer, name, group.
-    r.wait_for("GitHub (alice)のコードをコピー");
-    r.click("GitHub (alice)のコードをコピー");
+    r.wait_for("GitHub（alice）のコードをコピー");
+    r.click("GitHub（alice）のコードをコピー");
     r.harness.key_press(egui::Key::F2);
     r.harness.run_steps(2);
     r.wait_for("アカウントを編集");
@@ -314,7 +314,7 @@ fn backup_edit_and_delete_views_fit_the_smallest_window_in_japanese() {
     r.harness.key_press(egui::Key::Escape);
     r.harness.run_steps(2);
 
-    let row = "ツイッター (山田太郎)のコードをコピー";
+    let row = "ツイッター（山田太郎）のコードをコピー";
     r.click(row);
     r.click("その他");
     assert_fits_sideways(&r, "row menu", true);
@@ -333,7 +333,7 @@ fn backup_edit_and_delete_views_fit_the_smallest_window_in_japanese() {
     r.click(row);
     r.click("その他");
     r.click("QRコード");
-    r.wait_for_text("ツイッター (山田太郎)のQRコード");
+    r.wait_for_text("ツイッター（山田太郎）のQRコード");
     assert_fits_sideways(&r, "account QR code", false);
     r.harness.key_press(egui::Key::Escape);
     r.harness.run_steps(2);
@@ -347,6 +347,6 @@ fn backup_edit_and_delete_views_fit_the_smallest_window_in_japanese() {
     r.click(row);
     r.harness.key_press(egui::Key::Delete);
     r.harness.run_steps(2);
-    r.wait_for("ツイッター (山田太郎)を削除しますか？");
+    r.wait_for("ツイッター（山田太郎）を削除しますか？");
     assert_fits(&r, "delete dialog");
 }

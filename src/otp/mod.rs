@@ -455,10 +455,10 @@ pub fn display_name(issuer: &str, name: &str) -> String {
     // Names saved before control characters were refused may still hold them.
     let (issuer, name) = (printable(issuer), printable(name));
     match (issuer.is_empty(), name.is_empty()) {
-        (false, false) => format!("{issuer} ({name})"),
+        (false, false) => crate::t!("otp-display-name", issuer = issuer, name = name),
         (false, true) => issuer.to_string(),
         (true, false) => name.to_string(),
-        (true, true) => "(unnamed)".to_string(),
+        (true, true) => crate::t!("otp-unnamed"),
     }
 }
 

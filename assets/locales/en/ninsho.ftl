@@ -438,6 +438,11 @@ ui-finish-timeout = the keyring did not finish saving in { $secs } s; the next s
 ui-cannot-open-window = cannot open the window: { $error }
 ui-no-signal-watch = cannot watch for termination signals: { $error }
 
+## Account names (src/otp)
+
+otp-display-name = { $issuer } ({ $name })
+otp-unnamed = (unnamed)
+
 ## Import formats (src/formats)
 
 fmt-aegis = Aegis Authenticator vault (.json), plain or encrypted

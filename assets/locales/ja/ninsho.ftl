@@ -388,6 +388,11 @@ ui-finish-timeout = キーリングへの保存が{ $secs }秒以内に終わり
 ui-cannot-open-window = ウィンドウを開けません：{ $error }
 ui-no-signal-watch = 終了シグナルを監視できません：{ $error }
 
+## アカウント名 (src/otp)
+
+otp-display-name = { $issuer }（{ $name }）
+otp-unnamed = （名前なし）
+
 ## インポート形式 (src/formats)
 
 fmt-aegis = Aegis Authenticator の保管庫 .json（暗号化あり・なし）
