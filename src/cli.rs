@@ -889,7 +889,12 @@ pub fn main_with_args() -> std::process::ExitCode {
     {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            match usage_error(&e) {
+                Some(text) => eprintln!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return std::process::ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
@@ -913,6 +918,66 @@ pub fn main_with_args() -> std::process::ExitCode {
             std::process::ExitCode::from(1)
         }
     }
+}
+
+/// clap's usage errors in the reader's language. clap words them in English
+/// with no way to translate, so for other languages the common kinds are told
+/// from clap's context here; English (and any kind not known here) stays as
+/// clap prints it.
+fn usage_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if crate::i18n::current() == crate::i18n::Lang::En {
+        return None;
+    }
+    let get = |kind: ContextKind| -> String {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join(", "),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let arg = get(ContextKind::InvalidArg);
+    let message = match e.kind() {
+        ErrorKind::UnknownArgument => t!("cli-usage-unknown-argument", arg = arg),
+        ErrorKind::InvalidSubcommand => t!(
+            "cli-usage-unknown-command",
+            command = get(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => t!("cli-usage-missing", args = arg),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => t!(
+            "cli-usage-invalid-value",
+            arg = arg,
+            value = get(ContextKind::InvalidValue)
+        ),
+        ErrorKind::ArgumentConflict => t!(
+            "cli-usage-conflict",
+            arg = arg,
+            other = get(ContextKind::PriorArg)
+        ),
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            t!("cli-usage-value-count", arg = arg)
+        }
+        _ => return None,
+    };
+    let mut text = format!("ninsho: {}", otp::printable(&message));
+    for suggestion in [ContextKind::SuggestedArg, ContextKind::SuggestedSubcommand] {
+        let suggested = get(suggestion);
+        if !suggested.is_empty() {
+            text += &format!("\n{}", t!("cli-usage-suggest", suggestion = suggested));
+        }
+    }
+    let usage = get(ContextKind::Usage);
+    if !usage.is_empty() {
+        // clap's own "Usage:" heading, as the localized --help words it.
+        let heading = t!("help-usage");
+        let gap = if heading.ends_with(':') { " " } else { "" };
+        let usage = usage.trim().trim_start_matches("Usage:").trim_start();
+        text += &format!("\n\n{heading}{gap}{usage}");
+    }
+    text += &format!("\n\n{}", t!("cli-usage-see-help"));
+    Some(text)
 }
 
 /// The value of `--lang X` or `--lang=X`, read before clap parses the rest.

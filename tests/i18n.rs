@@ -419,3 +419,46 @@ fn recovery_and_scan_messages_are_japanese() {
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
     assert!(stderr.lines().all(japanese), "{stderr}");
 }
+
+/// clap words its usage errors in English only; in Japanese Ninsho tells the
+/// common ones itself (exit status 2 as clap's), and English stays clap's.
+#[test]
+fn usage_errors_are_japanese_too() {
+    let env = common::Env::new();
+    let kana = |s: &str| s.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c));
+    for (args, needle) in [
+        (&["list", "--bogus"][..], "--bogus"),
+        (&["bogus"][..], "bogus"),
+        (&["remove"][..], "<QUERY>"),
+        (&["code", "x", "--at", "soon"][..], "soon"),
+        (
+            &["code", "x", "--uri", "otpauth://totp/a?secret=AA"][..],
+            "--uri",
+        ),
+    ] {
+        let out = env
+            .cmd()
+            .args(args)
+            .env("NINSHO_LANG", "ja")
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("ninsho: ") && kana(first) && first.contains(needle),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("ninsho --help"), "{args:?}: {err}");
+
+        let out = env
+            .cmd()
+            .args(args)
+            .env("NINSHO_LANG", "en")
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("error: ") && !kana(&err), "{args:?}: {err}");
+    }
+}

@@ -104,6 +104,15 @@ cli-scan-many-others = { $what }: { $count } QR codes found, none is an authenti
 cli-scan-other-skipped = { $what }: a QR code holds { $holds }, not an authenticator code; skipped
 cli-standard-input = standard input
 
+cli-usage-unknown-argument = unknown option or argument { $arg }
+cli-usage-unknown-command = unknown command { $command }
+cli-usage-missing = missing: { $args }
+cli-usage-invalid-value = { $arg } cannot be "{ $value }"
+cli-usage-conflict = { $arg } cannot be used with { $other }
+cli-usage-value-count = { $arg } was given the wrong number of values
+cli-usage-suggest = did you mean { $suggestion }?
+cli-usage-see-help = See `ninsho --help`.
+
 ## Command-line help (clap)
 
 help-usage = Usage:

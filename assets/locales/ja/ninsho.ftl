@@ -82,6 +82,15 @@ cli-scan-many-others = { $what }：QR コードが{ $count }個見つかりま�
 cli-scan-other-skipped = { $what }：QR コードの中身が{ $holds }で、認証コードのものではないためスキップしました
 cli-standard-input = 標準入力
 
+cli-usage-unknown-argument = { $arg }は知らないオプションまたは引数です
+cli-usage-unknown-command = { $command }というコマンドはありません
+cli-usage-missing = 必要な引数がありません：{ $args }
+cli-usage-invalid-value = { $arg }に「{ $value }」は指定できません
+cli-usage-conflict = { $arg }は{ $other }と一緒には使えません
+cli-usage-value-count = { $arg }に渡した値の数が正しくありません
+cli-usage-suggest = もしかして：{ $suggestion }
+cli-usage-see-help = 詳しくは `ninsho --help` を見てください。
+
 ## コマンドラインのヘルプ (clap)
 
 help-usage = 使い方：
