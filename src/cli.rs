@@ -47,6 +47,7 @@ pub struct Cli {
 pub enum Command {
     /// List accounts (never secrets).
     List {
+        /// Print the list as JSON (names and parameters, never secrets).
         #[arg(long)]
         json: bool,
     },
@@ -100,17 +101,22 @@ pub struct AddArgs {
     /// An otpauth:// URI ("-" reads it from standard input).
     #[arg(conflicts_with_all = ["issuer", "account", "secret"])]
     pub uri: Option<String>,
+    /// The service, e.g. GitHub (with --secret).
     #[arg(long, requires = "secret")]
     pub issuer: Option<String>,
+    /// The account name at that service, e.g. alice@example.com (with --secret).
     #[arg(long, requires = "secret")]
     pub account: Option<String>,
     /// Base32 secret ("-" reads it from standard input, keeping it out of shell history).
     #[arg(long, required_unless_present = "uri")]
     pub secret: Option<String>,
+    /// Hash algorithm (default SHA1).
     #[arg(long, value_name = "SHA1|SHA256|SHA512")]
     pub algorithm: Option<String>,
+    /// Digits in a code (default 6).
     #[arg(long)]
     pub digits: Option<String>,
+    /// Seconds a code lasts (default 30).
     #[arg(long, value_name = "SECONDS")]
     pub period: Option<String>,
     /// Counter-based (HOTP) instead of time-based.
@@ -119,6 +125,7 @@ pub struct AddArgs {
     /// Steam Guard code.
     #[arg(long)]
     pub steam: bool,
+    /// HOTP: the counter to start from (default 0).
     #[arg(long, requires = "hotp")]
     pub counter: Option<String>,
 }
@@ -141,6 +148,7 @@ pub struct EditArgs {
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
+    /// The export file of the other app.
     pub file: PathBuf,
     /// Format name; detected from the content when omitted.
     #[arg(long, value_name = "NAME")]
@@ -151,6 +159,7 @@ pub struct ImportArgs {
     /// Show what would be added; store nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
 }

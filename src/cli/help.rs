@@ -136,11 +136,18 @@ fn arg_help(path: &str, id: &str) -> Option<String> {
         (_, "data_dir") => t!("help-data-dir"),
         (_, "lang") => t!("help-lang"),
         ("code" | "edit", "query") => t!("help-query-fuzzy"),
+        ("list", "json") => t!("help-list-json"),
         ("code", "uri") => t!("help-code-uri"),
         ("code", "at") => t!("help-code-at"),
         ("code", "next") => t!("help-code-next"),
         ("add", "uri") => t!("help-add-uri"),
         ("add", "secret") => t!("help-add-secret"),
+        ("add", "issuer") => t!("help-add-issuer"),
+        ("add", "account") => t!("help-add-account"),
+        ("add", "algorithm") => t!("help-add-algorithm"),
+        ("add", "digits") => t!("help-add-digits"),
+        ("add", "period") => t!("help-add-period"),
+        ("add", "counter") => t!("help-add-counter"),
         ("add", "hotp") => t!("help-add-hotp"),
         ("add", "steam") => t!("help-add-steam"),
         ("edit", "issuer") => t!("help-edit-issuer"),
@@ -148,6 +155,8 @@ fn arg_help(path: &str, id: &str) -> Option<String> {
         ("edit", "group") => t!("help-edit-group"),
         ("remove", "queries") => t!("help-remove-queries"),
         ("remove", "yes") => t!("help-remove-yes"),
+        ("import", "file") => t!("help-import-file"),
+        ("import", "json") => t!("help-import-json"),
         ("import", "format") => t!("help-import-format"),
         ("import", "password_file") => t!("help-import-password-file"),
         ("import", "dry_run") => t!("help-import-dry-run"),
@@ -160,7 +169,14 @@ fn arg_help(path: &str, id: &str) -> Option<String> {
         ("scan", "screen") => t!("help-scan-screen"),
         ("scan", "json") => t!("help-scan-json"),
         ("scan", "add") => t!("help-scan-add"),
-        ("recovery add", "query") => t!("help-recovery-query"),
+        (
+            "recovery add" | "recovery list" | "recovery use" | "recovery unuse"
+            | "recovery remove",
+            "query",
+        ) => {
+            t!("help-recovery-query")
+        }
+        ("recovery list", "json") => t!("help-recovery-list-json"),
         ("recovery use", "code") => t!("help-recovery-use-code"),
         ("recovery unuse" | "recovery remove", "code") => t!("help-recovery-code"),
         _ => return None,

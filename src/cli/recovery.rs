@@ -24,24 +24,29 @@ pub enum RecoveryCommand {
     },
     /// Show an account's codes and which are used.
     List {
+        /// Issuer, account name, or part of them.
         query: String,
+        /// Print them as JSON (the codes included).
         #[arg(long)]
         json: bool,
     },
     /// Mark a code used (case, spaces and dashes do not matter).
     Use {
+        /// Issuer, account name, or part of them.
         query: String,
         /// The code ("-" reads it from standard input, keeping it out of shell history).
         code: String,
     },
     /// Mark a code unused again (undoes `use`).
     Unuse {
+        /// Issuer, account name, or part of them.
         query: String,
         /// The code ("-" reads it from standard input).
         code: String,
     },
     /// Delete a code (one typed in wrong, or one the service no longer accepts).
     Remove {
+        /// Issuer, account name, or part of them.
         query: String,
         /// The code ("-" reads it from standard input).
         code: String,

@@ -115,6 +115,16 @@ cli-usage-see-help = See `ninsho --help`.
 
 ## Command-line help (clap)
 
+help-list-json = Print the list as JSON (names and parameters, never secrets)
+help-add-issuer = The service, e.g. GitHub (with --secret)
+help-add-account = The account name at that service, e.g. alice@example.com (with --secret)
+help-add-algorithm = Hash algorithm (default SHA1)
+help-add-digits = Digits in a code (default 6)
+help-add-period = Seconds a code lasts (default 30)
+help-add-counter = HOTP: the counter to start from (default 0)
+help-import-file = The export file of the other app
+help-import-json = Print the result as JSON
+help-recovery-list-json = Print them as JSON (the codes included)
 help-usage = Usage:
 help-heading-commands = Commands
 help-heading-arguments = Arguments

@@ -93,6 +93,16 @@ cli-usage-see-help = 詳しくは `ninsho --help` を見てください。
 
 ## コマンドラインのヘルプ (clap)
 
+help-list-json = 一覧を JSON で出力します（名前とパラメーターのみ。シークレットキーは含みません）
+help-add-issuer = サービス名（例：GitHub。--secret と一緒に使います）
+help-add-account = そのサービスでのアカウント名（例：alice@example.com。--secret と一緒に使います）
+help-add-algorithm = ハッシュアルゴリズム（既定は SHA1）
+help-add-digits = 認証コードの桁数（既定は6）
+help-add-period = 認証コードが変わる間隔の秒数（既定は30）
+help-add-counter = HOTP：始めのカウンター値（既定は0）
+help-import-file = 他のアプリからエクスポートしたファイル
+help-import-json = 結果を JSON で出力します
+help-recovery-list-json = JSON で出力します（バックアップコードを含みます）
 help-usage = 使い方：
 help-heading-commands = コマンド
 help-heading-arguments = 引数
