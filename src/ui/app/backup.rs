@@ -102,7 +102,9 @@ const FEW_LEFT: usize = 2;
 pub struct BackupState {
     /// (unused, total) recovery codes per account that has any.
     left: HashMap<Uuid, (usize, usize)>,
-    paper: Paper,
+    /// The paper the user picked; until then the language's and locale's
+    /// (a switch to Japanese in Settings brings A4 at once).
+    paper: Option<Paper>,
     save_dialog: SaveDialog,
     opener: Opener,
     /// The save dialog is open; its answer arrives here.
@@ -121,11 +123,19 @@ pub struct BackupState {
     export_note: Option<String>,
 }
 
+impl BackupState {
+    /// The sheet's paper: the user's pick, else what the current language and
+    /// the locale suggest.
+    fn paper(&self) -> Paper {
+        self.paper.unwrap_or_else(default_paper)
+    }
+}
+
 impl Default for BackupState {
     fn default() -> Self {
         BackupState {
             left: HashMap::new(),
-            paper: default_paper(),
+            paper: None,
             save_dialog: system_save_dialog(),
             opener: Opener::default(),
             choosing: None,
@@ -424,8 +434,12 @@ impl App {
             ui.label(t!("ui-sheet-explain"));
             ui.horizontal(|ui| {
                 ui.label(t!("ui-paper"));
-                ui.radio_value(&mut self.backup.paper, Paper::A4, t!("ui-paper-a4"));
-                ui.radio_value(&mut self.backup.paper, Paper::Letter, t!("ui-paper-letter"));
+                let mut paper = self.backup.paper();
+                ui.radio_value(&mut paper, Paper::A4, t!("ui-paper-a4"));
+                ui.radio_value(&mut paper, Paper::Letter, t!("ui-paper-letter"));
+                if paper != self.backup.paper() {
+                    self.backup.paper = Some(paper);
+                }
             });
             ui.horizontal(|ui| {
                 if ui
@@ -619,7 +633,7 @@ impl App {
                         self.worker.send(Command::Backup(BackupCommand::PrintSheet {
                             path,
                             ids,
-                            paper: self.backup.paper,
+                            paper: self.backup.paper(),
                             opener: self.backup.opener.clone(),
                         }));
                     }
@@ -905,4 +919,23 @@ fn transfer_view(
     ui.horizontal(|ui| done = ui.button(t!("ui-done")).clicked());
     pages[*page].show(ui, &t!("ui-transfer-image", page = *page + 1, pages = n));
     done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Until the user picks a paper, the sheet follows the language and the
+    /// locale as they are now (a language switch in Settings changes it); a
+    /// pick then stays.
+    #[test]
+    fn paper_follows_the_language_until_picked() {
+        let mut state = BackupState::default();
+        assert_eq!(state.paper, None);
+        assert_eq!(state.paper(), Paper::from_environment());
+        state.paper = Some(Paper::Letter);
+        assert_eq!(state.paper(), Paper::Letter);
+        state.paper = Some(Paper::A4);
+        assert_eq!(state.paper(), Paper::A4);
+    }
 }
