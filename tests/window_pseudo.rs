@@ -213,7 +213,7 @@ fn the_list_its_menus_dialogs_edit_and_settings_are_all_messages() {
     check(&mut r, "list");
     check_tooltip(&mut r, &p("Scan QR code"), "scan menu tooltip");
     // A click copies: the toast.
-    r.click(&p("Copy code for GitHub (alice)"));
+    r.click(&p("Copy code for ⟦GitHub (alice)⟧"));
     check(&mut r, "list, copied");
     r.click(&p("More"));
     check(&mut r, "row menu");
@@ -245,7 +245,7 @@ fn the_list_its_menus_dialogs_edit_and_settings_are_all_messages() {
     r.harness.run_steps(2);
 
     // Delete asks first.
-    r.click(&p("Copy code for GitHub (alice)"));
+    r.click(&p("Copy code for ⟦GitHub (alice)⟧"));
     r.harness.key_press(egui::Key::Delete);
     r.harness.run_steps(2);
     check(&mut r, "delete dialog");
@@ -302,14 +302,14 @@ fn backup_views_are_all_messages() {
     r.harness.key_press(egui::Key::Escape);
     r.harness.run_steps(2);
 
-    r.click(&p("Copy code for GitHub (alice)"));
+    r.click(&p("Copy code for ⟦GitHub (alice)⟧"));
     r.click(&p("More"));
     r.click(&p("QR code"));
-    r.wait_for_text(&p("QR code of GitHub (alice)"));
+    r.wait_for_text(&p("QR code of ⟦GitHub (alice)⟧"));
     check(&mut r, "account QR code");
     r.click(&p("Done"));
 
-    r.click(&p("Copy code for GitHub (alice)"));
+    r.click(&p("Copy code for ⟦GitHub (alice)⟧"));
     r.click(&p("More"));
     r.click(&p("Recovery codes"));
     r.wait_for(&p("No recovery codes saved yet"));
