@@ -108,9 +108,19 @@ pub fn from_environment() -> Lang {
         .unwrap_or(Lang::En)
 }
 
+static CHOSEN_FOR_RUN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True when `--lang` or `NINSHO_LANG` chose the language for this run: the
+/// window's saved language then gives way to it.
+pub fn chosen_for_this_run() -> bool {
+    CHOSEN_FOR_RUN.load(Ordering::Relaxed)
+}
+
 /// Picks the process's language at start: `explicit` (`--lang`) when given,
 /// else [`from_environment`].
 pub fn init(explicit: Option<&str>) -> Lang {
+    let env = std::env::var_os("NINSHO_LANG").is_some_and(|v| !v.is_empty());
+    CHOSEN_FOR_RUN.store(explicit.is_some() || env, Ordering::Relaxed);
     let lang = explicit
         .map(Lang::from_locale)
         .unwrap_or_else(from_environment);

@@ -329,8 +329,11 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
                 .storage
                 .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
                 .unwrap_or_default();
-            // A language chosen in Settings; "System" keeps what start-up chose.
-            if let Some(lang) = settings.language {
+            // A language chosen in Settings, unless `--lang` or NINSHO_LANG
+            // chose one for this run; "System" keeps what start-up chose.
+            if let Some(lang) = settings.language
+                && !crate::i18n::chosen_for_this_run()
+            {
                 crate::i18n::set(lang);
             }
             let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
