@@ -167,7 +167,7 @@ fn the_cli_speaks_japanese_and_scripts_read_the_same() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.starts_with("ninsho: ") && err.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+        err.starts_with("ninsho: ") && has_kana(&err),
         "not Japanese: {err}"
     );
     // --lang and NINSHO_LANG choose too; --lang wins.
@@ -187,15 +187,20 @@ fn the_cli_speaks_japanese_and_scripts_read_the_same() {
             .output()
             .unwrap();
         let err = String::from_utf8(out.stderr).unwrap();
-        let has_kana = err.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c));
         assert_eq!(
-            has_kana, japanese,
+            has_kana(&err),
+            japanese,
             "NINSHO_LANG={lang_env} --lang {flag:?}: {err}"
         );
     }
 }
 
 /// Kana or kanji: the text is Japanese.
+/// Hiragana or katakana: text written in Japanese, not only a Japanese name.
+fn has_kana(text: &str) -> bool {
+    text.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c))
+}
+
 fn japanese(text: &str) -> bool {
     text.chars()
         .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
@@ -425,7 +430,6 @@ fn recovery_and_scan_messages_are_japanese() {
 #[test]
 fn usage_errors_are_japanese_too() {
     let env = common::Env::new();
-    let kana = |s: &str| s.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c));
     for (args, needle) in [
         (&["list", "--bogus"][..], "--bogus"),
         (&["bogus"][..], "bogus"),
@@ -446,7 +450,7 @@ fn usage_errors_are_japanese_too() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         let first = err.lines().next().unwrap_or_default();
         assert!(
-            first.starts_with("ninsho: ") && kana(first) && first.contains(needle),
+            first.starts_with("ninsho: ") && has_kana(first) && first.contains(needle),
             "{args:?}: {err}"
         );
         assert!(err.contains("ninsho --help"), "{args:?}: {err}");
@@ -459,6 +463,9 @@ fn usage_errors_are_japanese_too() {
             .unwrap();
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.starts_with("error: ") && !kana(&err), "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && !has_kana(&err),
+            "{args:?}: {err}"
+        );
     }
 }

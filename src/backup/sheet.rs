@@ -743,17 +743,20 @@ mod tests {
         assert_eq!(Paper::for_locale(Lang::Ja, "ja_JP.UTF-8"), Paper::A4);
     }
 
-    #[test]
-    fn a_block_never_outgrows_a_page() {
+    /// One account with these recovery codes.
+    fn with_codes(codes: impl Iterator<Item = String>) -> SheetAccount {
         let account = crate::otp::parse_uri("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP")
             .unwrap()
             .account;
-        let item = SheetAccount {
+        SheetAccount {
             account,
-            recovery_codes: (0..100)
-                .map(|i| Zeroizing::new(format!("{i:03}-{}", "x".repeat(40))))
-                .collect(),
-        };
+            recovery_codes: codes.map(Zeroizing::new).collect(),
+        }
+    }
+
+    #[test]
+    fn a_block_never_outgrows_a_page() {
+        let item = with_codes((0..100).map(|i| format!("{i:03}-{}", "x".repeat(40))));
         let mut fonts = Fonts::new();
         let block = block(&mut fonts, &item, 500.0, 400.0, "2026-01-01").unwrap();
         assert!(block.height <= 400.0 + 1.0, "{}", block.height);
@@ -773,15 +776,7 @@ mod tests {
 
     #[test]
     fn the_note_of_codes_left_out_stays_inside_the_block() {
-        let account = crate::otp::parse_uri("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP")
-            .unwrap()
-            .account;
-        let item = SheetAccount {
-            account,
-            recovery_codes: (0..100)
-                .map(|i| Zeroizing::new(format!("{i:08}")))
-                .collect(),
-        };
+        let item = with_codes((0..100).map(|i| format!("{i:08}")));
         let mut fonts = Fonts::new();
         let width = mm(QR_COLUMN) + 160.0;
         let block = block(&mut fonts, &item, width, 200.0, "2026-01-01").unwrap();
