@@ -1,9 +1,14 @@
 //! Protects: a missing or unusable keyring gives a one-line error naming the
-//! cause and the fix, never a panic, and writes nothing.
+//! cause and the fix, never a panic, and writes nothing. (Secret Service: unix.)
+#![cfg(unix)]
 
 mod common;
+#[path = "support/private_keyring.rs"]
+mod private_keyring;
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+
+use private_keyring::Bus;
 
 use common::{Env, assert_clean_error, have_tool};
 
@@ -33,67 +38,9 @@ fn no_session_bus() {
     );
 }
 
-struct Bus {
-    child: Child,
-    address: String,
-}
-
-impl Bus {
-    /// Starts `dbus-daemon` as configured by `cmd` and reads the address it prints.
-    fn start(cmd: &mut Command) -> Bus {
-        let mut child = cmd
-            .args(["--nofork", "--print-address"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-            &mut line,
-        )
-        .unwrap();
-        Bus {
-            child,
-            address: line.trim().to_string(),
-        }
-    }
-}
-
-impl Drop for Bus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// A private session bus with no Secret Service on it and none to activate.
 fn empty_bus(config_dir: &std::path::Path) -> Option<Bus> {
-    if !have_tool("dbus-daemon") {
-        return None;
-    }
-    let config = config_dir.join("bus.conf");
-    std::fs::write(
-        &config,
-        format!(
-            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={}</listen>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-            config_dir.display()
-        ),
-    )
-    .unwrap();
-    Some(Bus::start(
-        Command::new("dbus-daemon").arg(format!("--config-file={}", config.display())),
-    ))
+    have_tool("dbus-daemon").then(|| Bus::without_activation(config_dir))
 }
 
 #[test]

@@ -95,14 +95,16 @@ fn prepare() -> Result<Wine, String> {
         if !status.success() {
             return Err(format!("wineboot failed: {status}"));
         }
-        let server = wine.with_file_name("wineserver64");
-        let server = if server.is_file() {
-            server
-        } else {
-            PathBuf::from("wineserver")
-        };
-        let _ = Command::new(server)
+        let _ = Command::new(wineserver(&wine))
             .arg("-w")
+            .env("WINEPREFIX", &prefix)
+            .status();
+    } else {
+        // A Wine server left from an earlier run of these tests (the harness
+        // may run the suite twice) starts this run afresh: a program killed
+        // mid-run there must not leave state that a new one waits on.
+        let _ = Command::new(wineserver(&wine))
+            .arg("-k")
             .env("WINEPREFIX", &prefix)
             .status();
     }
@@ -127,6 +129,15 @@ fn prepare() -> Result<Wine, String> {
     Ok(Wine { wine, prefix, exe })
 }
 
+fn wineserver(wine: &Path) -> PathBuf {
+    let server = wine.with_file_name("wineserver64");
+    if server.is_file() {
+        server
+    } else {
+        PathBuf::from("wineserver")
+    }
+}
+
 /// `Z:` is Wine's view of the Unix root.
 fn win_path(p: &Path) -> String {
     format!("Z:{}", p.display()).replace('/', "\\")
@@ -146,8 +157,45 @@ impl Wine {
         c
     }
 
+    /// Runs `ninsho.exe`, failing (with Wine's processes listed and ended)
+    /// rather than waiting for ever should a command hang under Wine.
     fn run(&self, service: &str, args: &[&str], stdin: &str) -> Output {
-        common::run_cmd(self.command(service).args(args), stdin)
+        let mut child = self
+            .command(service)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+        let (done, finished) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let out = child.wait_with_output();
+            let _ = done.send(());
+            out
+        });
+        if finished.recv_timeout(HANG_GUARD).is_err() {
+            let ps = Command::new("ps")
+                .args(["-eo", "pid,stat,etime,args"])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                .unwrap_or_default();
+            let wine_processes: Vec<&str> = ps
+                .lines()
+                .filter(|l| l.contains("wine") || l.contains(".exe"))
+                .collect();
+            let _ = Command::new(wineserver(&self.wine))
+                .arg("-k")
+                .env("WINEPREFIX", &self.prefix)
+                .status();
+            panic!(
+                "ninsho.exe {args:?} did not finish within {} s under Wine; Wine's processes then:\n{}",
+                HANG_GUARD.as_secs(),
+                wine_processes.join("\n")
+            );
+        }
+        waiter.join().unwrap().unwrap()
     }
 
     fn ok(&self, service: &str, args: &[&str], stdin: &str) -> String {

@@ -149,11 +149,40 @@ impl SecretStore for KeyringStore {
 /// The users of every item under `service`. keyring-core leaves the search
 /// vocabulary to each platform store, so this is per platform.
 ///
-/// Secret Service searches by item attributes, `service` among them. The macOS
-/// Keychain store takes `service` and `user` (the generic password's `svce` and
-/// `acct`), matched exactly and case-sensitively. Both return the exact service,
+/// Secret Service searches by item attributes, `service` among them, and each
+/// found item's attributes are then read; a read that fails fails the search.
+/// (`get_specifiers` would turn it into "no such item": a keyring that dies
+/// half-way through a search then gives a partial list, and the start-up repair
+/// would act on it, dropping unfinished adds whose secrets are in fact saved.)
+/// An item of our service without a user name is not ours and is left out.
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+fn search_ids(store: &CredentialStore, service: &str) -> keyring_core::Result<Vec<String>> {
+    let spec = HashMap::from([("service", service)]);
+    let mut users = Vec::new();
+    for item in store.search(&spec)? {
+        let mut attributes = item.get_attributes()?;
+        if attributes.get("service").is_some_and(|s| s == service)
+            && let Some(user) = attributes.remove("username")
+        {
+            users.push(user);
+        }
+    }
+    Ok(users)
+}
+
+/// The macOS Keychain store takes `service` and `user` (the generic password's
+/// `svce` and `acct`), matched exactly and case-sensitively; the service is
 /// checked again here all the same.
-#[cfg(not(target_os = "windows"))]
+#[cfg(not(any(
+    target_os = "windows",
+    all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    )
+)))]
 fn search_ids(store: &CredentialStore, service: &str) -> keyring_core::Result<Vec<String>> {
     let spec = HashMap::from([("service", service)]);
     Ok(store
