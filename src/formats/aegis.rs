@@ -234,7 +234,7 @@ fn convert(db: &Value) -> Result<Import, FormatError> {
                 out.add(a)?;
                 out.groups.push(group.map(str::to_string));
             }
-            Err(why) => out.skipped.push((entry_label(i, issuer, name), why)),
+            Err(why) => out.skip(entry_label(i, issuer, name), why)?,
         }
     }
     Ok(out)

@@ -98,7 +98,7 @@ fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> 
                 out.add(a)?;
                 out.groups.push(tag);
             }
-            Err(why) => out.skipped.push((entry_label(i, &issuer, &name), why)),
+            Err(why) => out.skip(entry_label(i, &issuer, &name), why)?,
         }
     }
     Ok(out)

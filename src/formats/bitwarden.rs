@@ -99,7 +99,7 @@ fn import_json(input: &Input, _password: Option<&str>) -> Result<Import, FormatE
                 out.add(a)?;
                 out.groups.push(folder);
             }
-            Err(why) => out.skipped.push((entry_label(i, item_name, user), why)),
+            Err(why) => out.skip(entry_label(i, item_name, user), why)?,
         }
     }
     Ok(out)
@@ -174,10 +174,10 @@ fn import_csv(input: &Input, _password: Option<&str>) -> Result<Import, FormatEr
                 out.groups
                     .push((!folder.is_empty()).then(|| folder.to_string()));
             }
-            Err(why) => out.skipped.push((
+            Err(why) => out.skip(
                 crate::t!("err-row-named", row = i + 2, name = shorten(item_name)),
                 why,
-            )),
+            )?,
         }
     }
     Ok(out)

@@ -47,7 +47,7 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
         let name = str_field(t, "label").unwrap_or_default();
         match token(t, issuer, name) {
             Ok(a) => out.add(a)?,
-            Err(why) => out.skipped.push((entry_label(i, issuer, name), why)),
+            Err(why) => out.skip(entry_label(i, issuer, name), why)?,
         }
     }
     Ok(out)

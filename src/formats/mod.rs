@@ -49,6 +49,8 @@ pub enum FormatError {
     Export(String),
     #[error("{}", crate::t!("err-too-many-accounts", limit = MAX_ACCOUNTS))]
     TooManyAccounts,
+    #[error("{}", crate::t!("err-too-many-skipped", limit = MAX_SKIPPED))]
+    TooManySkipped,
 }
 
 /// Largest file an import reads. An Aegis export of 10 000 accounts, each
@@ -60,6 +62,10 @@ pub const MAX_FILE_BYTES: usize = 32 << 20;
 /// the cap keeps a made-up file of millions from tying up the keyring, the
 /// duplicate check and the review list.
 pub const MAX_ACCOUNTS: usize = 100_000;
+/// Most entries an import may fail to read before it gives up on the file: no
+/// export of an authenticator is mostly unreadable, and each one costs a note
+/// (a 32 MiB file of junk lines made 16 million of them: 2.4 GB, 6 s).
+pub const MAX_SKIPPED: usize = 100_000;
 
 /// An export file's password on its way to a reader or writer: zeroized on drop,
 /// never printed (`Debug` shows `[redacted]`).
@@ -105,6 +111,16 @@ impl Import {
             return Err(FormatError::TooManyAccounts);
         }
         self.accounts.push(account);
+        Ok(())
+    }
+
+    /// Notes an entry that could not be imported (what, why), refusing the
+    /// file once more than [`MAX_SKIPPED`] could not be read.
+    pub(crate) fn skip(&mut self, what: String, why: String) -> Result<(), FormatError> {
+        if self.skipped.len() >= MAX_SKIPPED {
+            return Err(FormatError::TooManySkipped);
+        }
+        self.skipped.push((what, why));
         Ok(())
     }
 }
@@ -337,6 +353,26 @@ mod tests {
             .unwrap_err();
         assert_eq!(e, FormatError::TooManyAccounts);
         assert!(e.to_string().contains("at most 100000"), "{e}");
+    }
+
+    /// Regression (hardening issue): a 32 MiB file of one URI and 16 million
+    /// junk lines made a note per line (2.4 GB, 6 s). Up to the cap the junk is
+    /// reported line by line and the account imports; past it the file is refused.
+    #[test]
+    fn a_file_mostly_unreadable_is_refused_at_the_cap() {
+        let uri = "otpauth://totp/Ex:me?secret=JBSWY3DPEHPK3PXP\n";
+        let at_cap = format!("{uri}{}", "junk\n".repeat(MAX_SKIPPED));
+        let found = otpauth_list::FORMAT.read(at_cap.as_bytes(), None).unwrap();
+        assert_eq!(
+            (found.accounts.len(), found.skipped.len()),
+            (1, MAX_SKIPPED)
+        );
+        let over = format!("{at_cap}junk\n");
+        let e = otpauth_list::FORMAT
+            .read(over.as_bytes(), None)
+            .unwrap_err();
+        assert_eq!(e, FormatError::TooManySkipped);
+        assert!(e.to_string().contains("more than 100000 entries"), "{e}");
     }
 
     /// Regression (hardening issue): 32 MiB of `{"a":0}` parsed into 2.9 GB.

@@ -50,12 +50,12 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
                     for a in d.accounts {
                         out.add(a)?;
                     }
-                    out.skipped.extend(d.skipped.into_iter().map(|(what, why)| {
-                        (crate::t!("err-located", place = &where_, text = what), why)
-                    }));
+                    for (what, why) in d.skipped {
+                        out.skip(crate::t!("err-located", place = &where_, text = what), why)?;
+                    }
                     out.batches.push(d.batch);
                 }
-                Err(e) => out.skipped.push((where_, e.to_string())),
+                Err(e) => out.skip(where_, e.to_string())?,
             }
         } else if lower.starts_with("otpauth:") {
             uris += 1;
@@ -68,11 +68,10 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
                     );
                     out.add(p.account)?;
                 }
-                Err(e) => out.skipped.push((where_, e.to_string())),
+                Err(e) => out.skip(where_, e.to_string())?,
             }
         } else {
-            out.skipped
-                .push((where_, crate::t!("err-otpauth-list-line")));
+            out.skip(where_, crate::t!("err-otpauth-list-line"))?;
         }
     }
     if uris == 0 {

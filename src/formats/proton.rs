@@ -49,8 +49,7 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
         let content = e.get("content").unwrap_or(&Value::Null);
         let name = str_field(content, "name").unwrap_or_default();
         let Some(uri) = str_field(content, "uri") else {
-            out.skipped
-                .push((entry_label(i, "", name), crate::t!("err-proton-no-uri")));
+            out.skip(entry_label(i, "", name), crate::t!("err-proton-no-uri"))?;
             continue;
         };
         match otp_field(uri, "", name) {
@@ -64,7 +63,7 @@ fn import(input: &Input, _password: Option<&str>) -> Result<Import, FormatError>
                 }));
                 out.add(a)?;
             }
-            Err(why) => out.skipped.push((entry_label(i, "", name), why)),
+            Err(why) => out.skip(entry_label(i, "", name), why)?,
         }
     }
     Ok(out)

@@ -121,7 +121,7 @@ fn import(input: &Input, password: Option<&str>) -> Result<Import, FormatError> 
                 out.add(a)?;
                 out.groups.push(group.map(str::to_string));
             }
-            Err(why) => out.skipped.push((entry_label(i, issuer, name), why)),
+            Err(why) => out.skip(entry_label(i, issuer, name), why)?,
         }
     }
     Ok(out)

@@ -7,6 +7,8 @@
 //! Nothing here waits: captures, clipboard reads and decoding go to the worker,
 //! the file dialog runs on a thread of its own.
 
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
@@ -16,8 +18,8 @@ use zeroize::Zeroizing;
 
 use super::chooser::Ask;
 use super::{Action, App, Candidate, View};
-use crate::otp::OtpAccount;
 use crate::otp::migration::{Batch, batch_notes};
+use crate::otp::{Kind, OtpAccount};
 use crate::t;
 use crate::ui::sources::{Clipboard, ClipboardContent, is_otpauth};
 use crate::ui::worker::{Command, Event};
@@ -45,8 +47,20 @@ pub(super) struct Review {
     notes: Vec<String>,
     /// Each source's notes under one heading, however often it was read: the
     /// same screen scanned twice says "From screen capture:" once.
-    sources: Vec<(String, Vec<String>)>,
+    sources: Vec<SourceNotes>,
     batches: Vec<Batch>,
+}
+
+/// At most this many notes of one source are listed; the rest are counted.
+const MAX_SOURCE_NOTES: usize = 20;
+
+/// One source's notes: the first [`MAX_SOURCE_NOTES`] distinct ones, and how
+/// many more distinct ones there were.
+struct SourceNotes {
+    source: String,
+    shown: Vec<String>,
+    seen: HashSet<String>,
+    more: usize,
 }
 
 impl Review {
@@ -62,27 +76,43 @@ impl Review {
     /// Notes to show above the candidates, the batch count last.
     pub(super) fn lines(&self) -> Vec<String> {
         let mut lines = self.notes.clone();
-        for (source, notes) in &self.sources {
-            lines.push(t!("ui-review-from", source = source));
-            lines.extend(notes.iter().cloned());
+        for s in &self.sources {
+            lines.push(t!("ui-review-from", source = &s.source));
+            lines.extend(s.shown.iter().cloned());
+            if s.more > 0 {
+                lines.push(t!("ui-review-more", count = s.more));
+            }
         }
         lines.extend(batch_notes(&self.batches));
         lines
     }
 
+    /// Adds a source's notes, each distinct one once (hashed: an import may
+    /// bring up to [`crate::formats::MAX_SKIPPED`] of them).
     fn add_notes(&mut self, source: String, notes: Vec<String>) {
-        let at = match self.sources.iter().position(|(s, _)| *s == source) {
+        let at = match self.sources.iter().position(|s| s.source == source) {
             Some(at) => at,
             None => {
-                self.sources.push((source, Vec::new()));
+                self.sources.push(SourceNotes {
+                    source,
+                    shown: Vec::new(),
+                    seen: HashSet::new(),
+                    more: 0,
+                });
                 self.sources.len() - 1
             }
         };
-        let shown = &mut self.sources[at].1;
+        let s = &mut self.sources[at];
         for note in notes {
-            if !shown.contains(&note) {
-                shown.push(note);
+            if s.seen.contains(&note) {
+                continue;
             }
+            if s.shown.len() < MAX_SOURCE_NOTES {
+                s.shown.push(note.clone());
+            } else {
+                s.more += 1;
+            }
+            s.seen.insert(note);
         }
     }
 
@@ -113,15 +143,52 @@ impl App {
                 review.batches.push(b);
             }
         }
+        // Hashed lookups: an import brings up to 100 000 accounts, and this
+        // runs on the UI thread. The keys borrow; no secret is copied.
+        let saved: HashSet<(&str, &str, Kind, &[u8])> = self
+            .entries
+            .iter()
+            .filter_map(|e| {
+                let secret = self.secrets.get(&e.id)?;
+                Some((
+                    e.issuer.as_str(),
+                    e.name.as_str(),
+                    e.kind,
+                    secret.as_bytes(),
+                ))
+            })
+            .collect();
+        let key = |a: &OtpAccount| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (&a.issuer, &a.name, a.params.kind, a.secret.as_bytes()).hash(&mut h);
+            h.finish()
+        };
+        let mut listed: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, c) in review.candidates.iter().enumerate() {
+            listed.entry(key(&c.account)).or_default().push(i);
+        }
         for (account, group) in accounts {
-            if !review
-                .candidates
+            let same = listed.entry(key(&account)).or_default();
+            if same
                 .iter()
-                .any(|c| c.account.same_account(&account))
+                .any(|&i| review.candidates[i].account.same_account(&account))
             {
-                let candidate = self.candidate(account, group);
-                review.candidates.push(candidate);
+                continue;
             }
+            let a = &account;
+            let duplicate = saved.contains(&(
+                a.issuer.as_str(),
+                a.name.as_str(),
+                a.params.kind,
+                a.secret.as_bytes(),
+            ));
+            same.push(review.candidates.len());
+            review.candidates.push(Candidate {
+                account,
+                group,
+                selected: !duplicate,
+                duplicate,
+            });
         }
         self.view = View::Review(review);
     }
@@ -273,5 +340,34 @@ impl App {
         })
         .response
         .on_hover_text(t!("ui-scan-menu-tooltip"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file with thousands of unreadable entries lists the first twenty
+    /// distinct notes under its heading and counts the rest; a note read
+    /// again (the same file opened twice) is neither listed nor counted twice.
+    #[test]
+    fn a_source_lists_twenty_distinct_notes_and_counts_the_rest() {
+        let mut review = Review::new(Vec::new(), Vec::new());
+        let notes: Vec<String> = (0..5000).map(|i| format!("line {i}: not a URI")).collect();
+        review.add_notes("big.txt".into(), notes.clone());
+        review.add_notes("big.txt".into(), notes);
+        review.add_notes("other.png".into(), vec!["no QR code".into(); 3]);
+        let lines = review.lines();
+        assert_eq!(lines[0], t!("ui-review-from", source = "big.txt"));
+        assert_eq!(lines[1], "line 0: not a URI");
+        assert_eq!(lines[20], "line 19: not a URI");
+        assert_eq!(lines[21], t!("ui-review-more", count = 4980));
+        assert_eq!(
+            lines[22..],
+            [
+                t!("ui-review-from", source = "other.png"),
+                "no QR code".to_string()
+            ]
+        );
     }
 }
