@@ -255,3 +255,103 @@ mod tests {
         assert!(!dotted.is_match(&format!("{id}.axbb")));
     }
 }
+
+/// The Secret Service search, against a store whose items answer as a dying
+/// daemon's would: some give their attributes, one fails.
+#[cfg(all(
+    test,
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+mod search_tests {
+    use std::any::Any;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use keyring_core::api::{CredentialApi, CredentialStoreApi};
+    use keyring_core::{Credential, CredentialStore, Entry, Error, Result};
+
+    use super::search_ids;
+
+    #[derive(Debug)]
+    struct Item(Option<HashMap<String, String>>);
+
+    impl CredentialApi for Item {
+        fn set_secret(&self, _: &[u8]) -> Result<()> {
+            unreachable!()
+        }
+        fn get_secret(&self) -> Result<Vec<u8>> {
+            unreachable!()
+        }
+        fn get_attributes(&self) -> Result<HashMap<String, String>> {
+            self.0
+                .clone()
+                .ok_or_else(|| Error::PlatformFailure("NoReply: recipient disconnected".into()))
+        }
+        fn delete_credential(&self) -> Result<()> {
+            unreachable!()
+        }
+        fn get_credential(&self) -> Result<Option<Arc<Credential>>> {
+            Ok(None)
+        }
+        fn get_specifiers(&self) -> Option<(String, String)> {
+            let a = self.0.as_ref()?;
+            Some((a.get("service")?.clone(), a.get("username")?.clone()))
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+
+    #[derive(Debug)]
+    struct Store(Vec<Option<(&'static str, &'static str)>>);
+
+    impl CredentialStoreApi for Store {
+        fn vendor(&self) -> String {
+            "test".into()
+        }
+        fn id(&self) -> String {
+            "test".into()
+        }
+        fn build(&self, _: &str, _: &str, _: Option<&HashMap<&str, &str>>) -> Result<Entry> {
+            unreachable!()
+        }
+        fn search(&self, _: &HashMap<&str, &str>) -> Result<Vec<Entry>> {
+            Ok(self
+                .0
+                .iter()
+                .map(|item| {
+                    let attributes = item.map(|(service, user)| {
+                        HashMap::from([
+                            ("service".to_string(), service.to_string()),
+                            ("username".to_string(), user.to_string()),
+                        ])
+                    });
+                    Entry::new_with_credential(Arc::new(Item(attributes)))
+                })
+                .collect())
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+
+    fn ids(items: Vec<Option<(&'static str, &'static str)>>) -> Result<Vec<String>> {
+        let store: Arc<CredentialStore> = Arc::new(Store(items));
+        search_ids(store.as_ref(), "ninsho")
+    }
+
+    /// Regression: an item whose attributes could not be read was left out,
+    /// so a keyring that died half-way through a search gave a partial list,
+    /// and the start-up repair dropped unfinished adds whose secrets were saved.
+    #[test]
+    fn an_item_that_cannot_be_read_fails_the_search() {
+        let found = ids(vec![Some(("ninsho", "a")), Some(("other", "b"))]).unwrap();
+        assert_eq!(found, ["a"]);
+        let failed = ids(vec![Some(("ninsho", "a")), None, Some(("ninsho", "c"))]);
+        assert!(
+            matches!(failed, Err(Error::PlatformFailure(_))),
+            "{failed:?}"
+        );
+    }
+}

@@ -102,6 +102,35 @@ impl PrivateKeyring {
         *self.restarts.lock().unwrap()
     }
 
+    /// Locks the login keyring, as a screen lock or a timeout may. With no
+    /// display its unlock prompt cannot appear, so it stays locked.
+    pub fn lock(&self) {
+        let out = Command::new("dbus-send")
+            .args([
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/collection/login",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "could not lock: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Stops the daemon and starts it again on its files, unlocked.
+    pub fn restart(&self) {
+        let mut daemon = self.daemon.lock().unwrap();
+        let _ = daemon.kill();
+        let _ = daemon.wait();
+        *daemon = spawn_daemon(&self.bus.address, &self.data, &self.runtime);
+    }
+
     /// Aborts the daemon as its GLib assertion does, and waits until it is gone.
     pub fn abort(&self) {
         let mut daemon = self.daemon.lock().unwrap();
