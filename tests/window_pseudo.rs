@@ -382,3 +382,45 @@ fn the_password_prompt_for_a_dropped_export_is_all_messages() {
     r.wait_for(&p("Unlock"));
     check(&mut r, "password prompt");
 }
+
+/// With no system file chooser, Ninsho's own one (egui_file) speaks through
+/// the message files too: its title, buttons, labels and the reason it shows.
+#[test]
+fn the_in_window_file_chooser_is_all_messages() {
+    pseudo();
+    let mut r = rig_services(&[GITHUB], egui::vec2(440.0, 640.0), true, |s| {
+        s.system_chooser = Arc::new(|| Err("no portal".into()));
+        s.pick_files = Arc::new(|| panic!("the system chooser was asked"));
+    });
+    // egui_file marks folders and files with emoji; test machines have no
+    // emoji font.
+    r.harness
+        .ctx
+        .set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    r.wait_for_codes(&[GITHUB]);
+    r.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    r.wait_for(&p("Open"));
+    // The chooser lists the folder it starts in: those names are the user's.
+    let start = dirs::picture_dir().or_else(dirs::home_dir).unwrap();
+    let names: Vec<String> = std::fs::read_dir(&start)
+        .map(|d| {
+            d.filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let found: Vec<String> = hard_coded(&r.harness)
+        .into_iter()
+        .filter(|t| !names.iter().any(|n| t.contains(n.as_str())))
+        .filter(|t| !t.contains(&start.display().to_string()))
+        // egui's own screen-reader names for a window's frame (its close
+        // button and resize edges): egui has no way to translate them.
+        .filter(|t| !t.ends_with("\"Close window\"") && !t.contains("\"Resize window "))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "in-window file chooser: text that bypasses the message files:\n{}",
+        found.join("\n")
+    );
+    r.click(&p("Cancel"));
+}

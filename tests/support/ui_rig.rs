@@ -42,6 +42,16 @@ pub fn rig(accounts: &[&str], size: egui::Vec2) -> Rig {
 }
 
 pub fn rig_with(accounts: &[&str], size: egui::Vec2, keyring_up: bool) -> Rig {
+    rig_services(accounts, size, keyring_up, |_| {})
+}
+
+/// [`rig_with`], with the window's services changed by `adjust` first.
+pub fn rig_services(
+    accounts: &[&str],
+    size: egui::Vec2,
+    keyring_up: bool,
+    adjust: impl FnOnce(&mut Services),
+) -> Rig {
     let data = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::new());
     if !accounts.is_empty() {
@@ -69,6 +79,7 @@ pub fn rig_with(accounts: &[&str], size: egui::Vec2, keyring_up: bool) -> Rig {
     let mut services = Services::new(Arc::new(|| T0), Box::new(clipboard.clone()));
     services.pick_files = Arc::new(|| None);
     services.system_chooser = Arc::new(|| Ok(()));
+    adjust(&mut services);
     let app = App::new(
         worker::spawn(data.path().to_path_buf(), connect),
         services,

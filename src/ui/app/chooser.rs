@@ -131,7 +131,17 @@ impl App {
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 8.0))
                 .default_size(size)
                 .show_rename(false)
-                .show_new_folder(matches!(request.ask, Ask::Save(_)));
+                .show_new_folder(matches!(request.ask, Ask::Save(_)))
+                .open_button_text(t!("ui-chooser-open").into())
+                .save_button_text(t!("ui-chooser-save").into())
+                .cancel_button_text(t!("ui-cancel").into())
+                .new_folder_button_text(t!("ui-chooser-new-folder").into())
+                .new_folder_name_text(t!("ui-chooser-new-folder-name").into())
+                .rename_button_text(t!("ui-chooser-rename").into())
+                .refresh_button_hover_text(t!("ui-chooser-refresh").into())
+                .parent_folder_button_hover_text(t!("ui-chooser-parent").into())
+                .file_label_text(t!("ui-chooser-file").into())
+                .show_hidden_checkbox_text(t!("ui-chooser-show-hidden").into());
             dialog.open();
             self.chooser.open = Some(InWindow {
                 dialog,
