@@ -1011,7 +1011,17 @@ fn lang_argument(args: impl Iterator<Item = std::ffi::OsString>) -> Option<Strin
 fn error_message(e: &anyhow::Error) -> String {
     match e.downcast_ref::<vault::VaultError>() {
         Some(ambiguous @ vault::VaultError::Ambiguous { .. }) => ambiguous.to_string(),
-        _ => format!("{e:#}").replace('\n', " "),
+        // As `{e:#}` words it (each cause after a colon), with the system's
+        // own errors in the reader's language.
+        _ => e
+            .chain()
+            .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+                Some(io) => crate::i18n::io_error(io),
+                None => cause.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(": ")
+            .replace('\n', " "),
     }
 }
 

@@ -204,6 +204,30 @@ pub fn message(id: &str, args: &[(&str, Arg<'_>)]) -> String {
     }
 }
 
+/// An operating-system error in the reader's language: the common kinds from
+/// the message files, with the system's error number kept for a search; any
+/// other kind as the system words it.
+pub fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let text = match e.kind() {
+        K::NotFound => crate::t!("err-io-not-found"),
+        K::PermissionDenied => crate::t!("err-io-permission-denied"),
+        K::AlreadyExists => crate::t!("err-io-already-exists"),
+        K::IsADirectory => crate::t!("err-io-is-a-directory"),
+        K::NotADirectory => crate::t!("err-io-not-a-directory"),
+        K::StorageFull => crate::t!("err-io-storage-full"),
+        K::ReadOnlyFilesystem => crate::t!("err-io-read-only"),
+        K::DirectoryNotEmpty => crate::t!("err-io-directory-not-empty"),
+        K::FileTooLarge => crate::t!("err-io-file-too-large"),
+        K::UnexpectedEof => crate::t!("err-io-unexpected-end"),
+        _ => return e.to_string(),
+    };
+    match e.raw_os_error() {
+        Some(code) => crate::t!("err-io-with-code", text = text, code = code),
+        None => text,
+    }
+}
+
 /// The message `id` in `lang`, if that language has it.
 pub fn format_in(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> Option<String> {
     let bundle = bundle(lang);

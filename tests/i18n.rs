@@ -290,6 +290,7 @@ fn errors_from_bad_input_are_one_japanese_line() {
     let file = dir.path().join("export.json");
     std::fs::write(&file, "{}").unwrap();
     let file = file.to_str().unwrap();
+    let dir_path = dir.path().to_str().unwrap();
     for (args, english) in [
         (&["add", "otpauth://nonsense"][..], "unknown OTP type"),
         (&["add", "https://example.com/"], "not an otpauth:// URI"),
@@ -303,6 +304,12 @@ fn errors_from_bad_input_are_one_japanese_line() {
         ),
         (&["import", "--format", "nosuch", file], "unknown format"),
         (&["import", file], "could not tell what kind of file"),
+        // The system's own errors too, not as the OS words them in English.
+        (
+            &["import", "/nonexistent/export.json"],
+            "no such file or folder",
+        ),
+        (&["scan", dir_path], "it is a folder, not a file"),
     ] {
         for (lang, is_japanese) in [("ja", true), ("en", false)] {
             let out = env
@@ -321,6 +328,7 @@ fn errors_from_bad_input_are_one_japanese_line() {
                 !is_japanese,
                 "{args:?} in {lang}: {err}"
             );
+            assert!(!err.contains("os error"), "{args:?} in {lang}: {err}");
             assert!(out.stdout.is_empty());
         }
     }

@@ -42,7 +42,7 @@ pub enum ReadError {
     TooLarge { what: String, limit: usize },
     #[error("{}", crate::t!("err-read-not-text", what = .what))]
     NotText { what: String },
-    #[error("{}", crate::t!("err-read-io", what = .what, detail = .source.to_string()))]
+    #[error("{}", crate::t!("err-read-io", what = .what, detail = crate::i18n::io_error(.source)))]
     Io { what: String, source: io::Error },
 }
 

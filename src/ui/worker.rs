@@ -720,7 +720,7 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
         return Event::Failed(t!(
             "ui-cannot-read-file",
             name = &name,
-            error = e.to_string()
+            error = crate::i18n::io_error(&e)
         ));
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {

@@ -150,7 +150,7 @@ pub enum MetaError {
 /// "cannot read PATH: why", in the reader's language.
 fn io_message(action: &str, path: &Path, source: &io::Error) -> String {
     let path = path.display().to_string();
-    let why = source.to_string();
+    let why = crate::i18n::io_error(source);
     match action {
         "create folder" => crate::t!("err-meta-create-folder", path = path, why = why),
         "read" => crate::t!("err-meta-read", path = path, why = why),
