@@ -21,8 +21,9 @@ mod help;
 mod recovery;
 mod scan;
 
-/// Largest import file we read: real exports are kilobytes.
-const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest image `scan` reads: a screenshot of an 8K screen is tens of MiB.
+/// (Import files are capped lower, at `formats::MAX_FILE_BYTES`.)
+const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -240,8 +241,9 @@ fn open_vault(data_dir: Option<&Path>) -> Result<CliVault> {
 /// when there is none), telling the user what was repaired.
 fn open_ready_vault(data_dir: Option<&Path>, stderr: &mut dyn Write) -> Result<CliVault> {
     let mut vault = open_vault(data_dir)?;
+    // A note may quote a keyring item's user name, which anyone could have set.
     for note in vault.finish_interrupted()? {
-        writeln!(stderr, "ninsho: {note}")?;
+        writeln!(stderr, "ninsho: {}", otp::printable(&note))?;
     }
     Ok(vault)
 }
@@ -586,21 +588,31 @@ fn edit(
     Ok(())
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path)
-        .with_context(|| t!("cli-cannot-open", path = path.display().to_string()))?;
+/// Reads at most `limit` bytes of `path`; a larger file is refused by its
+/// size on disk, before any of it is read.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let shown = || path.display().to_string();
+    let too_large = |len: u64| {
+        anyhow!(t!(
+            "cli-too-large-limit",
+            path = shown(),
+            mib = len >> 20,
+            limit = limit >> 20
+        ))
+    };
+    let file = std::fs::File::open(path).with_context(|| t!("cli-cannot-open", path = shown()))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len > MAX_IMPORT_BYTES {
-        bail!(t!(
-            "cli-too-large",
-            path = path.display().to_string(),
-            mib = len >> 20
-        ));
+    if len > limit {
+        return Err(too_large(len));
     }
+    // The file may grow after the size was read (or be a pipe, size 0).
     let mut bytes = Vec::new();
-    file.take(MAX_IMPORT_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .with_context(|| t!("cli-cannot-read", path = path.display().to_string()))?;
+        .with_context(|| t!("cli-cannot-read", path = shown()))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
     Ok(bytes)
 }
 
@@ -610,16 +622,8 @@ fn import(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<()> {
-    let bytes = read_limited(&args.file)?;
+    let bytes = read_limited(&args.file, formats::MAX_FILE_BYTES as u64)?;
     let shown = args.file.display().to_string();
-    if bytes.len() > formats::MAX_FILE_BYTES {
-        bail!(t!(
-            "cli-too-large-limit",
-            path = &shown,
-            mib = bytes.len() >> 20,
-            limit = formats::MAX_FILE_BYTES >> 20
-        ));
-    }
     // Detection and import share one parse of the file.
     let input = formats::Input::new(&bytes);
     let format = match args.format.as_deref() {

@@ -1045,3 +1045,207 @@ fn stdin_carries_uris_and_is_capped() {
     assert!(msg.contains("is larger than 1 MiB"), "{msg}");
     assert!(!dir.path().join("out.json").exists());
 }
+
+/// Names typed on the command line get the same check as names in files: a
+/// control character, a newline or a text-direction override in `edit` or
+/// `add` is refused with one escaped line, exit 1, and nothing is written.
+#[test]
+fn command_line_names_with_control_characters_are_refused() {
+    if !common::real_keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "otpauth://totp/Keep:me?secret=JBSWY3DPEHPK3PXP&issuer=Keep",
+    ]);
+    let data_before = all_files(env.data.path());
+    let keyring_before = env.keyring_items();
+    let add = |issuer: &str, account: &str| -> Vec<String> {
+        [
+            "add",
+            "--issuer",
+            issuer,
+            "--account",
+            account,
+            "--secret",
+            "GEZDGNBVGY3TQOJQ",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let edit = |flag: &str, value: &str| -> Vec<String> {
+        ["edit", "Keep", flag, value].map(String::from).to_vec()
+    };
+    let cases = [
+        (
+            edit("--issuer", "Evil\u{1b}[2J"),
+            "Evil\\u{1b}[2J",
+            "the issuer contains a control or text-direction character (\\u{1b})",
+        ),
+        (
+            edit("--account", "me\nGitHub (you)"),
+            "me\\nGitHub (you)",
+            "the account name contains a control or text-direction character (\\u{a})",
+        ),
+        (
+            edit("--account", "moc.elgoog\u{202e}"),
+            "moc.elgoog\\u{202e}",
+            "the account name contains a control or text-direction character (\\u{202e})",
+        ),
+        (
+            edit("--group", "W\u{9b}ork"),
+            "",
+            "the group contains a control or text-direction character (\\u{9b})",
+        ),
+        (
+            add("Evil\u{1b}]0;pwned\u{7}", "me"),
+            "Evil\\u{1b}]0;pwned\\u{7}",
+            "the issuer contains a control or text-direction character (\\u{1b})",
+        ),
+        (
+            add("Ex", "me\nGitHub (you)"),
+            "me\\nGitHub (you)",
+            "the account name contains a control or text-direction character (\\u{a})",
+        ),
+        (
+            add("moc.elgoog\u{202e}", "me"),
+            "moc.elgoog\\u{202e}",
+            "the issuer contains a control or text-direction character (\\u{202e})",
+        ),
+        (
+            add("Ex", "tab\there"),
+            "tab\\there",
+            "the account name contains a control or text-direction character (\\u{9})",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, quoted, reason) in &cases {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = env.run(&argv);
+        let what = format!("{argv:?}");
+        match std::panic::catch_unwind(|| assert_clean_error(&out, &what)) {
+            Err(_) => failures.push(format!(
+                "{what}: exit {:?}, stderr: {:?}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            )),
+            Ok(msg) => {
+                if msg.chars().any(|c| c.is_control() || c == '\u{202e}') {
+                    failures.push(format!("{what}: raw characters in {msg:?}"));
+                }
+                if !msg.contains(reason) || !msg.contains(quoted) {
+                    failures.push(format!(
+                        "{what}: expected {quoted:?} and {reason:?} in {msg}"
+                    ));
+                }
+            }
+        }
+        if all_files(env.data.path()) != data_before {
+            failures.push(format!("{what}: the data folder changed"));
+        }
+        if env.keyring_items() != keyring_before {
+            failures.push(format!("{what}: the keyring changed"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The account is as it was.
+    assert!(env.ok(&["list"]).contains("Keep"));
+}
+
+/// A repair note names the account whose write a crash interrupted; a name
+/// that reached the metadata file with an escape sequence in it prints
+/// escaped, whichever command runs the repair.
+#[test]
+fn repair_notes_escape_control_characters_in_names() {
+    if !common::real_keyring() {
+        return;
+    }
+    // `edit` repairs through the cheap start-up check, `list` through the full one.
+    for command in [&["edit", "Keep", "--group", "Work"][..], &["list"][..]] {
+        let env = Env::new();
+        env.ok(&[
+            "add",
+            "otpauth://totp/Keep:me?secret=JBSWY3DPEHPK3PXP&issuer=Keep",
+        ]);
+        let file = env.data.path().join("accounts.json");
+        let mut meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        // Metadata written, keyring item not yet: a crash in the middle of an add.
+        meta["accounts"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "id": uuid::Uuid::new_v4(), "issuer": "Evil\u{1b}]0;pwned\u{7}",
+                "name": "x\u{1b}[2J", "kind": "totp", "algorithm": "SHA1", "digits": 6,
+                "period": 30, "created": 0, "updated": 0, "state": "adding",
+            }));
+        std::fs::write(&file, serde_json::to_vec(&meta).unwrap()).unwrap();
+        // And a keyring item under our service that is not ours, whose user
+        // name (which the repair quotes) carries an escape sequence.
+        let mut store = std::process::Command::new("secret-tool");
+        store.args([
+            "store",
+            "--label",
+            "not ours",
+            "service",
+            &env.service,
+            "username",
+            "\u{1b}]0;pwned\u{7}",
+        ]);
+        assert!(common::run_cmd(&mut store, "x").status.success());
+        let out = env.run(command);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "repaired: dropped Evil\\u{1b}]0;pwned\\u{7} (x\\u{1b}[2J), whose adding was interrupted"
+            ),
+            "{command:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "keyring item \"\\u{1b}]0;pwned\\u{7}\" under this service is not a Ninsho account"
+            ),
+            "{command:?}: {stderr}"
+        );
+        assert!(
+            !stderr.chars().any(|c| c.is_control() && c != '\n'),
+            "{command:?}: raw control characters on stderr: {stderr:?}"
+        );
+        assert!(!std::fs::read_to_string(&file).unwrap().contains("adding"));
+    }
+}
+
+/// An import file past the format cap (32 MiB) but under the old 64 MiB one is
+/// refused with the limit named, before it is read.
+#[test]
+fn an_import_file_past_the_size_cap_is_refused_naming_the_limit() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.json");
+    // Sparse: 40 MiB on paper, no disk used.
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(40 << 20).unwrap();
+    drop(file);
+    for args in [
+        &["import", path.to_str().unwrap()][..],
+        &[
+            "import",
+            "--dry-run",
+            "--format",
+            "aegis",
+            path.to_str().unwrap(),
+        ][..],
+    ] {
+        let out = env.run(args);
+        let msg = assert_clean_error(&out, &format!("{args:?}"));
+        assert!(
+            msg.contains(
+                "is 40 MiB, too large to be an authenticator export (Ninsho reads up to 32 MiB)"
+            ),
+            "{msg}"
+        );
+    }
+    assert!(all_files(env.data.path()).is_empty(), "nothing written");
+}

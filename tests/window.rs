@@ -1382,6 +1382,60 @@ fn accounts_added_and_removed_elsewhere_show_up_in_the_open_window() {
 }
 
 #[test]
+fn an_account_renamed_elsewhere_shows_its_new_name_in_the_open_window() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITHUB, T0));
+    // What `ninsho edit github --issuer "GitHub Enterprise" --account alice2` does.
+    let mut other = elsewhere(&r);
+    let github = other.entries().find(|e| e.issuer == "GitHub").unwrap().id;
+    other
+        .edit(github, "GitHub Enterprise", "alice2", "Work")
+        .unwrap();
+    r.wait_for("Copy code for GitHub Enterprise (alice2)");
+    assert!(
+        !r.has("Copy code for GitHub (alice)"),
+        "the old name is gone, not shown beside the new one"
+    );
+    // Same secret, same code: the rename did not cost the row its code.
+    assert!(r.has(&code(GITHUB, T0)));
+    assert!(r.has("Copy code for GitLab (bob)"));
+    assert!(uuids_on_screen(&r).is_empty());
+}
+
+#[test]
+fn accounts_imported_elsewhere_show_up_in_the_open_window() {
+    const AMAZON: &str =
+        "otpauth://totp/Amazon:carol?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=Amazon";
+    const DROPBOX_HOTP: &str = "otpauth://hotp/Dropbox:dave?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Dropbox&counter=7";
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    // What `ninsho import list.txt` does: the registry reads the file, the
+    // vault adds every account it found in one go.
+    let file = format!("{AMAZON}\n{DROPBOX_HOTP}\n");
+    let input = ninsho::formats::Input::new(file.as_bytes());
+    let format = ninsho::formats::detect_input(&input).unwrap();
+    let found = (format.import)(&input, None).unwrap();
+    assert_eq!(found.accounts.len(), 2);
+    let mut other = elsewhere(&r);
+    let report = other
+        .add_grouped(
+            found
+                .accounts
+                .into_iter()
+                .map(|a| (a, String::new()))
+                .collect(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert_eq!(report.added.len(), 2);
+    r.wait_for(&code(AMAZON, T0));
+    r.wait_for("Copy code for Dropbox (dave)");
+    assert!(r.has("Copy code for Amazon (carol)"));
+    assert!(r.has("Copy code for GitHub (alice)"));
+    assert!(uuids_on_screen(&r).is_empty());
+}
+
+#[test]
 fn editing_an_account_removed_elsewhere_says_so_by_name() {
     let mut r = rig(&[GITHUB, GITLAB]);
     r.wait_for(&code(GITLAB, T0));
@@ -1399,6 +1453,59 @@ fn editing_an_account_removed_elsewhere_says_so_by_name() {
     );
     assert!(r.has("Copy code for GitHub (alice)"));
     assert_eq!(uuids_on_screen(&r), Vec::<String>::new());
+}
+
+/// A keyring whose reads fail with a message quoting the item's id and the
+/// collection's (as a Secret Service error may).
+struct QuotingStore(Arc<MemoryStore>);
+
+const COLLECTION_ID: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+
+impl SecretStore for QuotingStore {
+    fn set(&self, id: &str, label: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.0.set(id, label, value)
+    }
+    fn get(&self, id: &str) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, StoreError> {
+        Err(StoreError::Other {
+            detail: format!("item {id} in collection {COLLECTION_ID} cannot be read"),
+        })
+    }
+    fn delete(&self, id: &str) -> Result<bool, StoreError> {
+        self.0.delete(id)
+    }
+    fn ids(&self) -> Result<Vec<String>, StoreError> {
+        self.0.ids()
+    }
+}
+
+#[test]
+fn keyring_errors_shown_in_the_window_quote_no_uuid() {
+    let data = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let mut v = Vault::open(data.path(), store.clone()).unwrap();
+    v.add(vec![parse_uri(GITHUB).unwrap().account], &mut |_, _| {})
+        .unwrap();
+    let id = v.entries().next().unwrap().id.to_string();
+    drop(v);
+    let connect: Connect =
+        Arc::new(move || Ok(Box::new(QuotingStore(store.clone())) as Box<dyn SecretStore>));
+    let handle = worker::spawn(data.path().to_path_buf(), connect);
+    // The keyring-error screen shows this text as it is.
+    let msg = loop {
+        match handle.events.recv_timeout(HANG_GUARD) {
+            Ok(worker::Event::KeyringError(msg)) => break msg,
+            Ok(worker::Event::SecretsDone) => panic!("the failing read was not reported"),
+            Ok(_) => {}
+            Err(_) => panic!("the worker went quiet"),
+        }
+    };
+    assert!(!msg.contains(&id), "{msg}");
+    assert!(!msg.contains(COLLECTION_ID), "{msg}");
+    // The account's own id becomes its name; any other id, "an account".
+    assert!(
+        msg.contains("item GitHub (alice) in collection an account cannot be read"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -26,7 +26,7 @@ pub(super) fn scan(
     let mut notes = Vec::new();
     for path in &args.images {
         let shown = path.display().to_string();
-        let bytes = read_limited(path)?;
+        let bytes = read_limited(path, super::MAX_IMAGE_BYTES)?;
         let report = scan::scan_image_bytes(&bytes).with_context(|| shown.clone())?;
         check(&report, &shown, &mut notes)?;
         all.merge(report);

@@ -287,25 +287,14 @@ fn private_storage(dir: &std::path::Path) {
     let _ = dir;
 }
 
-/// Opens the window; returns when it is closed.
-pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
-    // Start loading before the window exists: the keyring and the GPU set up in parallel.
-    let service = crate::vault::keyring::service_name();
-    let connect: worker::Connect = Arc::new(move || {
-        crate::vault::keyring::KeyringStore::connect(&service)
-            .map(|s| Box::new(s) as Box<dyn crate::vault::SecretStore>)
-    });
-    let mut handle = worker::spawn(data_dir, connect);
-    let finish = handle.take_finish();
-    let storage = eframe::storage_dir(APP_ID);
-    if let Some(dir) = &storage {
-        private_storage(dir);
-    }
+/// The window's size limits, title and persistence: below 360×480 the
+/// list, the add form and the dialogs no longer fit.
+pub(crate) fn native_options(storage: Option<PathBuf>) -> eframe::NativeOptions {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!(
         "../../assets/io.github.ninsho.Ninsho.png"
     ))
     .unwrap_or_default();
-    let options = eframe::NativeOptions {
+    eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Ninsho")
             .with_app_id(DESKTOP_ID)
@@ -320,7 +309,24 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
         // Our own provider (fonts.rs) prefers Japanese forms and tells when CJK is missing.
         system_font_fallback: false,
         ..Default::default()
-    };
+    }
+}
+
+/// Opens the window; returns when it is closed.
+pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
+    // Start loading before the window exists: the keyring and the GPU set up in parallel.
+    let service = crate::vault::keyring::service_name();
+    let connect: worker::Connect = Arc::new(move || {
+        crate::vault::keyring::KeyringStore::connect(&service)
+            .map(|s| Box::new(s) as Box<dyn crate::vault::SecretStore>)
+    });
+    let mut handle = worker::spawn(data_dir, connect);
+    let finish = handle.take_finish();
+    let storage = eframe::storage_dir(APP_ID);
+    if let Some(dir) = &storage {
+        private_storage(dir);
+    }
+    let options = native_options(storage);
     let ran = eframe::run_native(
         APP_ID,
         options,
@@ -394,3 +400,20 @@ fn close_on_signals(_ctx: &egui::Context) {}
 
 /// How long a closed window waits for the keyring to take the last writes.
 const FINISH_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+#[cfg(test)]
+mod tests {
+    //! Protects: the window's minimum size (issue 16: nothing overlaps down to 360×480).
+    use super::*;
+
+    #[test]
+    fn the_window_cannot_shrink_below_360_by_480() {
+        let options = native_options(None);
+        assert_eq!(
+            options.viewport.min_inner_size,
+            Some(egui::vec2(360.0, 480.0))
+        );
+        let start = options.viewport.inner_size.expect("a starting size");
+        assert!(start.x >= 360.0 && start.y >= 480.0, "starts at {start:?}");
+    }
+}

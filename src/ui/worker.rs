@@ -354,8 +354,14 @@ impl Worker {
     }
 
     fn emit(&self, event: Event) {
+        // Every text that reaches a person passes the UUID guard.
         let event = match event {
             Event::Failed(msg) => Event::Failed(self.readable(msg)),
+            Event::KeyringError(msg) => Event::KeyringError(self.readable(msg)),
+            Event::SecretMissing(id, why) => Event::SecretMissing(id, self.readable(why)),
+            Event::Notes(notes) => {
+                Event::Notes(notes.into_iter().map(|n| self.readable(n)).collect())
+            }
             other => other,
         };
         if self.events.send(event).is_err() {
@@ -775,5 +781,34 @@ fn open_file(path: &Path, password: Option<&str>) -> Event {
             }
         }
         Err(e) => Event::Failed(t!("ui-file-error", name = &name, error = e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Protects: no UUID reaches a person (issue 16), whatever text surrounds it.
+    use super::*;
+
+    #[test]
+    fn scrub_uuids_replaces_every_uuid_and_keeps_the_rest() {
+        let a = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        let b = "7C9E6679-7425-40DE-944B-E07FC1F90AE7";
+        let msg = format!("item {a} is locked;{b}: try again — 鍵 {a}");
+        let an = t!("ui-an-account");
+        assert_eq!(
+            scrub_uuids(&msg),
+            format!("item {an} is locked;{an}: try again — 鍵 {an}")
+        );
+        for text in [
+            "",
+            "no id here",
+            // Not UUIDs: too short, no dashes, one character off.
+            "0f8fad5b-d9cb-469f-a165-70867728950",
+            "0f8fad5bd9cb469fa16570867728950e0000",
+            "0f8fad5b-d9cb-469f-a165-70867728950g",
+            "日本語のメッセージ",
+        ] {
+            assert_eq!(scrub_uuids(text), text);
+        }
     }
 }

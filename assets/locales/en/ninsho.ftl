@@ -32,7 +32,6 @@ cli-edited-no-group = { $line }, no group
 cli-edited-group = { $line }, group { $group }
 cli-cannot-open = cannot open { $path }
 cli-cannot-read = cannot read { $path }
-cli-too-large = { $path } is { $mib } MiB, too large to be an authenticator export
 cli-too-large-limit = { $path } is { $mib } MiB, too large to be an authenticator export (Ninsho reads up to { $limit } MiB)
 cli-not-encrypted-ignoring = { $format } files are not encrypted; ignoring { $path }
 cli-password-needed = { $path }: this { $what } file is encrypted; pass --password-file F

@@ -28,7 +28,6 @@ cli-edited-no-group = { $line }（グループなし）
 cli-edited-group = { $line }（グループ：{ $group }）
 cli-cannot-open = { $path }を開けません
 cli-cannot-read = { $path }を読み込めません
-cli-too-large = { $path }は{ $mib } MiB あり、認証アプリのエクスポートとしては大きすぎます
 cli-too-large-limit = { $path }は{ $mib } MiB あり、認証アプリのエクスポートとしては大きすぎます（読み込めるのは{ $limit } MiB まで）
 cli-not-encrypted-ignoring = { $format }のファイルは暗号化されていないため、{ $path }は使いません
 cli-password-needed = { $path }：この{ $what }ファイルは暗号化されています。--password-file F を指定してください
