@@ -330,3 +330,74 @@ fn sigterm_closes_the_window_cleanly() {
         "eframe saved no state: {saved:?}"
     );
 }
+
+/// The language saved in Settings opens the window in it, but `--lang` or
+/// `NINSHO_LANG` given for one run wins over it (README, "Languages").
+#[test]
+fn lang_for_a_run_wins_over_the_language_saved_in_settings() {
+    if !common::real_keyring() {
+        return;
+    }
+    if std::env::var_os("DISPLAY").is_none() {
+        assert!(!common::in_harness(), "the harness runs tests under Xvfb");
+        return;
+    }
+    let _turn = DISPLAY_TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let env = Env::new();
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join(".local/share/ninsho/app.ron");
+    std::fs::create_dir_all(state.parent().unwrap()).unwrap();
+    std::fs::write(
+        &state,
+        r#"{"ninsho-settings": "(theme:System,clipboard_clear_secs:30,privacy:false,language:Some(Ja))"}"#,
+    )
+    .unwrap();
+    for (lang_env, flag, expected) in [
+        (None, None, "ja"),
+        (Some("en"), None, "en"),
+        (None, Some("en"), "en"),
+    ] {
+        let mut cmd = Command::new(common::binary());
+        cmd.env("NINSHO_DATA_DIR", env.data.path())
+            .env("NINSHO_KEYRING_SERVICE", &env.service)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join(".local/share"))
+            .env("NINSHO_TRACE_STARTUP", "1")
+            .env("LANG", "C.UTF-8")
+            .env_remove("LANGUAGE")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("NINSHO_LANG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(l) = lang_env {
+            cmd.env("NINSHO_LANG", l);
+        }
+        if let Some(l) = flag {
+            cmd.args(["--lang", l]);
+        }
+        let mut app = cmd.spawn().unwrap();
+        let stderr = Stderr::follow(&mut app);
+        // Closed once it has drawn: SIGTERM then closes it as a user would.
+        let seen = stderr.wait_for("ninsho-trace: language")
+            && stderr.wait_for("ninsho-trace: first frame");
+        let _ = Command::new("kill")
+            .args(["-TERM", &app.id().to_string()])
+            .status();
+        let status = app.wait().unwrap();
+        let stderr = stderr.rest();
+        assert!(seen, "no language line: {stderr}");
+        assert!(status.success(), "{status:?}: {stderr}");
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("ninsho-trace: language"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            line.starts_with(&format!("ninsho-trace: language {expected} ")),
+            "NINSHO_LANG={lang_env:?} --lang {flag:?}: {line}"
+        );
+        let saved = std::fs::read_to_string(&state).unwrap();
+        assert!(saved.contains("language:Some(Ja)"), "{saved}");
+    }
+}

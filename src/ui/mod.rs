@@ -342,6 +342,7 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             {
                 crate::i18n::set(lang);
             }
+            trace(&format!("language {}", crate::i18n::current().tag()));
             let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
             let mut app = App::new(handle, services, settings);
             app.install_fonts(&cc.egui_ctx);
