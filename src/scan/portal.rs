@@ -21,13 +21,17 @@ pub fn capture() -> Result<Vec<Capture>, ScreenError> {
     let bytes = std::fs::read(&path);
     // The portal's copy is ours to dispose of, whatever happens next.
     let _ = std::fs::remove_file(&path);
-    let bytes = bytes
-        .map_err(|e| ScreenError::Capture(crate::t!("err-portal-read", detail = e.to_string())))?;
+    let bytes = bytes.map_err(|e| {
+        ScreenError::Capture(crate::t!(
+            "err-portal-read",
+            detail = crate::i18n::io_error(&e)
+        ))
+    })?;
     let image = super::decode_image(&bytes)
         .map_err(|e| ScreenError::Capture(crate::t!("err-portal-image", detail = e.to_string())))?
         .into_rgba8();
     Ok(vec![Capture {
-        name: "screen (desktop portal)".to_string(),
+        name: crate::t!("scan-capture-portal"),
         width: image.width(),
         height: image.height(),
         rgba: image.into_raw(),

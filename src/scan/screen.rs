@@ -70,7 +70,7 @@ pub fn capture_monitors() -> Result<Vec<Capture>, ScreenError> {
         let monitors = monitors(&conn, screen);
         let rects = if monitors.is_empty() {
             vec![(
-                format!("screen {n}"),
+                crate::t!("scan-capture-screen", number = n),
                 0,
                 0,
                 screen.width_in_pixels,
@@ -128,7 +128,7 @@ fn monitors(conn: &impl Connection, screen: &Screen) -> Vec<Rect> {
                 .ok()
                 .and_then(|c| c.reply().ok())
                 .map(|r| String::from_utf8_lossy(&r.name).into_owned())
-                .unwrap_or_else(|| "monitor".to_string());
+                .unwrap_or_else(|| crate::t!("scan-capture-monitor"));
             (name, m.x, m.y, m.width, m.height)
         })
         .collect()
