@@ -278,6 +278,7 @@ pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
         watcher: None,
         change_pending: Arc::new(AtomicBool::new(false)),
         names: HashMap::new(),
+        shown: Vec::new(),
     };
     let thread = std::thread::Builder::new()
         .name("ninsho-store".into())
@@ -314,6 +315,8 @@ struct Worker {
     /// Every account's name as last seen, so a message about an account that
     /// has gone since can name it (a person never reads a UUID).
     names: HashMap<Uuid, String>,
+    /// The list the window was last sent: what a reload compares with.
+    shown: Vec<Entry>,
 }
 
 /// The first secrets go to the window as soon as a screenful is read.
@@ -347,6 +350,7 @@ impl Worker {
         for e in &entries {
             self.names.insert(e.id, e.display_name());
         }
+        self.shown = entries.clone();
         self.emit(Event::Entries {
             entries,
             seen: self.seen,
@@ -510,17 +514,28 @@ impl Worker {
             // Still loading: the load reads the file after this change anyway.
             return;
         };
-        let before: Vec<Entry> = vault.entries().cloned().collect();
         if let Err(e) = vault.reload() {
             return self.emit(Event::Failed(e.to_string()));
         }
+        self.show_changes();
+    }
+
+    /// Sends the vault's list if it differs from what the window was last sent
+    /// (compared with that, not with the vault's previous list: a write the
+    /// vault took in itself, such as the start-up repair re-reading the file
+    /// while another process added an account, must reach the window too),
+    /// and the secrets of accounts new to the window.
+    fn show_changes(&mut self) {
+        let Some(vault) = self.vault.as_ref() else {
+            return;
+        };
         let after: Vec<Entry> = vault.entries().cloned().collect();
-        if after == before {
+        if after == self.shown {
             return;
         }
         let new: Vec<Entry> = after
             .iter()
-            .filter(|e| !before.iter().any(|b| b.id == e.id))
+            .filter(|e| !self.shown.iter().any(|b| b.id == e.id))
             .cloned()
             .collect();
         self.emit_entries(after);
@@ -609,22 +624,14 @@ impl Worker {
             notes.extend(swept);
             notes
         }) {
-            Ok(notes) if !notes.is_empty() => {
-                self.emit(Event::Notes(notes));
-                let restored: Vec<Entry> = vault
-                    .entries()
-                    .filter(|e| !entries.iter().any(|old| old.id == e.id))
-                    .cloned()
-                    .collect();
-                if !restored.is_empty() {
-                    self.emit_entries(vault.entries().cloned().collect());
-                    let _ = self.stream_secrets(&vault, &restored);
-                }
-            }
+            Ok(notes) if !notes.is_empty() => self.emit(Event::Notes(notes)),
             Ok(_) => {}
             Err(e) => self.emit(Event::Failed(e.to_string())),
         }
         self.vault = Some(vault);
+        // Accounts the repair restored, or that another process added while
+        // this load ran (the repair re-reads the file).
+        self.show_changes();
     }
 
     /// Sends the entries' secrets in batches; stops at a keyring failure.
