@@ -177,6 +177,42 @@ fn status_json_says_where_when_and_how_many() {
     // Backing up when off is an error that says how to turn them on.
     let msg = assert_clean_error(&rig.env.run(&["backup", "now"]), "now while off");
     assert!(msg.contains("backup set"), "{msg}");
+    // A folder that takes no file is refused by `set`, which then changes nothing.
+    if std::path::Path::new("/sys/kernel").is_dir() {
+        let link = rig.secrets.path().join("sysfs");
+        std::os::unix::fs::symlink("/sys/kernel", &link).unwrap();
+        let pw = rig.password_file();
+        let out = rig.env.run(&[
+            "backup",
+            "set",
+            "--folder",
+            link.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ]);
+        let msg = assert_clean_error(&out, "set, unwritable folder");
+        assert!(msg.contains("cannot write the backup"), "{msg}");
+        assert_eq!(rig.status()["enabled"], false);
+        assert!(
+            !rig.env
+                .keyring_items()
+                .contains(&"ninsho-backup-password".to_string())
+        );
+    }
+    let msg = assert_clean_error(
+        &rig.env.run(&[
+            "backup",
+            "set",
+            "--folder",
+            rig.folder.path().to_str().unwrap(),
+            "--password-file",
+            rig.password_file().to_str().unwrap(),
+            "--keep",
+            "0",
+        ]),
+        "keep 0",
+    );
+    assert!(msg.contains("--keep"), "{msg}");
 
     rig.env.ok(&["add", GITHUB]);
     rig.set(Some("7"));

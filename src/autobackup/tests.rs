@@ -299,3 +299,35 @@ fn a_missing_password_is_an_error_not_an_unencrypted_file() {
     ));
     assert!(rig.names().is_empty());
 }
+
+/// A backup killed between writing and renaming leaves its temporary file:
+/// the next backup removes it once it is clearly stale, and leaves a fresh one
+/// (another process's backup in progress) alone.
+#[test]
+fn a_crashed_backups_temporary_file_is_swept_by_the_next_one() {
+    let rig = Rig::new();
+    rig.on(20);
+    let f = rig.folder.path();
+    let stale = f.join(format!("{TEMP_PREFIX}0123abcd{TEMP_SUFFIX}"));
+    let fresh = f.join(format!("{TEMP_PREFIX}4567cdef{TEMP_SUFFIX}"));
+    let other = f.join("notes.tmp");
+    for p in [&stale, &fresh, &other] {
+        fs::write(p, b"x").unwrap();
+    }
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    File::options()
+        .write(true)
+        .open(&other)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    run(&rig.vault(), NOW, "pc").unwrap();
+    assert!(!stale.exists());
+    assert!(fresh.exists() && other.exists());
+}
