@@ -2,8 +2,8 @@
 //! in a memory store, so what is timed is `autobackup::run` itself (the
 //! Aegis export with its scrypt, the write with fsyncs, the read-back with
 //! its scrypt and decryption, the comparison and the pruning). Prints one line
-//! per run, "wall_ms cpu_ms" (CPU: this process, user + system). Used by
-//! benches/backup.sh.
+//! per run, "wall_ms cpu_ms" (CPU: this process, user + system; 0 where
+//! there is no getrusage). Used by benches/backup.sh.
 //!
 //!     backup_time [ACCOUNTS] [RUNS]      default 1000 accounts, 5 runs
 
@@ -13,6 +13,12 @@ use ninsho::autobackup;
 use ninsho::otp::{OtpAccount, Params, Secret};
 use ninsho::vault::{MemoryStore, Vault};
 
+#[cfg(not(unix))]
+fn cpu_ms() -> f64 {
+    0.0
+}
+
+#[cfg(unix)]
 fn cpu_ms() -> f64 {
     // SAFETY: getrusage only writes the struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };

@@ -2,6 +2,8 @@
 //! a backup is an Aegis-encrypted file another install (and oathtool) agrees
 //! with, one is made per changing command, only this host's oldest are pruned,
 //! a failure is reported and loses nothing, and the password stays in the keyring.
+//! (Unix: the harness is the Secret Service, and the tests use symlinks and sysfs.)
+#![cfg(unix)]
 
 mod common;
 
