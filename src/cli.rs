@@ -1,4 +1,4 @@
-//! The command line: `ninsho list | code | add | edit | remove | import | export | scan | recovery`.
+//! The command line: `ninsho list | code | add | edit | remove | import | export | scan | recovery | backup`.
 //!
 //! Exit status 0 on success, 1 with a one-line `ninsho: …` message on stderr on
 //! any error, 2 for usage errors (clap). Only this edge uses `anyhow`.
@@ -17,6 +17,7 @@ use crate::t;
 use crate::vault::keyring::{KeyringStore, service_name};
 use crate::vault::{self, SecretStore, StoreError, Vault};
 
+mod backup;
 mod help;
 mod recovery;
 mod scan;
@@ -77,6 +78,11 @@ pub enum Command {
     Recovery {
         #[command(subcommand)]
         command: recovery::RecoveryCommand,
+    },
+    /// Automatic encrypted backups to a folder (Aegis format), after every change.
+    Backup {
+        #[command(subcommand)]
+        command: backup::BackupCommand,
     },
 }
 
@@ -285,7 +291,9 @@ fn read_stdin_secret() -> Result<Zeroizing<String>> {
 /// Runs a parsed command. Output goes to the given writers so tests can capture it.
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<()> {
     let data_dir = cli.data_dir.as_deref();
-    match cli.command {
+    // Backups on: the accounts as they were, to back up once if they change.
+    let watch = backup::watch(data_dir, cli.command.as_ref());
+    let result = match cli.command {
         None => crate::ui::run(resolve_data_dir(data_dir)?),
         Some(Command::List { json }) => list(data_dir, json, stdout, stderr),
         Some(Command::Code(args)) => code(data_dir, args, stdout, stderr),
@@ -298,7 +306,14 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         Some(Command::Recovery { command }) => {
             recovery::recovery(data_dir, command, stdout, stderr)
         }
+        Some(Command::Backup { command }) => backup::backup(data_dir, command, stdout, stderr),
+    };
+    if result.is_ok()
+        && let Some(watch) = watch
+    {
+        backup::after_change(watch, stderr)?;
     }
+    result
 }
 
 fn list(

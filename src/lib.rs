@@ -4,6 +4,7 @@
 //! `otp` uses nothing of ours but the messages (`i18n`) and does no I/O.
 
 pub mod atomic_file;
+pub mod autobackup;
 pub mod backup;
 pub mod cli;
 pub mod formats;

@@ -119,7 +119,12 @@ fn about(path: &str) -> Option<String> {
         "recovery use" => t!("help-recovery-use"),
         "recovery unuse" => t!("help-recovery-unuse"),
         "recovery remove" => t!("help-recovery-remove"),
-        "help" | "recovery help" => t!("help-help-command"),
+        "backup" => t!("help-backup"),
+        "backup set" => t!("help-backup-set"),
+        "backup off" => t!("help-backup-off"),
+        "backup now" => t!("help-backup-now"),
+        "backup status" => t!("help-backup-status"),
+        "help" | "recovery help" | "backup help" => t!("help-help-command"),
         _ => return None,
     })
 }
@@ -177,6 +182,10 @@ fn arg_help(path: &str, id: &str) -> Option<String> {
             t!("help-recovery-query")
         }
         ("recovery list", "json") => t!("help-recovery-list-json"),
+        ("backup set", "folder") => t!("help-backup-folder"),
+        ("backup set", "password_file") => t!("help-backup-password-file"),
+        ("backup set", "keep") => t!("help-backup-keep"),
+        ("backup status", "json") => t!("help-backup-status-json"),
         ("recovery use", "code") => t!("help-recovery-use-code"),
         ("recovery unuse" | "recovery remove", "code") => t!("help-recovery-code"),
         _ => return None,

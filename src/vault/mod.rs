@@ -11,7 +11,8 @@
 //! saved); a `deleting` entry is deleted. Each keyring item also carries a copy of
 //! its entry, so an item with no entry at all (a lost or older metadata file) is
 //! restored rather than forgotten. An entry whose item has vanished outside
-//! Ninsho is kept and reported, never silently dropped. Temporary metadata files
+//! Ninsho is kept and reported, never silently dropped. Ninsho's own items
+//! that are not accounts ([`BACKUP_PASSWORD_ITEM`]) are left alone. Temporary metadata files
 //! a killed writer left behind are removed.
 
 pub mod crashpoint;
@@ -31,6 +32,17 @@ use crate::otp::{OtpAccount, Secret, check_name, display_name, shorten};
 pub use meta::{Entry, State};
 pub use recovery::{RecoveryAdd, RecoveryRemove, RecoveryUse};
 pub use store::{MemoryStore, SecretStore, StoreError};
+
+/// The keyring item that holds the automatic backups' password (see
+/// `autobackup`). It shares the service with the accounts, whose items are
+/// named by UUIDs, so it can never be taken for one.
+pub const BACKUP_PASSWORD_ITEM: &str = "ninsho-backup-password";
+
+/// Items of the service that are Ninsho's own but not accounts: repair neither
+/// restores them as accounts nor reports them as foreign.
+pub fn is_reserved_item(id: &str) -> bool {
+    id == BACKUP_PASSWORD_ITEM
+}
 
 /// Most matches an ambiguous query lists: past that, a count says how many more.
 pub const SHOWN_MATCHES: usize = 20;
@@ -545,7 +557,12 @@ impl<S: SecretStore> Vault<S> {
             meta::remove_stale_temps(&self.dir, &lock)?;
         }
         let needs_write = self.entries.iter().any(|e| e.state != State::Saved);
-        let in_keyring: HashSet<String> = self.store.ids()?.into_iter().collect();
+        let in_keyring: HashSet<String> = self
+            .store
+            .ids()?
+            .into_iter()
+            .filter(|id| !is_reserved_item(id))
+            .collect();
         let known: HashSet<String> = self.entries.iter().map(|e| e.id.to_string()).collect();
         let orphans: Vec<&String> = in_keyring
             .iter()

@@ -874,3 +874,39 @@ fn names_with_control_characters_are_rejected_before_any_write() {
     let err = v.edit(saved[0].id, "D", "d\u{1b}", "").unwrap_err();
     assert!(err.to_string().contains("control"), "{err}");
 }
+
+/// The automatic backups' password shares the service with the accounts: repair
+/// must neither report it as foreign nor restore it as an account, nor delete it.
+#[test]
+fn repair_leaves_the_backup_password_item_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let mut v = vault_with(dir.path(), store.clone());
+    v.add(
+        vec![account("GitHub", "alice", "JBSWY3DPEHPK3PXP")],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    store
+        .set(BACKUP_PASSWORD_ITEM, "Ninsho backup", b"correct horse")
+        .unwrap();
+    // A lost metadata file makes repair look at every item of the service.
+    std::fs::remove_file(dir.path().join(meta::FILE_NAME)).unwrap();
+    let mut v = vault_with(dir.path(), store.clone());
+    let notes = v.repair().unwrap();
+    assert!(
+        notes.iter().all(|n| !n.contains(BACKUP_PASSWORD_ITEM)),
+        "{notes:?}"
+    );
+    assert_eq!(notes.len(), 1, "only the restored account: {notes:?}");
+    assert_eq!(v.entries().count(), 1);
+    assert!(v.repair().unwrap().is_empty());
+    assert_eq!(
+        store
+            .get(BACKUP_PASSWORD_ITEM)
+            .unwrap()
+            .as_deref()
+            .map(Vec::as_slice),
+        Some(&b"correct horse"[..])
+    );
+}
