@@ -2189,6 +2189,50 @@ fn on_the_first_start_the_new_data_folder_is_watched_too() {
     }
 }
 
+/// With automatic backups on, a change made in the window is backed up by the
+/// worker (off the UI thread) a few seconds after the last of a burst of
+/// changes; the backup decrypts with the password and holds the new order, and
+/// `ninsho backup status` would name it.
+#[test]
+fn changes_in_the_window_are_backed_up_automatically() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    let folder = tempfile::tempdir().unwrap();
+    ninsho::autobackup::turn_on(r.data.path(), r.store.as_ref(), folder.path(), "pw-123", 20)
+        .unwrap();
+    r.wait_for(&code(GITLAB, T0));
+    let status = |r: &Rig| ninsho::autobackup::load(r.data.path()).unwrap().unwrap();
+    assert!(
+        status(&r).last_file.is_none(),
+        "nothing backed up before a change"
+    );
+    r.click("Copy code for GitHub (alice)");
+    r.shortcut(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    r.shortcut(egui::Modifiers::ALT, egui::Key::ArrowUp);
+    r.shortcut(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    r.wait_for_row(1, "Copy code for GitHub (alice)");
+    // A slow machine may spread the burst over more than one backup; the
+    // last one holds the final order.
+    let aegis = ninsho::formats::by_name("aegis").unwrap();
+    let mut checked = None;
+    for _ in polls() {
+        r.harness.step();
+        let now = status(&r);
+        assert!(now.last_error.is_none(), "{:?}", now.last_error);
+        if let Some(name) = now.last_file.filter(|n| checked.as_ref() != Some(n)) {
+            assert!(name.starts_with("ninsho-backup-"), "{name}");
+            let bytes = std::fs::read(folder.path().join(&name)).unwrap();
+            let read = aegis.read(&bytes, Some("pw-123")).unwrap();
+            let order: Vec<String> = read.accounts.iter().map(|a| a.issuer.clone()).collect();
+            if order == ["GitLab", "GitHub"] {
+                return;
+            }
+            checked = Some(name);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("no backup of the final order was made");
+}
+
 /// Holds the keyring-wide search (the start-up repair's) at a gate.
 struct SearchGatedStore {
     inner: Arc<MemoryStore>,

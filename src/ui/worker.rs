@@ -279,6 +279,7 @@ pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
         change_pending: Arc::new(AtomicBool::new(false)),
         names: HashMap::new(),
         shown: Vec::new(),
+        backup_due: None,
     };
     let thread = std::thread::Builder::new()
         .name("ninsho-store".into())
@@ -317,7 +318,13 @@ struct Worker {
     names: HashMap<Uuid, String>,
     /// The list the window was last sent: what a reload compares with.
     shown: Vec<Entry>,
+    /// When automatic backups are on and the window changed the accounts:
+    /// when the backup is due (a burst of changes makes one backup).
+    backup_due: Option<Instant>,
 }
+
+/// How long after the window's last change its automatic backup is made.
+const BACKUP_AFTER: Duration = Duration::from_secs(3);
 
 /// The first secrets go to the window as soon as a screenful is read.
 const SCREENFUL: usize = 16;
@@ -329,11 +336,32 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 impl Worker {
     fn run(mut self, inputs: Receiver<Input>) {
-        while let Ok(input) = inputs.recv() {
+        loop {
+            let input = match self.backup_due {
+                None => inputs.recv().ok(),
+                Some(due) => {
+                    match inputs.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                        Ok(input) => Some(input),
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            self.backup_due = None;
+                            self.backup();
+                            continue;
+                        }
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => None,
+                    }
+                }
+            };
+            let Some(input) = input else { break };
             match input {
                 Input::Command(command) => {
                     self.seen += 1;
+                    let watch = self.backup_watch(&command);
                     self.handle(command);
+                    if let Some(before) = watch
+                        && std::fs::read(self.data_dir.join(meta::FILE_NAME)).ok() != before
+                    {
+                        self.backup_due = Some(Instant::now() + BACKUP_AFTER);
+                    }
                 }
                 Input::Changed => {
                     self.change_pending.store(false, Ordering::SeqCst);
@@ -343,6 +371,43 @@ impl Worker {
                 }
                 Input::Stop => break,
             }
+        }
+        // Closing the window does not skip a backup that was due.
+        if self.backup_due.take().is_some() {
+            self.backup();
+        }
+    }
+
+    /// For a command that may change the accounts, while automatic backups
+    /// are on: the metadata file as it was, to tell afterwards whether it did.
+    fn backup_watch(&self, command: &Command) -> Option<Option<Vec<u8>>> {
+        let changes = matches!(
+            command,
+            Command::Add(_)
+                | Command::Remove(_)
+                | Command::Edit { .. }
+                | Command::Move { .. }
+                | Command::SetCounter { .. }
+        );
+        if !changes || !matches!(crate::autobackup::load(&self.data_dir), Ok(Some(_))) {
+            return None;
+        }
+        Some(std::fs::read(self.data_dir.join(meta::FILE_NAME)).ok())
+    }
+
+    /// The automatic backup after the window's changes, on this thread (never
+    /// the UI's). A failure is shown, and recorded for `ninsho backup status`;
+    /// the previous backups stay.
+    fn backup(&self) {
+        let Some(vault) = self.vault.as_ref() else {
+            return;
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        match crate::autobackup::run(vault, now, &crate::autobackup::host()) {
+            Ok(_) | Err(crate::autobackup::BackupError::Off) => {}
+            Err(e) => self.emit(Event::Failed(t!("ui-backup-failed", error = e.to_string()))),
         }
     }
 

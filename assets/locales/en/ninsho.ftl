@@ -306,6 +306,7 @@ ui-add-format-encryptable = • { $format } (encrypted too)
 ui-add-valid = ✔ { $name } — { $params }
 ui-add-invalid = ✖ { $error }
 ui-add-review = Review
+ui-backup-failed = The automatic backup failed: { $error }. Your earlier backups are kept.
 ui-review-from = From { $source }:
 ui-review-more = … and { $count } more notes from it
 ui-file-dialog-failed = The file dialog could not be shown

@@ -272,6 +272,7 @@ ui-add-format-encryptable = • { $format }（暗号化ファイルも可）
 ui-add-valid = ✔ { $name } — { $params }
 ui-add-invalid = ✖ { $error }
 ui-add-review = 確認
+ui-backup-failed = 自動バックアップに失敗しました：{ $error }。以前のバックアップはそのまま残っています。
 ui-review-from = { $source }から：
 ui-review-more = …ほかにお知らせが{ $count }件あります
 ui-file-dialog-failed = ファイルを選ぶダイアログを表示できませんでした
