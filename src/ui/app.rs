@@ -276,6 +276,7 @@ impl App {
                     batches,
                 } => self.found(source, accounts, notes, batches),
                 Event::Captured => {}
+                Event::AutoBackup(status) => self.backup.auto = status,
                 Event::NeedPassword {
                     path,
                     format,

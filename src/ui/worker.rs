@@ -139,6 +139,10 @@ pub enum Event {
     /// Accounts whose secret could not be read, with the reason.
     SecretMissing(Uuid, String),
     /// Every secret has been read.
+    /// Automatic backups as `backup.json` has them (`None`: off), sent at
+    /// start-up and after each automatic backup, so the window never reads
+    /// the disk itself.
+    AutoBackup(Option<crate::autobackup::Settings>),
     SecretsDone,
     /// The keyring is missing or locked: the window shows what to do.
     KeyringError(String),
@@ -409,6 +413,13 @@ impl Worker {
             Ok(_) | Err(crate::autobackup::BackupError::Off) => {}
             Err(e) => self.emit(Event::Failed(t!("ui-backup-failed", error = e.to_string()))),
         }
+        self.emit_backup_status();
+    }
+
+    fn emit_backup_status(&self) {
+        self.emit(Event::AutoBackup(
+            crate::autobackup::load(&self.data_dir).ok().flatten(),
+        ));
     }
 
     fn emit_entries(&mut self, entries: Vec<Entry>) {
@@ -694,6 +705,7 @@ impl Worker {
             Err(e) => self.emit(Event::Failed(e.to_string())),
         }
         self.vault = Some(vault);
+        self.emit_backup_status();
         // Accounts the repair restored, or that another process added while
         // this load ran (the repair re-reads the file).
         self.show_changes();

@@ -110,6 +110,8 @@ pub struct BackupState {
     /// The save dialog is open; its answer arrives here.
     choosing: Option<(SaveFor, Receiver<Option<PathBuf>>)>,
     printing: bool,
+    /// Automatic backups as the worker last read them (`None`: off).
+    pub(super) auto: Option<crate::autobackup::Settings>,
     /// What became of the last print, for the backup screen.
     print_note: Option<String>,
     /// Accounts left out of the sheet, the transfer codes and the export.
@@ -140,6 +142,7 @@ impl Default for BackupState {
             opener: Opener::default(),
             choosing: None,
             printing: false,
+            auto: None,
             print_note: None,
             left_out: HashSet::new(),
             export_prompt: false,
@@ -422,6 +425,36 @@ impl App {
         }
     }
 
+    /// Automatic backups: where they go and the last one, or how to turn
+    /// them on.
+    fn auto_backup_section(&self, ui: &mut egui::Ui) {
+        ui.label(RichText::new(t!("ui-auto-backup-heading")).strong());
+        let Some(auto) = &self.backup.auto else {
+            ui.label(t!("ui-auto-backup-off"));
+            return;
+        };
+        ui.label(t!(
+            "ui-auto-backup-on",
+            folder = auto.folder.as_str(),
+            keep = auto.keep
+        ));
+        match (auto.last_backup, &auto.last_file) {
+            (Some(at), Some(file)) => ui.label(t!(
+                "ui-auto-backup-last",
+                time = local_time(at),
+                file = file.as_str()
+            )),
+            _ => ui.label(t!("ui-auto-backup-none-yet")),
+        };
+        if let Some(error) = &auto.last_error {
+            let at = auto.last_error_at.map(local_time).unwrap_or_default();
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                t!("ui-auto-backup-error", time = at, error = error.as_str()),
+            );
+        }
+    }
+
     fn menu_view(&mut self, ui: &mut egui::Ui) -> bool {
         ui.heading(t!("ui-backup"));
         let mut done = false;
@@ -460,6 +493,8 @@ impl App {
             if let Some(note) = &self.backup.print_note {
                 ui.label(note);
             }
+            ui.add_space(12.0);
+            self.auto_backup_section(ui);
             ui.add_space(12.0);
             self.export_section(ui, chosen, busy);
             ui.add_space(12.0);
@@ -919,6 +954,17 @@ fn transfer_view(
     ui.horizontal(|ui| done = ui.button(t!("ui-done")).clicked());
     pages[*page].show(ui, &t!("ui-transfer-image", page = *page + 1, pages = n));
     done
+}
+
+/// A Unix time as the reader's clock shows it, to the minute.
+fn local_time(unix: u64) -> String {
+    chrono::DateTime::from_timestamp(unix as i64, 0)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
