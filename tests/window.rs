@@ -2237,6 +2237,79 @@ fn changes_in_the_window_are_backed_up_automatically() {
     panic!("no backup of the final order was made");
 }
 
+/// Automatic backups are set up and turned off from the Backup menu: the
+/// password goes to the keyring (never to the settings file), the first backup
+/// is made at once and decrypts with it, and turning off removes the password.
+#[test]
+fn automatic_backups_are_set_up_and_turned_off_in_the_window() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    r.point_and_click("Backup");
+    r.wait_for_text("Off. When on, Ninsho writes an encrypted backup");
+    r.point_and_click("Set up automatic backups…");
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("sync").join("2fa");
+    fn field<'a>(r: &'a Rig, name: &'a str) -> egui_kittest::Node<'a> {
+        r.harness
+            .query_all_by(move |n| {
+                matches!(n.role(), egui::Role::TextInput | egui::Role::PasswordInput)
+                    && n.label().is_some_and(|l| l == name)
+            })
+            .next()
+            .unwrap_or_else(|| panic!("no field named {name}"))
+    }
+    for (name, text) in [
+        ("Folder", target.to_str().unwrap()),
+        ("Password", "pw-456"),
+        ("Repeat password", "pw-456"),
+    ] {
+        field(&r, name).focus();
+        r.harness.run_steps(1);
+        r.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        field(&r, name).type_text(text);
+        r.harness.run_steps(2);
+    }
+    r.point_and_click("Turn on");
+    r.wait_for_text("Last backup:");
+    let settings = ninsho::autobackup::load(r.data.path()).unwrap().unwrap();
+    let file = settings.last_file.clone().unwrap();
+    assert!(r.has_text(&file));
+    let text = std::fs::read_to_string(ninsho::autobackup::settings_path(r.data.path())).unwrap();
+    assert!(
+        !text.contains("pw-456"),
+        "the password is not in the settings"
+    );
+    assert_eq!(
+        r.store
+            .get(ninsho::vault::BACKUP_PASSWORD_ITEM)
+            .unwrap()
+            .map(|v| v.to_vec()),
+        Some(b"pw-456".to_vec())
+    );
+    let bytes = std::fs::read(std::path::Path::new(&settings.folder).join(&file)).unwrap();
+    let read = ninsho::formats::by_name("aegis")
+        .unwrap()
+        .read(&bytes, Some("pw-456"))
+        .unwrap();
+    assert_eq!(read.accounts.len(), 1);
+    assert_eq!(read.accounts[0].issuer, "GitHub");
+
+    r.point_and_click("Turn off automatic backups");
+    r.wait_for_text("Off. When on, Ninsho writes an encrypted backup");
+    assert!(ninsho::autobackup::load(r.data.path()).unwrap().is_none());
+    assert!(
+        r.store
+            .get(ninsho::vault::BACKUP_PASSWORD_ITEM)
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        std::path::Path::new(&settings.folder).join(&file).exists(),
+        "backups made stay"
+    );
+}
+
 /// Holds the keyring-wide search (the start-up repair's) at a gate.
 struct SearchGatedStore {
     inner: Arc<MemoryStore>,

@@ -15,8 +15,24 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use ninsho::i18n::{self, Lang};
 use ui_rig::*;
 
-fn japanese() {
+/// The language is the process's: a test that switches it (to English and
+/// back, through Settings) must not run beside one that reads or clicks
+/// Japanese labels, which would move under its pointer (seen once: the HOTP
+/// choice clicked while the form was briefly English stayed unticked).
+static LANGUAGE: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// Japanese for this test, shared with the others that keep it.
+fn japanese() -> std::sync::RwLockReadGuard<'static, ()> {
+    let turn = LANGUAGE.read().unwrap_or_else(|e| e.into_inner());
     i18n::set(Lang::Ja);
+    turn
+}
+
+/// Japanese for this test alone: it switches the language.
+fn japanese_alone() -> std::sync::RwLockWriteGuard<'static, ()> {
+    let turn = LANGUAGE.write().unwrap_or_else(|e| e.into_inner());
+    i18n::set(Lang::Ja);
+    turn
 }
 
 /// Every labelled widget lies inside the window from left to right (text
@@ -60,7 +76,7 @@ fn assert_cjk_font(r: &mut Rig) {
 
 #[test]
 fn snapshot_of_the_list_in_japanese() {
-    japanese();
+    let _language = japanese();
     let mut r = rig(&[GITHUB, TWITTER_JA, LINE_JA], SMALLEST);
     r.wait_for_codes(&[GITHUB, TWITTER_JA, LINE_JA]);
     r.wait_for_no_text("キーリングから");
@@ -82,7 +98,7 @@ fn snapshot_of_the_list_in_japanese() {
 
 #[test]
 fn snapshot_of_the_add_form_in_japanese() {
-    japanese();
+    let _language = japanese();
     let mut r = rig(&[], SMALLEST);
     r.wait_for("アカウントはまだありません");
     assert_fits(&r, "empty list");
@@ -124,7 +140,7 @@ fn snapshot_of_the_add_form_in_japanese() {
 
 #[test]
 fn snapshot_of_the_review_in_japanese() {
-    japanese();
+    let _language = japanese();
     let mut r = rig(&[GITHUB], SMALLEST);
     r.wait_for_codes(&[GITHUB]);
     // A transfer of two accounts, one already in Ninsho, pasted as a link.
@@ -151,7 +167,7 @@ fn snapshot_of_the_review_in_japanese() {
 
 #[test]
 fn snapshot_of_settings_in_japanese_and_the_language_switches_at_once() {
-    japanese();
+    let _language = japanese_alone();
     let mut r = rig(&[GITHUB], SMALLEST);
     r.wait_for_codes(&[GITHUB]);
     r.click("設定");
@@ -183,7 +199,7 @@ fn snapshot_of_settings_in_japanese_and_the_language_switches_at_once() {
 
 #[test]
 fn snapshot_of_the_keyring_error_screen_in_japanese() {
-    japanese();
+    let _language = japanese();
     let mut r = rig_with(&[GITHUB], SMALLEST, false);
     r.wait_for("キーリングを利用できません");
     assert!(r.has("再試行"));
@@ -264,7 +280,7 @@ fn ime_into_field(r: &mut Rig, index: usize, what: &str) {
 
 #[test]
 fn ime_composition_lands_once_in_every_text_field() {
-    japanese();
+    let _language = japanese();
     let mut r = rig(&[GITHUB], egui::vec2(440.0, 640.0));
     r.wait_for_codes(&[GITHUB]);
     // Search.
@@ -300,7 +316,7 @@ fn ime_composition_lands_once_in_every_text_field() {
 /// The other views at the smallest size: nothing in Japanese runs off the side.
 #[test]
 fn backup_edit_and_delete_views_fit_the_smallest_window_in_japanese() {
-    japanese();
+    let _language = japanese();
     let mut r = rig(&[GITHUB, TWITTER_JA], SMALLEST);
     r.wait_for_codes(&[GITHUB, TWITTER_JA]);
     r.click("バックアップ");

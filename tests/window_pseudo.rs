@@ -422,8 +422,6 @@ fn the_in_window_file_chooser_is_all_messages() {
         "in-window file chooser: text that bypasses the message files:\n{}",
         found.join("\n")
     );
-    // Not `r.click`: its settling checks accessible names, and egui_file's
-    // path fields have none (it offers no way to give them one).
     r.harness.get_by_label(&p("Cancel")).click();
     r.harness.run_steps(2);
     assert!(r.harness.query_by_label(&p("Cancel")).is_none());

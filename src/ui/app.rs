@@ -276,7 +276,10 @@ impl App {
                     batches,
                 } => self.found(source, accounts, notes, batches),
                 Event::Captured => {}
-                Event::AutoBackup(status) => self.backup.auto = status,
+                Event::AutoBackup(status) => {
+                    self.backup.auto = status;
+                    self.backup.auto_busy = false;
+                }
                 Event::NeedPassword {
                     path,
                     format,
@@ -294,6 +297,7 @@ impl App {
                     self.opening = None;
                     self.progress = None;
                     self.backup.failed();
+                    self.backup.auto_busy = false;
                     self.notice(msg);
                 }
                 Event::Backup(event) => self.backup_event(event),

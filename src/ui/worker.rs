@@ -65,6 +65,14 @@ pub enum Command {
     },
     /// Recovery codes and the printable sheet.
     Backup(BackupCommand),
+    /// Turn automatic backups on (the password goes to the keyring), then
+    /// make the first backup.
+    AutoBackupOn {
+        folder: PathBuf,
+        password: Zeroizing<String>,
+        keep: usize,
+    },
+    AutoBackupOff,
 }
 
 #[derive(Debug)]
@@ -416,6 +424,36 @@ impl Worker {
         self.emit_backup_status();
     }
 
+    fn auto_backup_on(&mut self, folder: &Path, password: &str, keep: usize) {
+        let Some(vault) = self.vault.as_ref() else {
+            return self.emit(Event::Failed(t!("ui-keyring-not-ready")));
+        };
+        match crate::autobackup::turn_on(&self.data_dir, vault.store(), folder, password, keep) {
+            Ok(_) => self.backup(),
+            Err(e) => {
+                self.emit(Event::Failed(t!(
+                    "ui-auto-backup-cannot",
+                    error = e.to_string()
+                )));
+                self.emit_backup_status();
+            }
+        }
+    }
+
+    fn auto_backup_off(&mut self) {
+        let Some(vault) = self.vault.as_ref() else {
+            return self.emit(Event::Failed(t!("ui-keyring-not-ready")));
+        };
+        if let Err(e) = crate::autobackup::turn_off(&self.data_dir, vault.store()) {
+            self.emit(Event::Failed(t!(
+                "ui-auto-backup-cannot",
+                error = e.to_string()
+            )));
+        }
+        self.backup_due = None;
+        self.emit_backup_status();
+    }
+
     fn emit_backup_status(&self) {
         self.emit(Event::AutoBackup(
             crate::autobackup::load(&self.data_dir).ok().flatten(),
@@ -470,6 +508,12 @@ impl Worker {
             Command::Paste(clipboard) => {
                 return self.spawn_job("ninsho-paste", move |_| sources::scan_clipboard(clipboard));
             }
+            Command::AutoBackupOn {
+                folder,
+                password,
+                keep,
+            } => return self.auto_backup_on(&folder, &password, keep),
+            Command::AutoBackupOff => return self.auto_backup_off(),
             other => other,
         };
         let Some(vault) = self.vault.as_mut() else {
@@ -479,7 +523,9 @@ impl Worker {
             Command::Load
             | Command::OpenFile { .. }
             | Command::ScanScreen { .. }
-            | Command::Paste(_) => unreachable!("handled above"),
+            | Command::Paste(_)
+            | Command::AutoBackupOn { .. }
+            | Command::AutoBackupOff => unreachable!("handled above"),
             Command::Add(accounts) => {
                 let events = self.events.clone();
                 let waker = self.waker.clone();

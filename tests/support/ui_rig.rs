@@ -158,12 +158,8 @@ impl Rig {
 
     /// Points at the widget labelled `label`, then clicks it, as a mouse does.
     pub fn click(&mut self, label: &str) {
-        // Shown first, and still: a collapsing header opens over a few
-        // frames, and a click aimed at a widget that is still moving can land
-        // beside it (seen once in a loaded run: the HOTP choice under a
-        // header that was opening stayed unticked).
+        // Shown first: a collapsing header opens over a few frames.
         self.wait_for(label);
-        self.settle();
         // Into view: a widget scrolled out of sight takes no click.
         let window = self.harness.ctx.content_rect();
         if !window.contains_rect(self.harness.get_by_label(label).rect()) {

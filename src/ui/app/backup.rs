@@ -112,6 +112,10 @@ pub struct BackupState {
     printing: bool,
     /// Automatic backups as the worker last read them (`None`: off).
     pub(super) auto: Option<crate::autobackup::Settings>,
+    /// The form that turns them on, while open.
+    auto_form: Option<AutoForm>,
+    /// Asked the worker to turn them on or off; its status answers.
+    pub(super) auto_busy: bool,
     /// What became of the last print, for the backup screen.
     print_note: Option<String>,
     /// Accounts left out of the sheet, the transfer codes and the export.
@@ -133,6 +137,33 @@ impl BackupState {
     }
 }
 
+/// The fields that turn automatic backups on.
+struct AutoForm {
+    folder: String,
+    password: Zeroizing<String>,
+    repeat: Zeroizing<String>,
+    keep: usize,
+}
+
+impl Default for AutoForm {
+    fn default() -> Self {
+        let folder = dirs::document_dir()
+            .or_else(dirs::home_dir)
+            .map(|d| {
+                d.join(t!("ui-auto-backup-default-folder"))
+                    .display()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        AutoForm {
+            folder,
+            password: Zeroizing::new(String::new()),
+            repeat: Zeroizing::new(String::new()),
+            keep: crate::autobackup::DEFAULT_KEEP,
+        }
+    }
+}
+
 impl Default for BackupState {
     fn default() -> Self {
         BackupState {
@@ -143,6 +174,8 @@ impl Default for BackupState {
             choosing: None,
             printing: false,
             auto: None,
+            auto_form: None,
+            auto_busy: false,
             print_note: None,
             left_out: HashSet::new(),
             export_prompt: false,
@@ -425,13 +458,19 @@ impl App {
         }
     }
 
-    /// Automatic backups: where they go and the last one, or how to turn
-    /// them on.
-    fn auto_backup_section(&self, ui: &mut egui::Ui) {
+    /// Automatic backups: where they go and the last one, or the form that
+    /// turns them on.
+    fn auto_backup_section(&mut self, ui: &mut egui::Ui) {
         ui.label(RichText::new(t!("ui-auto-backup-heading")).strong());
-        let Some(auto) = &self.backup.auto else {
-            ui.label(t!("ui-auto-backup-off"));
+        if self.backup.auto_busy {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(t!("ui-auto-backup-working"));
+            });
             return;
+        }
+        let Some(auto) = &self.backup.auto else {
+            return self.auto_backup_form(ui);
         };
         ui.label(t!(
             "ui-auto-backup-on",
@@ -452,6 +491,65 @@ impl App {
                 ui.visuals().error_fg_color,
                 t!("ui-auto-backup-error", time = at, error = error.as_str()),
             );
+        }
+        if ui.button(t!("ui-auto-backup-turn-off")).clicked() {
+            self.backup.auto_busy = true;
+            self.worker.send(Command::AutoBackupOff);
+        }
+    }
+
+    /// Off: the explanation, and the form to turn them on.
+    fn auto_backup_form(&mut self, ui: &mut egui::Ui) {
+        ui.label(t!("ui-auto-backup-off"));
+        let Some(form) = &mut self.backup.auto_form else {
+            if ui.button(t!("ui-auto-backup-set-up")).clicked() {
+                self.backup.auto_form = Some(AutoForm::default());
+            }
+            return;
+        };
+        egui::Grid::new("auto-backup-form")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label = ui.label(t!("ui-auto-backup-folder"));
+                ui.add(egui::TextEdit::singleline(&mut form.folder))
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label(t!("ui-password"));
+                ui.add(egui::TextEdit::singleline(&mut *form.password).password(true))
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label(t!("ui-password-repeat"));
+                ui.add(egui::TextEdit::singleline(&mut *form.repeat).password(true))
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label(t!("ui-auto-backup-keep"));
+                ui.add(egui::DragValue::new(&mut form.keep).range(1..=1000))
+                    .labelled_by(label.id);
+                ui.end_row();
+            });
+        let differ = !form.repeat.is_empty() && form.password.as_str() != form.repeat.as_str();
+        if differ {
+            ui.label(RichText::new(t!("ui-password-mismatch")).color(ui.visuals().error_fg_color));
+        }
+        let ready = !form.folder.trim().is_empty()
+            && !form.password.is_empty()
+            && form.password.as_str() == form.repeat.as_str();
+        let (mut start, mut cancel) = (false, false);
+        ui.horizontal(|ui| {
+            start = ui
+                .add_enabled(ready, egui::Button::new(t!("ui-auto-backup-turn-on")))
+                .clicked();
+            cancel = ui.button(t!("ui-cancel")).clicked();
+        });
+        if cancel {
+            self.backup.auto_form = None;
+        } else if start && let Some(form) = self.backup.auto_form.take() {
+            self.backup.auto_busy = true;
+            self.worker.send(Command::AutoBackupOn {
+                folder: PathBuf::from(form.folder.trim()),
+                password: form.password,
+                keep: form.keep,
+            });
         }
     }
 
