@@ -2237,6 +2237,30 @@ fn changes_in_the_window_are_backed_up_automatically() {
     panic!("no backup of the final order was made");
 }
 
+/// A backup that fails (the folder is gone: an unplugged stick) says so in
+/// the window once, and the Backup menu shows the failure; nothing is made
+/// in the folder's place.
+#[test]
+fn a_failed_automatic_backup_is_shown_in_the_window() {
+    let mut r = rig(&[GITHUB, GITLAB]);
+    let stick = tempfile::tempdir().unwrap();
+    let folder = stick.path().join("backups");
+    ninsho::autobackup::turn_on(r.data.path(), r.store.as_ref(), &folder, "pw-123", 20).unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+    r.wait_for(&code(GITLAB, T0));
+    r.click("Copy code for GitHub (alice)");
+    r.shortcut(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    r.wait_for_text("The automatic backup failed");
+    assert!(
+        !folder.exists(),
+        "a backup never makes a folder that has gone"
+    );
+    let status = ninsho::autobackup::load(r.data.path()).unwrap().unwrap();
+    assert!(status.last_error.is_some());
+    r.point_and_click("Backup");
+    r.wait_for_text("failed:");
+}
+
 /// Automatic backups are set up and turned off from the Backup menu: the
 /// password goes to the keyring (never to the settings file), the first backup
 /// is made at once and decrypts with it, and turning off removes the password.

@@ -292,6 +292,7 @@ pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
         names: HashMap::new(),
         shown: Vec::new(),
         backup_due: None,
+        backup_failing: false,
     };
     let thread = std::thread::Builder::new()
         .name("ninsho-store".into())
@@ -333,10 +334,16 @@ struct Worker {
     /// When automatic backups are on and the window changed the accounts:
     /// when the backup is due (a burst of changes makes one backup).
     backup_due: Option<Instant>,
+    /// The last automatic backup failed: it is retried, and the window told
+    /// only once until one succeeds.
+    backup_failing: bool,
 }
 
 /// How long after the window's last change its automatic backup is made.
 const BACKUP_AFTER: Duration = Duration::from_secs(3);
+/// How long after a failed automatic backup (folder gone, disk full) it is
+/// tried again.
+const BACKUP_RETRY: Duration = Duration::from_secs(60);
 
 /// The first secrets go to the window as soon as a screenful is read.
 const SCREENFUL: usize = 16;
@@ -410,7 +417,7 @@ impl Worker {
     /// The automatic backup after the window's changes, on this thread (never
     /// the UI's). A failure is shown, and recorded for `ninsho backup status`;
     /// the previous backups stay.
-    fn backup(&self) {
+    fn backup(&mut self) {
         let Some(vault) = self.vault.as_ref() else {
             return;
         };
@@ -418,8 +425,14 @@ impl Worker {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         match crate::autobackup::run(vault, now, &crate::autobackup::host()) {
-            Ok(_) | Err(crate::autobackup::BackupError::Off) => {}
-            Err(e) => self.emit(Event::Failed(t!("ui-backup-failed", error = e.to_string()))),
+            Ok(_) | Err(crate::autobackup::BackupError::Off) => self.backup_failing = false,
+            Err(e) => {
+                if !std::mem::replace(&mut self.backup_failing, true) {
+                    self.emit(Event::Failed(t!("ui-backup-failed", error = e.to_string())));
+                }
+                // Tried again later, unless a change brings it forward.
+                self.backup_due.get_or_insert(Instant::now() + BACKUP_RETRY);
+            }
         }
         self.emit_backup_status();
     }
@@ -451,6 +464,7 @@ impl Worker {
             )));
         }
         self.backup_due = None;
+        self.backup_failing = false;
         self.emit_backup_status();
     }
 
