@@ -289,6 +289,10 @@ fn backup_views_are_all_messages() {
     r.click(&p("Backup"));
     r.wait_for(&p("Printable recovery sheet"));
     check(&mut r, "backup menu");
+    r.click(&p("Set up automatic backups…"));
+    r.wait_for(&p("Turn on"));
+    check(&mut r, "backup menu, automatic backups form");
+    r.click(&p("Cancel"));
     r.click(&p("Export encrypted backup…"));
     r.type_into_field(0, "one");
     r.type_into_field(1, "two");
