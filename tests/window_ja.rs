@@ -322,6 +322,10 @@ fn backup_edit_and_delete_views_fit_the_smallest_window_in_japanese() {
     r.click("バックアップ");
     r.wait_for("印刷用のバックアップシート");
     assert_fits_sideways(&r, "backup menu", false);
+    r.click("自動バックアップを設定…");
+    r.wait_for("オンにする");
+    assert_fits_sideways(&r, "backup menu, automatic backups", false);
+    r.click("キャンセル");
     r.click("暗号化バックアップをエクスポート…");
     assert_fits_sideways(&r, "backup menu, export", false);
     r.click("Google 認証システム用の移行コード");
