@@ -3,6 +3,8 @@
 #![cfg(unix)]
 
 mod common;
+#[path = "support/crash.rs"]
+mod crash;
 #[path = "support/private_keyring.rs"]
 mod private_keyring;
 
@@ -170,4 +172,58 @@ fn locked_keyring_is_named_with_the_fix() {
         "[]",
         "nothing half-written"
     );
+}
+
+/// An add killed after its keyring write leaves the entry `adding` with its
+/// secret saved. If the keyring is then locked, the next start cannot read the
+/// items its search finds: it must say the keyring is locked and change
+/// nothing, never take the unreadable items for missing ones and drop the add.
+/// Once unlocked, the start finishes the add. (The search's own rule, that an
+/// item it cannot read fails it, is `vault::keyring::search_tests`.)
+#[test]
+fn a_locked_keyring_never_makes_the_repair_drop_a_saved_add() {
+    if !common::real_keyring() {
+        return;
+    }
+    let keyring = private_keyring::PrivateKeyring::start();
+    let bin = env!("CARGO_BIN_EXE_ninsho");
+    let env = Env::new();
+    let on_bus = |cmd: &mut std::process::Command| {
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", keyring.address())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+    };
+    let uri = "otpauth://totp/Locked:me?secret=JBSWY3DPEHPK3PXP&issuer=Locked";
+    let mut add = env.cmd_with(bin);
+    add.args(["add", uri]);
+    on_bus(&mut add);
+    let r = crash::run_killed(&mut add, crash::Kill::At("keyring.after-set"), None);
+    assert!(r.killed);
+    assert_eq!(
+        crash::pending_writes(&env),
+        1,
+        "the add was cut after its keyring write"
+    );
+
+    keyring.lock();
+    let mut list = env.cmd_with(bin);
+    list.args(["list", "--json"]);
+    on_bus(&mut list);
+    let out = common::run_cmd(&mut list, "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("keyring is locked"), "{stderr}");
+    assert!(!stderr.contains("dropped"), "{stderr}");
+    assert_eq!(
+        crash::pending_writes(&env),
+        1,
+        "the locked start changed the entry"
+    );
+
+    keyring.restart();
+    let out = common::run_cmd(&mut list, "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("repaired: finished adding"), "{stderr}");
+    assert_eq!(crash::pending_writes(&env), 0);
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 1);
 }
