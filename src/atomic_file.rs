@@ -91,6 +91,41 @@ fn rename(from: &Path, to: &Path) -> io::Result<()> {
     fs::rename(from, to)
 }
 
+/// Removes the temporary files (`temp_prefix…temp_suffix`) in `dir` that are at
+/// least `stale_after` old: what a writer killed between writing and renaming
+/// left. A younger one may be another writer's, still at work. Returns the
+/// ones removed.
+pub fn sweep_stale(
+    dir: &Path,
+    temp_prefix: &str,
+    temp_suffix: &str,
+    stale_after: std::time::Duration,
+) -> Vec<std::path::PathBuf> {
+    let Ok(list) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for item in list.flatten() {
+        let name = item.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(temp_prefix) && name.ends_with(temp_suffix)) {
+            continue;
+        }
+        let stale = item
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age >= stale_after);
+        if stale && fs::remove_file(item.path()).is_ok() {
+            removed.push(item.path());
+        }
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

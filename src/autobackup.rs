@@ -487,27 +487,7 @@ fn verify(
 
 /// Removes temporary files a crashed backup left in `folder`.
 fn sweep_stale_temps(folder: &Path) {
-    let Ok(list) = fs::read_dir(folder) else {
-        return;
-    };
-    let now = std::time::SystemTime::now();
-    for item in list.flatten() {
-        let name = item.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
-            continue;
-        }
-        let stale = item
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| now.duration_since(t).ok())
-            .is_some_and(|age| age >= STALE_AFTER);
-        if stale {
-            let _ = fs::remove_file(item.path());
-        }
-    }
+    crate::atomic_file::sweep_stale(folder, TEMP_PREFIX, TEMP_SUFFIX, STALE_AFTER);
 }
 
 #[cfg(test)]

@@ -135,29 +135,7 @@ const MAX_FOLDERS: usize = 32;
 /// Removes the temporary files of exports that a crash left in `dir`; returns
 /// the ones removed.
 pub fn sweep_stale_temps(dir: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(list) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let now = std::time::SystemTime::now();
-    let mut removed = Vec::new();
-    for item in list.flatten() {
-        let name = item.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
-            continue;
-        }
-        let stale = item
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| now.duration_since(t).ok())
-            .is_some_and(|age| age >= STALE_AFTER);
-        if stale && std::fs::remove_file(item.path()).is_ok() {
-            removed.push(item.path());
-        }
-    }
-    removed
+    crate::atomic_file::sweep_stale(dir, TEMP_PREFIX, TEMP_SUFFIX, STALE_AFTER)
 }
 
 /// Notes in `data_dir` that an export went to `export_path`'s folder.
