@@ -1597,7 +1597,30 @@ impl Rig {
     /// The row `label` is selected and wholly visible between the top bar and
     /// the bottom of the window.
     fn assert_selected_on_screen(&self, label: &str) {
-        assert_eq!(self.selected_row(), label);
+        if let Err(why) = self.selected_on_screen(label) {
+            panic!("{why}");
+        }
+    }
+
+    /// [`Rig::assert_selected_on_screen`] once the window has settled: after
+    /// a save, the selection, the scroll and the status bar (progress, then
+    /// the toast) arrive over a few frames, as the worker's events come in.
+    fn wait_selected_on_screen(&mut self, label: &str) {
+        for _ in polls() {
+            self.harness.step();
+            if self.selected_on_screen(label).is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        self.assert_selected_on_screen(label);
+    }
+
+    fn selected_on_screen(&self, label: &str) -> Result<(), String> {
+        let selected = self.selected_row();
+        if selected != label {
+            return Err(format!("{selected:?} is selected, not {label:?}"));
+        }
         let row = self.harness.get_by_label(label).rect();
         let bar = self
             .harness
@@ -1614,11 +1637,14 @@ impl Rig {
             })
             .map(|n| n.rect().min.y)
             .fold(self.harness.ctx.content_rect().max.y, f32::min);
-        assert!(
-            row.min.y >= bar.max.y && row.max.y <= bottom,
-            "{label} at {row:?} is off the list (search field ends at {}, list at {bottom})",
-            bar.max.y,
-        );
+        if row.min.y >= bar.max.y && row.max.y <= bottom {
+            Ok(())
+        } else {
+            Err(format!(
+                "{label} at {row:?} is off the list (search field ends at {}, list at {bottom})",
+                bar.max.y
+            ))
+        }
     }
 }
 
@@ -1733,8 +1759,7 @@ fn a_saved_account_is_scrolled_to_and_selected() {
     r.click("Save");
     // Last in the list, far below the fold.
     r.wait_for("Copy code for GitLab (bob)");
-    r.harness.run_steps(2);
-    r.assert_selected_on_screen("Copy code for GitLab (bob)");
+    r.wait_selected_on_screen("Copy code for GitLab (bob)");
 }
 
 #[test]
