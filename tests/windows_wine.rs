@@ -99,14 +99,6 @@ fn prepare() -> Result<Wine, String> {
             .arg("-w")
             .env("WINEPREFIX", &prefix)
             .status();
-    } else {
-        // A Wine server left from an earlier run of these tests (the harness
-        // may run the suite twice) starts this run afresh: a program killed
-        // mid-run there must not leave state that a new one waits on.
-        let _ = Command::new(wineserver(&wine))
-            .arg("-k")
-            .env("WINEPREFIX", &prefix)
-            .status();
     }
     // Wine 8.0 has no bcryptprimitives.dll, from which Rust's std imports ProcessPrng.
     let shim = prefix.join("drive_c/windows/system32/bcryptprimitives.dll");
