@@ -144,6 +144,7 @@ fn gated_connect(store: Arc<MemoryStore>, gate: Arc<Gate>, up: Arc<AtomicBool>) 
             Ok(Box::new(GatedStore {
                 inner: store.clone(),
                 gate: gate.clone(),
+                search_too: false,
             }) as Box<dyn SecretStore>)
         } else {
             Err(StoreError::Unavailable {
@@ -219,6 +220,8 @@ impl Gate {
 struct GatedStore {
     inner: Arc<MemoryStore>,
     gate: Arc<Gate>,
+    /// The keyring-wide search (the start-up repair's) waits at the gate too.
+    search_too: bool,
 }
 
 impl SecretStore for GatedStore {
@@ -233,6 +236,9 @@ impl SecretStore for GatedStore {
         self.inner.delete(id)
     }
     fn ids(&self) -> Result<Vec<String>, StoreError> {
+        if self.search_too {
+            self.gate.pass();
+        }
         self.inner.ids()
     }
 }
@@ -2359,28 +2365,6 @@ fn automatic_backups_are_set_up_and_turned_off_in_the_window() {
     );
 }
 
-/// Holds the keyring-wide search (the start-up repair's) at a gate.
-struct SearchGatedStore {
-    inner: Arc<MemoryStore>,
-    gate: Arc<Gate>,
-}
-
-impl SecretStore for SearchGatedStore {
-    fn set(&self, id: &str, label: &str, value: &[u8]) -> Result<(), StoreError> {
-        self.inner.set(id, label, value)
-    }
-    fn get(&self, id: &str) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, StoreError> {
-        self.inner.get(id)
-    }
-    fn delete(&self, id: &str) -> Result<bool, StoreError> {
-        self.inner.delete(id)
-    }
-    fn ids(&self) -> Result<Vec<String>, StoreError> {
-        self.gate.pass();
-        self.inner.ids()
-    }
-}
-
 /// Regression (seen once in 60 runs of the test above under load): another
 /// process added an account while the window's start-up repair ran; the
 /// repair re-read the file, so the worker's vault already held the account
@@ -2395,9 +2379,10 @@ fn an_account_added_elsewhere_during_the_start_up_repair_reaches_the_window() {
     let connect: Connect = {
         let (store, gate) = (store.clone(), gate.clone());
         Arc::new(move || {
-            Ok(Box::new(SearchGatedStore {
+            Ok(Box::new(GatedStore {
                 inner: store.clone(),
                 gate: gate.clone(),
+                search_too: true,
             }) as Box<dyn SecretStore>)
         })
     };
