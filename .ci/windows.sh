@@ -59,4 +59,10 @@ x86_64-w64-mingw32-gcc -O2 -shared -s \
   -o "$NINSHO_WINE_PREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
   tests/windows/processprng_shim.c -lbcrypt
 WINEPREFIX=$NINSHO_WINE_PREFIX WINEDEBUG=-all "$WINE" "$NINSHO_WINDOWS_BIN" --version
+# tests/windows_wine.rs keeps the prefix's Wine server running for the whole
+# test run (started once, before its tests); `.ci/test` calls this at the end.
+stop_wine() {
+  WINEPREFIX=$NINSHO_WINE_PREFIX "$(dirname "$WINE")/wineserver64" -k 2>/dev/null ||
+    WINEPREFIX=$NINSHO_WINE_PREFIX wineserver -k 2>/dev/null || true
+}
 export NINSHO_TEST_WINDOWS=1

@@ -10,7 +10,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -22,7 +22,7 @@ fn required() -> bool {
 }
 
 /// Skips (with the reason) outside the Windows harness; fails inside it.
-fn skip(reason: &str) -> Option<Wine> {
+fn skip<T>(reason: &str) -> Option<T> {
     assert!(
         !required(),
         "NINSHO_TEST_WINDOWS=1 but {reason} (.ci/windows.sh prepares it)"
@@ -53,12 +53,40 @@ fn target_dir() -> PathBuf {
 }
 
 /// The Windows binary, Wine and a prefix with the ProcessPrng shim, set up once
-/// per test process.
-fn wine() -> Option<Wine> {
+/// per test process; the returned turn is the test's alone.
+///
+/// The Wine tests take turns, so no two Windows programs start at once: Wine
+/// 8.0 then sometimes crashes one of them at start-up ("Unhandled page fault on
+/// read access to FFFFFFFFFFFFFFFF" inside ntdll's heap code, right after
+/// Ninsho takes its data-folder lock). Measured under `stress-ng --cpu 2`:
+/// 1 crash in 33 `ninsho.exe add` runs three at a time, none in 40 one at a
+/// time (TRUST.md, "The Wine hang"). The crash is Wine's: the same binary,
+/// the same commands, one at a time, never crash.
+fn wine() -> Option<Turn> {
     static READY: OnceLock<Result<Wine, String>> = OnceLock::new();
-    match READY.get_or_init(prepare) {
-        Ok(w) => Some(w.clone()),
-        Err(reason) => skip(reason),
+    static TURN: Mutex<()> = Mutex::new(());
+    let wine = match READY.get_or_init(prepare) {
+        Ok(w) => w.clone(),
+        Err(reason) => return skip(reason),
+    };
+    // A test that failed in its turn does not stop the others.
+    let guard = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Some(Turn {
+        wine,
+        _guard: guard,
+    })
+}
+
+/// A Wine test's turn: Wine, for as long as the test holds it.
+struct Turn {
+    wine: Wine,
+    _guard: MutexGuard<'static, ()>,
+}
+
+impl std::ops::Deref for Turn {
+    type Target = Wine;
+    fn deref(&self) -> &Wine {
+        &self.wine
     }
 }
 
@@ -118,7 +146,16 @@ fn prepare() -> Result<Wine, String> {
             ));
         }
     }
-    Ok(Wine { wine, prefix, exe })
+    let wine = Wine { wine, prefix, exe };
+    wine.start_services()?;
+    Ok(wine)
+}
+
+/// Wine's own log channels for the commands under test: none, unless
+/// `NINSHO_TEST_WINEDEBUG` names some (e.g. `+process,+loaddll`) to see where a
+/// command waits.
+fn winedebug() -> String {
+    std::env::var("NINSHO_TEST_WINEDEBUG").unwrap_or_else(|_| "-all".into())
 }
 
 fn wineserver(wine: &Path) -> PathBuf {
@@ -127,6 +164,94 @@ fn wineserver(wine: &Path) -> PathBuf {
         server
     } else {
         PathBuf::from("wineserver")
+    }
+}
+
+impl Wine {
+    /// Starts the prefix's Wine server for good (`-p`: it stays when the last
+    /// program ends) and Wine's services with it, before any test runs a
+    /// command, and with their output going nowhere.
+    ///
+    /// Otherwise the first `ninsho.exe` of the run starts the server and its
+    /// services (services.exe, explorer.exe, rpcss.exe…), which inherit that
+    /// command's stdout and stderr: reading its output to the end then waits
+    /// until those services end, minutes later, when every test has stopped
+    /// using Wine. And when the server ends between two commands, the next one
+    /// starts it again while other tests' commands start too (the hangs of runs
+    /// F and S9 in TRUST.md, reproduced in 1 of 2 parallel runs under load).
+    /// `.ci/test` ends the server after the tests.
+    fn start_services(&self) -> Result<(), String> {
+        let server = wineserver(&self.wine);
+        // A server left by an earlier run may have lost its services; this is
+        // the only Wine process of the test run at this point.
+        // `-k` only signals it: `-w` waits until it has gone, or the new one
+        // below would find it still there and exit.
+        for ends in ["-k", "-w"] {
+            let _ = Command::new(&server)
+                .arg(ends)
+                .env("WINEPREFIX", &self.prefix)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let status = Command::new(&server)
+            .arg("-p")
+            .env("WINEPREFIX", &self.prefix)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", server.display()))?;
+        if !status.success() {
+            return Err(format!("{} -p failed: {status}", server.display()));
+        }
+        // A Windows program that crashes prints Wine's backtrace and ends,
+        // instead of waiting on a crash dialog nobody sees on Xvfb. This first
+        // program also brings up the services (and the desktop, on this
+        // DISPLAY), all with /dev/null for output.
+        let mut no_dialog = Command::new(&self.wine);
+        no_dialog
+            .args([
+                "reg",
+                "add",
+                r"HKCU\Software\Wine\WineDbg",
+                "/v",
+                "ShowCrashDialog",
+                "/t",
+                "REG_DWORD",
+                "/d",
+                "0",
+                "/f",
+            ])
+            .env("WINEPREFIX", &self.prefix)
+            .env("WINEDEBUG", "-all")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let out = self.wait_guarded(no_dialog, "", &["reg", "add"]);
+        if !out.status.success() {
+            return Err(format!(
+                "turning Wine's crash dialog off failed: {}",
+                out.status
+            ));
+        }
+        let mut warm = Command::new(&self.wine);
+        warm.arg(&self.exe)
+            .arg("--version")
+            .env("WINEPREFIX", &self.prefix)
+            .env("WINEDEBUG", "-all")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let out = self.wait_guarded(warm, "", &["--version"]);
+        if !out.status.success() {
+            return Err(format!(
+                "ninsho.exe --version failed under Wine: {}",
+                out.status
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -140,7 +265,7 @@ impl Wine {
         let mut c = Command::new(&self.wine);
         c.arg(&self.exe)
             .env("WINEPREFIX", &self.prefix)
-            .env("WINEDEBUG", "-all")
+            .env("WINEDEBUG", winedebug())
             // Wine decodes the Unix command line by the locale: UTF-8 for 山田.
             .env("LANG", "C.UTF-8")
             .env("NINSHO_KEYRING_SERVICE", service)
@@ -152,15 +277,30 @@ impl Wine {
     /// Runs `ninsho.exe`, failing (with Wine's processes listed and ended)
     /// rather than waiting for ever should a command hang under Wine.
     fn run(&self, service: &str, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .command(service)
+        self.run_in(service, None, args, stdin)
+    }
+
+    /// [`Wine::run`] with the data folder `data` (a Unix path) instead of the default.
+    fn run_in(&self, service: &str, data: Option<&Path>, args: &[&str], stdin: &str) -> Output {
+        let mut command = self.command(service);
+        if let Some(data) = data {
+            command.env("NINSHO_DATA_DIR", win_path(data));
+        }
+        command
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+            .stderr(Stdio::piped());
+        self.wait_guarded(command, stdin, args)
+    }
+
+    /// Starts `command` (whose stdin, if piped, gets `stdin`) and waits for it
+    /// and its output, for at most [`HANG_GUARD`].
+    fn wait_guarded(&self, mut command: Command, stdin: &str, args: &[&str]) -> Output {
+        let mut child = command.spawn().unwrap();
+        if let Some(mut pipe) = child.stdin.take() {
+            std::io::Write::write_all(&mut pipe, stdin.as_bytes()).unwrap();
+        }
         let (done, finished) = std::sync::mpsc::channel();
         let waiter = std::thread::spawn(move || {
             let out = child.wait_with_output();
@@ -181,10 +321,21 @@ impl Wine {
                 .arg("-k")
                 .env("WINEPREFIX", &self.prefix)
                 .status();
+            // Ended with Wine, the command's output so far says where it waited
+            // (with NINSHO_TEST_WINEDEBUG, Wine's log too).
+            let stderr = finished
+                .recv_timeout(Duration::from_secs(60))
+                .ok()
+                .and_then(|()| waiter.join().ok())
+                .and_then(Result::ok)
+                .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+                .unwrap_or_default();
+            let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
             panic!(
-                "ninsho.exe {args:?} did not finish within {} s under Wine; Wine's processes then:\n{}",
+                "ninsho.exe {args:?} did not finish within {} s under Wine; Wine's processes then:\n{}\nits stderr (last lines):\n{}",
                 HANG_GUARD.as_secs(),
-                wine_processes.join("\n")
+                wine_processes.join("\n"),
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
             );
         }
         waiter.join().unwrap().unwrap()
@@ -356,17 +507,17 @@ fn windows_cli_keeps_accounts_in_credential_manager_and_nothing_secret_in_appdat
     // Read back by a second, empty installation (a dry run against this one would
     // list nothing: every account is a duplicate).
     let elsewhere = tempfile::tempdir().unwrap();
-    let out = common::run_cmd(
-        wine.command(&format!("{service}-elsewhere"))
-            .env("NINSHO_DATA_DIR", win_path(elsewhere.path()))
-            .args([
-                "import",
-                &win_path(&backup),
-                "--password-file",
-                &win_path(&scratch.path().join("export-pw.txt")),
-                "--dry-run",
-                "--json",
-            ]),
+    let out = wine.run_in(
+        &format!("{service}-elsewhere"),
+        Some(elsewhere.path()),
+        &[
+            "import",
+            &win_path(&backup),
+            "--password-file",
+            &win_path(&scratch.path().join("export-pw.txt")),
+            "--dry-run",
+            "--json",
+        ],
         "",
     );
     assert!(
@@ -454,12 +605,7 @@ fn windows_services_see_only_their_own_credentials() {
     let other = format!("x.{base}");
     let data = tempfile::tempdir().unwrap();
     let run = |service: &str, args: &[&str]| {
-        let out = common::run_cmd(
-            wine.command(service)
-                .env("NINSHO_DATA_DIR", win_path(data.path()))
-                .args(args),
-            "",
-        );
+        let out = wine.run_in(service, Some(data.path()), args, "");
         assert!(
             out.status.success(),
             "{args:?}: {}",
@@ -471,12 +617,7 @@ fn windows_services_see_only_their_own_credentials() {
     // `x.BASE` is stored as `{uuid}.x.BASE`, which ends in `.BASE`. A search that
     // took it for BASE's would "restore" it into BASE's data folder.
     let base_data = tempfile::tempdir().unwrap();
-    let out = common::run_cmd(
-        wine.command(&base)
-            .env("NINSHO_DATA_DIR", win_path(base_data.path()))
-            .args(["list", "--json"]),
-        "",
-    );
+    let out = wine.run_in(&base, Some(base_data.path()), &["list", "--json"], "");
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("restored"), "{stderr}");
@@ -514,12 +655,7 @@ fn windows_window_opens_under_wine_and_shows_the_accounts() {
     let data = tempfile::tempdir().unwrap();
     let data_win = win_path(data.path());
     for uri in [GITHUB, JAPANESE] {
-        let out = common::run_cmd(
-            wine.command(&service)
-                .env("NINSHO_DATA_DIR", &data_win)
-                .args(["add", uri]),
-            "",
-        );
+        let out = wine.run_in(&service, Some(data.path()), &["add", uri], "");
         assert!(
             out.status.success(),
             "{}",
@@ -669,7 +805,7 @@ fn windows_zip_holds_the_program_readme_and_licences() {
     );
     let exe = Wine {
         exe: dir.join("ninsho.exe"),
-        ..wine
+        ..wine.wine.clone()
     };
     let version = exe.ok("ninsho-wine-zip", &["--version"], "");
     assert_eq!(
