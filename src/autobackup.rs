@@ -403,10 +403,13 @@ fn write_verify_prune<S: SecretStore>(
         accounts.push(vault.account(e)?);
     }
     let groups: Vec<String> = entries.iter().map(|e| e.group.clone()).collect();
+    // The vault's own ids: a device following these backups tells accounts apart by them.
+    let ids: Vec<String> = entries.iter().map(|e| e.id.to_string()).collect();
     let format = formats::export::export_by_name("aegis-encrypted")?;
     let bytes = (format.render)(&formats::export::ExportInput {
         accounts: &accounts,
         groups: &groups,
+        ids: &ids,
         password: Some(&password),
         now,
         ..Default::default()

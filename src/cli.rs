@@ -1,4 +1,4 @@
-//! The command line: `ninsho list | code | add | edit | remove | import | export | scan | recovery | backup`.
+//! The command line: `ninsho list | code | add | edit | remove | import | export | scan | recovery | backup | follow`.
 //!
 //! Exit status 0 on success, 1 with a one-line `ninsho: …` message on stderr on
 //! any error, 2 for usage errors (clap). Only this edge uses `anyhow`.
@@ -18,6 +18,7 @@ use crate::vault::keyring::{KeyringStore, service_name};
 use crate::vault::{self, SecretStore, StoreError, Vault};
 
 mod backup;
+mod follow;
 mod help;
 mod recovery;
 mod scan;
@@ -83,6 +84,11 @@ pub enum Command {
     Backup {
         #[command(subcommand)]
         command: backup::BackupCommand,
+    },
+    /// Follow another device's backups (a file or a synced folder) and apply its changes after review.
+    Follow {
+        #[command(subcommand)]
+        command: follow::FollowCommand,
     },
 }
 
@@ -307,6 +313,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
             recovery::recovery(data_dir, command, stdout, stderr)
         }
         Some(Command::Backup { command }) => backup::backup(data_dir, command, stdout, stderr),
+        Some(Command::Follow { command }) => follow::follow(data_dir, command, stdout, stderr),
     };
     if result.is_ok()
         && let Some(watch) = watch
@@ -877,9 +884,11 @@ fn export(
         );
     }
     let groups: Vec<String> = entries.iter().map(|e| e.group.clone()).collect();
+    let ids: Vec<String> = entries.iter().map(|e| e.id.to_string()).collect();
     let bytes = (format.render)(&formats::export::ExportInput {
         accounts: &accounts,
         groups: &groups,
+        ids: &ids,
         recovery_codes: &recovery_codes,
         password: password.as_deref().map(|s| s.as_str()),
         paper,

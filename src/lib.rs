@@ -7,6 +7,7 @@ pub mod atomic_file;
 pub mod autobackup;
 pub mod backup;
 pub mod cli;
+pub mod follow;
 pub mod formats;
 pub mod i18n;
 pub mod otp;

@@ -156,7 +156,7 @@ fn aegis_encrypted(password: &str) -> serde_json::Value {
         params: Params::default(),
         extra: vec![],
     };
-    let bytes = ninsho::formats::aegis::export(&[account], &[String::new()], Some(password))
+    let bytes = ninsho::formats::aegis::export(&[account], &[String::new()], &[], Some(password))
         .unwrap()
         .to_vec();
     serde_json::from_slice(&bytes).unwrap()

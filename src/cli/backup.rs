@@ -200,7 +200,7 @@ fn utc(unix: u64) -> String {
 }
 
 /// The time where the user is, for people to read.
-fn local(unix: u64) -> String {
+pub(super) fn local(unix: u64) -> String {
     chrono::DateTime::from_timestamp(unix.min(i64::MAX as u64) as i64, 0)
         .unwrap_or_default()
         .with_timezone(&chrono::Local)
@@ -224,6 +224,9 @@ fn changes_accounts(command: &Command) -> bool {
         Command::Import(args) => !args.dry_run,
         Command::Code(args) => args.next,
         Command::Scan(args) => args.add,
+        Command::Follow {
+            command: super::follow::FollowCommand::Apply { yes, .. },
+        } => *yes,
         _ => false,
     }
 }

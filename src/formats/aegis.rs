@@ -233,6 +233,7 @@ fn convert(db: &Value) -> Result<Import, FormatError> {
             Ok((a, group)) => {
                 out.add(a)?;
                 out.groups.push(group.map(str::to_string));
+                out.ids.push(str_field(e, "uuid").map(str::to_string));
             }
             Err(why) => out.skip(entry_label(i, issuer, name), why)?,
         }
@@ -284,7 +285,14 @@ fn uuid_v4() -> Result<String, FormatError> {
 
 /// The database object Aegis would write for these accounts (version 3).
 /// `groups[i]` is the group of `accounts[i]` ("" for none).
-fn db_json(accounts: &[OtpAccount], groups: &[String]) -> Result<Value, FormatError> {
+/// `ids[i]`, when given, is account i's entry UUID (a vault's own ids, so a
+/// device following these backups can tell an account from the next backup's);
+/// otherwise each entry gets a new random one.
+fn db_json(
+    accounts: &[OtpAccount],
+    groups: &[String],
+    ids: &[String],
+) -> Result<Value, FormatError> {
     let mut group_list: Vec<(String, String)> = Vec::new();
     let mut group_ids: HashMap<&str, String> = HashMap::new();
     let mut entries = Vec::with_capacity(accounts.len());
@@ -316,7 +324,10 @@ fn db_json(accounts: &[OtpAccount], groups: &[String]) -> Result<Value, FormatEr
         }
         let mut entry = json!({
             "type": p.kind.as_str(),
-            "uuid": uuid_v4()?,
+            "uuid": match ids.get(i) {
+                Some(id) => id.clone(),
+                None => uuid_v4()?,
+            },
             "name": a.name,
             "issuer": a.issuer,
             "note": "",
@@ -342,14 +353,16 @@ fn db_json(accounts: &[OtpAccount], groups: &[String]) -> Result<Value, FormatEr
 }
 
 /// An Aegis vault holding `accounts` (with `groups[i]` the group of account i, ""
-/// for none): plain when `password` is `None`, otherwise encrypted with one
-/// password slot using Aegis's own scrypt parameters.
+/// for none; `ids[i]` its entry UUID, or empty for new random ones): plain when
+/// `password` is `None`, otherwise encrypted with one password slot using
+/// Aegis's own scrypt parameters.
 pub fn export(
     accounts: &[OtpAccount],
     groups: &[String],
+    ids: &[String],
     password: Option<&str>,
 ) -> Result<Zeroizing<Vec<u8>>, FormatError> {
-    let mut db = db_json(accounts, groups)?;
+    let mut db = db_json(accounts, groups, ids)?;
     let vault = match password {
         None => json!({
             "version": 1,
@@ -455,7 +468,7 @@ mod tests {
     #[test]
     fn plain_export_round_trips_with_groups() {
         let groups = vec!["Work".to_string(), String::new()];
-        let bytes = export(&sample(), &groups, None).unwrap();
+        let bytes = export(&sample(), &groups, &[], None).unwrap();
         assert!(FORMAT.detects(&bytes));
         let back = FORMAT.read(&bytes, None).unwrap();
         assert_eq!(back.accounts, sample());
@@ -464,7 +477,7 @@ mod tests {
 
     #[test]
     fn encrypted_export_needs_the_right_password() {
-        let bytes = export(&sample(), &[], Some("hunter2")).unwrap();
+        let bytes = export(&sample(), &[], &[], Some("hunter2")).unwrap();
         let text = std::str::from_utf8(&bytes).unwrap();
         assert!(!text.contains("4SJHB4GSD43FZBAI7C2HLRJGPQ"));
         assert_eq!(

@@ -18,6 +18,9 @@ pub struct ExportInput<'a> {
     pub accounts: &'a [OtpAccount],
     /// `groups[i]` is the group of account i ("" for none).
     pub groups: &'a [String],
+    /// `ids[i]`: account i's id in the vault, written as its entry UUID where
+    /// the format has one (Aegis); empty for new random ids.
+    pub ids: &'a [String],
     /// `recovery_codes[i]`: the unused recovery codes of account i (may be empty).
     pub recovery_codes: &'a [Vec<Zeroizing<String>>],
     pub password: Option<&'a str>,
@@ -52,7 +55,7 @@ pub static EXPORTS: &[ExportFormat] = &[
                 .password
                 .filter(|p| !p.is_empty())
                 .ok_or_else(|| FormatError::Export(crate::t!("err-export-empty-password")))?;
-            super::aegis::export(input.accounts, input.groups, Some(password))
+            super::aegis::export(input.accounts, input.groups, input.ids, Some(password))
         },
     },
     ExportFormat {
@@ -60,7 +63,7 @@ pub static EXPORTS: &[ExportFormat] = &[
         description: "Aegis vault, unencrypted (every secret readable)",
         encrypted: false,
         printable: false,
-        render: |input| super::aegis::export(input.accounts, input.groups, None),
+        render: |input| super::aegis::export(input.accounts, input.groups, input.ids, None),
     },
     ExportFormat {
         name: "otpauth",

@@ -101,6 +101,10 @@ pub struct Import {
     /// `accounts`; empty when the format has no groups. `OtpAccount` has no group,
     /// so this rides beside it until the vault can take groups on import.
     pub groups: Vec<Option<String>>,
+    /// The source app's own id of each account (Aegis's entry UUID), aligned
+    /// with `accounts` where the format has ids, else empty. Following another
+    /// device matches accounts by it (src/follow.rs).
+    pub ids: Vec<Option<String>>,
 }
 
 impl Import {

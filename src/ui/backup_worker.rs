@@ -168,6 +168,7 @@ fn export_encrypted(
         }
     }
     let groups: Vec<String> = entries.iter().map(|e| e.group.clone()).collect();
+    let ids: Vec<String> = entries.iter().map(|e| e.id.to_string()).collect();
     let format = match crate::formats::export::export_by_name("aegis-encrypted") {
         Ok(f) => f,
         Err(e) => return Event::Failed(e.to_string()),
@@ -175,6 +176,7 @@ fn export_encrypted(
     let bytes = match (format.render)(&crate::formats::export::ExportInput {
         accounts: &accounts,
         groups: &groups,
+        ids: &ids,
         password: Some(password.as_str()),
         now: crate::vault::system_clock(),
         ..Default::default()

@@ -769,3 +769,67 @@ help-backup-folder = Folder for the backups (created if missing; a synced folder
 help-backup-password-file = File holding the backups' password (first line); it is kept in the keyring
 help-backup-keep = How many of this computer's backups to keep (default 20)
 help-backup-status-json = Print the status as JSON
+
+## Following another device (src/follow.rs, src/cli/follow.rs)
+
+follow-keyring-label = Ninsho: password of the backups in { $path }
+follow-key-label = Ninsho: key of the fingerprints of followed backups
+cli-follow-added = following { $path }
+cli-follow-found = { $count ->
+    [one] its newest backup, { $file }, holds 1 account; `ninsho follow status` shows what would change here, `ninsho follow apply --yes` applies it
+   *[other] its newest backup, { $file }, holds { $count } accounts; `ninsho follow status` shows what would change here, `ninsho follow apply --yes` applies it
+}
+cli-follow-no-file-yet = no backup in the folder yet; it is read when one arrives
+cli-follow-not-ready = { $file } cannot be read yet ({ $why }); it is tried again later
+cli-follow-none = no file or folder is followed; add one with `ninsho follow add PATH --password-file F`
+cli-follow-format = format: { $name }
+cli-follow-applied = last applied: { $time } ({ $file })
+cli-follow-never-applied = not applied yet
+cli-follow-removed = no longer following { $path } (nothing in it was changed)
+cli-follow-password-left = the password of the followed backups could not be deleted from the keyring: { $text }
+cli-follow-up-to-date = up to date with { $file }
+cli-follow-changes = { $file }: { $added } new, { $changed } changed, { $removed } removed
+cli-follow-in-group = { $name } in { $group }
+cli-follow-suspicious = { $count ->
+    [one] most accounts are gone from this backup: the removal (1 account) is applied only after a review in the window, never with --yes
+   *[other] most accounts are gone from this backup: the removals ({ $count } accounts) are applied only after a review in the window, never with --yes
+}
+cli-follow-error = cannot read it: { $text }
+cli-follow-kept-here = changed here and there, kept as they are here: { $names }
+cli-follow-applied-now = applied: { $added } added, { $changed } changed, { $removed } removed
+cli-follow-removals-pending = { $count ->
+    [one] 1 account removed there is kept here; add --with-removals to remove it too
+   *[other] { $count } accounts removed there are kept here; add --with-removals to remove them too
+}
+cli-follow-removals-held = { $count ->
+    [one] the removal of 1 account was not applied: most accounts are gone from that backup; review it in the window
+   *[other] the removals of { $count } accounts were not applied: most accounts are gone from that backup; review them in the window
+}
+cli-follow-needs-yes = nothing was changed; to apply these changes, run `ninsho follow apply --yes` (add --with-removals to apply removals too)
+cli-follow-some-failed = { $count ->
+    [one] 1 followed source could not be read (see above)
+   *[other] { $count } followed sources could not be read (see above)
+}
+err-follow-not-followed = { $path } is not followed (see `ninsho follow list`)
+err-follow-already = { $path } is already followed
+err-follow-missing = cannot follow { $path }: { $why }
+err-follow-path-not-utf8 = the name { $path } is not valid Unicode; choose another file or folder
+err-follow-no-password = the password of the backups in { $path } is not in the keyring; follow it again with `ninsho follow remove` and `ninsho follow add`
+err-follow-read = cannot read { $path }: { $why }
+err-follow-file = { $path }: { $why }
+err-follow-too-large = it is larger than any authenticator's backup
+err-follow-settings-damaged = the list of followed backups { $path } is damaged ({ $detail }); move it aside and follow them again
+err-follow-settings-write = cannot write the list of followed backups { $path }: { $why }
+help-follow = Follow another device's backups (a file or a synced folder) and apply its changes after review
+help-follow-add = Follow another device's backups: a backup file, or a folder where the newest one is read
+help-follow-list = List the files and folders followed
+help-follow-remove = Stop following a file or folder (nothing is removed from it)
+help-follow-status = Show what changed in each followed source since it was last applied
+help-follow-apply = Apply the new and changed accounts of every followed source
+help-follow-path = A backup file, or a folder of backups (Aegis, 2FAS, another computer's Ninsho)
+help-follow-password-file = File holding the backups' password (first line); it is kept in the keyring
+help-follow-format = The backups' format (default: detected)
+help-follow-remove-path = The file or folder, as `ninsho follow list` shows it
+help-follow-status-json = Print the status as JSON
+help-follow-yes = Confirm (without it, the changes are only shown)
+help-follow-with-removals = Also remove the accounts removed there
