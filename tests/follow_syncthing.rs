@@ -47,9 +47,9 @@ fn syncthing_carries_a_file_from_one_folder_to_the_other() {
         bytes.len()
     );
 
-    // Once B is done, nothing but the file is there: not A's temporary name
-    // (Syncthing never sends it), not B's own.
-    pair.wait_idle(Side::B).unwrap_or_else(|e| panic!("{e}"));
+    // Once both are in step, nothing but the file is in B's folder: not A's
+    // temporary name (Syncthing never sends it), not B's own.
+    pair.wait_synced().unwrap_or_else(|e| panic!("{e}"));
     let mut names: Vec<String> = std::fs::read_dir(pair.b_folder())
         .expect("B's folder")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
