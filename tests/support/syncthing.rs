@@ -416,10 +416,60 @@ impl Instance {
 impl Drop for Instance {
     fn drop(&mut self) {
         let child = self.child.get_mut();
+        // Were `serve` a monitor after all (a Syncthing that ignores
+        // STMONITORED), its child would outlive it: killed too.
+        let grandchildren = children(child.id());
         let _ = child.kill();
         let _ = child.wait();
+        for pid in grandchildren {
+            kill_and_wait(pid);
+        }
     }
 }
+
+/// The processes `pid` started (Linux: `/proc`; elsewhere none are known).
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    // Per thread: any of Syncthing's threads may have started it.
+    tasks
+        .filter_map(|t| fs::read_to_string(t.ok()?.path().join("children")).ok())
+        .flat_map(|list| {
+            list.split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect()
+}
+
+/// Kills a process that is not our child and waits (guarded) until it has
+/// exited, so its home is not removed under it. Exited means gone or a
+/// zombie: its new parent may never reap it.
+#[cfg(target_os = "linux")]
+fn kill_and_wait(pid: u32) {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    // SAFETY: a plain system call on a pid; no memory is involved.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    let started = Instant::now();
+    while started.elapsed() < HANG_GUARD {
+        match fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(stat)
+                if !stat
+                    .rsplit_once(") ")
+                    .is_some_and(|(_, s)| s.starts_with('Z')) =>
+            {
+                std::thread::sleep(POLL)
+            }
+            _ => return,
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn kill_and_wait(_pid: u32) {}
 
 /// Writes `bytes` to `folder/name` as Syncthing itself does: under the
 /// temporary name it never sends, synced to disk, then renamed into place.
@@ -589,8 +639,6 @@ fn launch(binary: &Path, p: Prepared, gui_port: u16, api_key: String) -> Result<
     let child = Command::new(binary)
         .arg("serve")
         .arg(format!("--home={}", p.home.display()))
-        // In-process: with the monitor process Syncthing would restart itself,
-        // and killing the child would leave the real one running.
         .args([
             "--no-browser",
             "--no-restart",
@@ -599,6 +647,12 @@ fn launch(binary: &Path, p: Prepared, gui_port: u16, api_key: String) -> Result<
         ])
         .arg("--logflags=6")
         .env("HOME", p.home.parent().unwrap_or(&p.home))
+        // What Syncthing's own monitor process sets for the process it starts:
+        // without it, `serve` (even with --no-restart) is a monitor whose
+        // child, the real Syncthing, outlived a kill of the monitor by up to
+        // seconds, writing in a home being removed. (Drop kills such a child
+        // too, should a later Syncthing ignore this.)
+        .env("STMONITORED", "yes")
         .env("STNORESTART", "1")
         .env("STNOUPGRADE", "1")
         // Skips the start-up benchmark that picks this implementation anyway
