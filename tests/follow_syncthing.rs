@@ -4,7 +4,9 @@
 //! arrives whole on the other.
 //!
 //! Skips with the reason where Syncthing is not installed; `.ci/test` installs
-//! it and sets `NINSHO_TEST_SYNCTHING=1`, under which it must run.
+//! it and sets `NINSHO_TEST_SYNCTHING=1`, under which it must run. Unix only:
+//! on Windows Syncthing's temporary names are `~syncthing~NAME.tmp`.
+#![cfg(unix)]
 
 #[path = "support/syncthing.rs"]
 mod syncthing;

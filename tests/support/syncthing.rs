@@ -142,6 +142,20 @@ impl Pair {
     /// waits until each is connected to the other and the folder is idle on both.
     pub fn start() -> Result<Pair, String> {
         let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            match Pair::try_start(started) {
+                // A free port we picked was taken before Syncthing bound it.
+                Err(e) if attempt < 3 && e.contains("address already in use") => {
+                    eprintln!("syncthing: a port was taken meanwhile, starting again: {e}");
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn try_start(started: Instant) -> Result<Pair, String> {
         let binary = syncthing_binary().ok_or("syncthing is not on PATH")?;
         let root = tempfile::Builder::new()
             .prefix("ninsho-syncthing-")
@@ -182,6 +196,19 @@ impl Pair {
                 ));
             }
             std::thread::sleep(POLL);
+        }
+        // A taken GUI port ends Syncthing; a taken sync port only stops its
+        // listener, which A could then never reach.
+        let status = http(b.gui_port, &b.api_key, "GET", "/rest/system/status")
+            .map_err(|e| format!("B: GET /rest/system/status: {e}"))?;
+        let status: Value =
+            serde_json::from_str(&status).map_err(|e| format!("B's status: {e}"))?;
+        let listener = &status["connectionServiceStatus"][format!("tcp://127.0.0.1:{b_sync}")];
+        if !listener["error"].is_null() {
+            return Err(format!(
+                "B's listener on 127.0.0.1:{b_sync}: {}",
+                listener["error"]
+            ));
         }
         let a = launch(&binary, a, a_gui, a_key)?;
         let mut pair = Pair {
