@@ -27,6 +27,20 @@
 //! into place once complete, and never sends files named that way: writers
 //! on the sending side can use the same name for their own atomic writes
 //! ([`write_atomically`]).
+//!
+//! Use from a test file:
+//!
+//! ```ignore
+//! #[path = "support/syncthing.rs"]
+//! mod syncthing;
+//! use syncthing::{Side, write_atomically};
+//!
+//! let Some(pair) = syncthing::pair_or_skip() else { return };
+//! write_atomically(pair.a_folder(), "f.json", &bytes)?;
+//! pair.scan(Side::A)?; // rather than waiting for A's watcher
+//! let arrival = pair.wait_for_file(Side::B, "f.json", &bytes)?;
+//! pair.wait_synced()?; // nothing more on its way either way
+//! ```
 #![allow(dead_code)]
 
 use std::cell::RefCell;
