@@ -271,8 +271,13 @@ pub fn turn_off<S: SecretStore>(data_dir: &Path, store: &S) -> Result<TurnedOff,
     })
 }
 
-/// This computer's name as it appears in backup file names.
+/// This computer's name as it appears in backup file names: `NINSHO_HOST`
+/// when set (two computers both named `debian` sharing a backup folder must
+/// tell their backups apart), else the host name.
 pub fn host() -> String {
+    if let Some(name) = std::env::var_os("NINSHO_HOST").filter(|n| !n.is_empty()) {
+        return sanitize_host(name.to_string_lossy().trim());
+    }
     let mut name = gethostname::gethostname().to_string_lossy().into_owned();
     if name.trim().is_empty() {
         name = fs::read_to_string("/etc/hostname").unwrap_or_default();
