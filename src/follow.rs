@@ -368,6 +368,31 @@ pub fn newest_file(path: &Path, own_host: &str) -> Result<Option<PathBuf>, Follo
     Ok(best.map(|(_, name)| path.join(name)))
 }
 
+/// What a followed file looked like on disk: when it is the same at the next
+/// look, the source has not changed and nothing is read or decrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub file: PathBuf,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+/// The source's newest file and its size and time, without reading it.
+pub fn stamp(source: &Source, own_host: &str) -> Result<Option<Stamp>, FollowError> {
+    let Some(file) = newest_file(Path::new(&source.path), own_host)? else {
+        return Ok(None);
+    };
+    let meta = fs::metadata(&file).map_err(|e| FollowError::Read {
+        path: file.clone(),
+        source: e,
+    })?;
+    Ok(Some(Stamp {
+        file,
+        len: meta.len(),
+        modified: meta.modified().ok(),
+    }))
+}
+
 /// The source's password from the keyring.
 pub fn password<S: SecretStore>(
     store: &S,
@@ -392,6 +417,17 @@ pub fn read(source: &Source, password: &str, own_host: &str) -> Result<Read, Fol
 }
 
 fn read_file(file: &Path, format: Option<&str>, password: &str) -> Result<Read, FollowError> {
+    let too_large = || FollowError::File {
+        path: file.to_path_buf(),
+        why: FormatError::Damaged {
+            what: "file",
+            detail: t!("err-follow-too-large"),
+        },
+    };
+    // Refused before it is read: a huge file in a synced folder must not fill memory.
+    if fs::metadata(file).is_ok_and(|m| m.len() > formats::MAX_FILE_BYTES as u64) {
+        return Err(too_large());
+    }
     let bytes = match fs::read(file) {
         Ok(b) => Zeroizing::new(b),
         // Gone between the listing and the read: a sync tool replacing it.
@@ -409,13 +445,7 @@ fn read_file(file: &Path, format: Option<&str>, password: &str) -> Result<Read, 
         }
     };
     if bytes.len() > formats::MAX_FILE_BYTES {
-        return Err(FollowError::File {
-            path: file.to_path_buf(),
-            why: FormatError::Damaged {
-                what: "file",
-                detail: t!("err-follow-too-large"),
-            },
-        });
+        return Err(too_large());
     }
     let not_ready = |why: String| {
         Ok(Read::NotReady {

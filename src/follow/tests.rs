@@ -427,3 +427,18 @@ fn following_twice_or_removing_what_is_not_followed_says_so() {
     assert!(b.store.get(&password_item(gone.id)).unwrap().is_none());
     assert!(load(b.data.path()).unwrap().sources.is_empty());
 }
+
+#[test]
+fn a_file_larger_than_any_backup_is_refused_without_reading_it() {
+    let (_a, b, folder) = pair();
+    let huge = folder.path().join("aegis-backup-20991231-235959.json");
+    let f = File::create(&huge).unwrap();
+    f.set_len(formats::MAX_FILE_BYTES as u64 + 1).unwrap();
+    match read(&b.source(), PASSWORD, "beta") {
+        Err(FollowError::File { path, why }) => {
+            assert_eq!(path, huge);
+            assert!(why.to_string().contains("larger"), "{why}");
+        }
+        _ => panic!("a huge file must be refused"),
+    }
+}
