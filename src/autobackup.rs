@@ -493,6 +493,84 @@ fn verify(
     }
 }
 
+// ---------------------------------------------------------------------------
+// The reminder when backups are off
+
+/// Remembers, in the data folder, the account list as it was at the last
+/// export of every account and when the reminder was last dismissed: a
+/// SHA-256 of `accounts.json` (names and parameters, never a secret) each.
+const REMINDER_FILE: &str = "reminder.json";
+const REMINDER_TEMP_PREFIX: &str = ".reminder.";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ReminderState {
+    /// The account list at the last export that held every account.
+    #[serde(default)]
+    exported: Option<String>,
+    #[serde(default)]
+    exported_at: Option<u64>,
+    /// The account list when the reminder was dismissed.
+    #[serde(default)]
+    dismissed: Option<String>,
+}
+
+fn accounts_digest(data_dir: &Path) -> Option<String> {
+    use sha2::Digest;
+    let bytes = fs::read(data_dir.join(vault::meta::FILE_NAME)).ok()?;
+    Some(hex::encode(sha2::Sha256::digest(&bytes)))
+}
+
+fn reminder_state(data_dir: &Path) -> ReminderState {
+    fs::read(data_dir.join(REMINDER_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn save_reminder_state(data_dir: &Path, state: &ReminderState) {
+    let json = serde_json::to_vec_pretty(state).expect("always serialises");
+    // Only a reminder: failing to note it shows the reminder once more.
+    let _ = crate::atomic_file::replace(
+        &data_dir.join(REMINDER_FILE),
+        REMINDER_TEMP_PREFIX,
+        TEMP_SUFFIX,
+        &json,
+    );
+}
+
+/// Notes an export (file or printed sheet) of every account: the reminder
+/// stays away until the accounts change again.
+pub fn note_full_export(data_dir: &Path, now: u64) {
+    let mut state = reminder_state(data_dir);
+    state.exported = accounts_digest(data_dir);
+    state.exported_at = Some(now);
+    save_reminder_state(data_dir, &state);
+}
+
+/// Hides the reminder until the accounts change again.
+pub fn dismiss_reminder(data_dir: &Path) {
+    let mut state = reminder_state(data_dir);
+    state.dismissed = accounts_digest(data_dir);
+    save_reminder_state(data_dir, &state);
+}
+
+/// Whether to remind the user that nothing backs the accounts up: automatic
+/// backups are off, there are accounts, they changed since the last export
+/// of all of them (or there was none), and the reminder was not dismissed
+/// since they last changed.
+pub fn reminder_due<S: SecretStore>(vault: &Vault<S>) -> bool {
+    let dir = vault.dir();
+    if vault.entries().next().is_none() || !matches!(load(dir), Ok(None)) {
+        return false;
+    }
+    let Some(now) = accounts_digest(dir) else {
+        return false;
+    };
+    let state = reminder_state(dir);
+    state.exported.as_deref() != Some(now.as_str())
+        && state.dismissed.as_deref() != Some(now.as_str())
+}
+
 /// Removes temporary files a crashed backup left in `folder`.
 fn sweep_stale_temps(folder: &Path) {
     crate::atomic_file::sweep_stale(folder, TEMP_PREFIX, TEMP_SUFFIX, STALE_AFTER);

@@ -897,6 +897,10 @@ fn export(
     formats::export::remember_folder(vault.dir(), &args.output);
     formats::export::write_private_file(&args.output, &bytes)
         .with_context(|| t!("cli-cannot-write", path = args.output.display().to_string()))?;
+    if args.accounts.is_empty() && format.name != "otpauth" {
+        // Every account, in a file that restores them: no reminder until they change.
+        crate::autobackup::note_full_export(vault.dir(), now());
+    }
     if !format.encrypted {
         let note = t!(
             "cli-export-unencrypted-warning",

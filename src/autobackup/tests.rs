@@ -331,3 +331,41 @@ fn a_crashed_backups_temporary_file_is_swept_by_the_next_one() {
     assert!(!stale.exists());
     assert!(fresh.exists() && other.exists());
 }
+
+#[test]
+fn the_reminder_shows_when_backups_are_off_and_accounts_changed_since_the_last_export() {
+    let rig = Rig::new();
+    let v = rig.vault();
+    assert!(reminder_due(&v), "accounts, no backups, never exported");
+    note_full_export(rig.data.path(), NOW);
+    assert!(!reminder_due(&rig.vault()), "exported as they are");
+
+    let mut v = rig.vault();
+    v.add(
+        vec![account(
+            "Mail",
+            "bob",
+            "KRUGS4ZANFZSAYJA",
+            Params::default(),
+        )],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert!(reminder_due(&v), "changed since the export");
+    dismiss_reminder(rig.data.path());
+    assert!(!reminder_due(&rig.vault()), "dismissed");
+    let id = v.entries().find(|e| e.name == "bob").unwrap().id;
+    v.edit(id, "Mail", "bob@home", "").unwrap();
+    assert!(reminder_due(&v), "back once they change again");
+
+    rig.on(3);
+    assert!(!reminder_due(&rig.vault()), "automatic backups are on");
+    turn_off(rig.data.path(), &rig.store).unwrap();
+    assert!(reminder_due(&rig.vault()));
+
+    let empty = tempfile::tempdir().unwrap();
+    let nothing = Vault::open(empty.path(), Arc::new(MemoryStore::new())).unwrap();
+    assert!(!reminder_due(&nothing), "no accounts, nothing to back up");
+    let text = fs::read_to_string(rig.data.path().join(REMINDER_FILE)).unwrap();
+    assert!(!text.contains("JBSWY3DPEHPK3PXP") && !text.contains("alice"));
+}

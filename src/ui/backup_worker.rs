@@ -132,6 +132,7 @@ fn print_sheet(
             error = e.to_string()
         ));
     }
+    note_if_all(vault, ids);
     let open_error = (opener.0)(path)
         .err()
         .map(|e| t!("ui-no-pdf-viewer", error = e));
@@ -168,7 +169,7 @@ fn export_encrypted(
         }
     }
     let groups: Vec<String> = entries.iter().map(|e| e.group.clone()).collect();
-    let ids: Vec<String> = entries.iter().map(|e| e.id.to_string()).collect();
+    let entry_ids: Vec<String> = entries.iter().map(|e| e.id.to_string()).collect();
     let format = match crate::formats::export::export_by_name("aegis-encrypted") {
         Ok(f) => f,
         Err(e) => return Event::Failed(e.to_string()),
@@ -176,7 +177,7 @@ fn export_encrypted(
     let bytes = match (format.render)(&crate::formats::export::ExportInput {
         accounts: &accounts,
         groups: &groups,
-        ids: &ids,
+        ids: &entry_ids,
         password: Some(password.as_str()),
         now: crate::vault::system_clock(),
         ..Default::default()
@@ -191,8 +192,17 @@ fn export_encrypted(
             error = e.to_string()
         ));
     }
+    note_if_all(vault, ids);
     Event::Backup(BackupEvent::Exported {
         path: path.to_path_buf(),
         accounts: accounts.len(),
     })
+}
+
+/// An export or sheet of every account: the reminder to back up waits until
+/// the accounts change again.
+fn note_if_all(vault: &WorkerVault, ids: &[Uuid]) {
+    if vault.entries().all(|e| ids.contains(&e.id)) {
+        crate::autobackup::note_full_export(vault.dir(), crate::vault::system_clock());
+    }
 }
