@@ -102,6 +102,11 @@ impl Desktop {
         Vault::open(self.data.path(), self.store.clone()).unwrap()
     }
 
+    /// Automatic backups into `folder`, as this computer.
+    fn back_up_to(&self, folder: &Path) {
+        ninsho::autobackup::turn_on(self.data.path(), &self.store, folder, PASSWORD, 20).unwrap();
+    }
+
     /// Applies everything a source offers now (removals too), as
     /// `ninsho follow apply --yes --with-removals` would.
     fn apply_all(&self) {
@@ -243,6 +248,8 @@ fn new_accounts_in_a_followed_backup_are_offered_ticked_and_added() {
     let phone = Device::new("phone", &folder, &[GITHUB, GITLAB, MAIL]);
     phone.back_up(T);
     let desktop = Desktop::new(&[STEAM], &[&folder], PASSWORD);
+    // Both devices back up into the one synced folder.
+    desktop.back_up_to(&folder);
 
     let mut r = window(&desktop);
     r.wait_for_text("The backup in Phone backups has 3 new accounts");
@@ -266,6 +273,35 @@ fn new_accounts_in_a_followed_backup_are_offered_ticked_and_added() {
         ["GitHub (alice)", "GitLab (bob)", "Steam (gamer)"]
     );
     assert!(!r.has_text("The backup in"), "the banner goes once applied");
+
+    // Applying is a change like any other: the automatic backup takes it,
+    // and this computer's own backup in the shared folder is not offered back.
+    let host = ninsho::autobackup::host();
+    let guard = Instant::now() + HANG_GUARD;
+    let own = loop {
+        r.harness.step();
+        if let Some(name) = ninsho::autobackup::backups_of(&folder, &host)
+            .unwrap()
+            .pop()
+        {
+            break folder.join(name);
+        }
+        assert!(
+            Instant::now() < guard,
+            "no automatic backup after the apply"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let bytes = std::fs::read(&own).unwrap();
+    let found = ninsho::formats::detect(&bytes)
+        .unwrap()
+        .read(&bytes, Some(PASSWORD))
+        .unwrap();
+    let mut names: Vec<String> = found.accounts.iter().map(|a| a.display_name()).collect();
+    names.sort();
+    assert_eq!(names, desktop.names());
+    r.harness.run_steps(5);
+    assert!(!r.has_text("The backup in"));
 }
 
 #[test]
