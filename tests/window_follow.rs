@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -17,7 +18,8 @@ use ninsho::follow::{self, Choice, Status};
 use ninsho::otp::parse_uri;
 use ninsho::ui::worker;
 use ninsho::ui::{App, MemoryClipboard, Services, Settings};
-use ninsho::vault::{MemoryStore, SecretStore, Vault};
+use ninsho::vault::{MemoryStore, SecretStore, StoreError, Vault};
+use zeroize::Zeroizing;
 
 const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const GITLAB: &str = "otpauth://totp/GitLab:bob?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab";
@@ -132,14 +134,48 @@ impl Desktop {
     }
 }
 
+/// The desktop's keyring as the window sees it, counting how often a
+/// followed source's password is read: once per time its backup is decrypted.
+struct Counting {
+    store: Arc<MemoryStore>,
+    password_reads: Arc<AtomicUsize>,
+}
+
+impl SecretStore for Counting {
+    fn set(&self, id: &str, label: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.store.set(id, label, value)
+    }
+    fn get(&self, id: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+        if id.starts_with("ninsho-follow-password-") {
+            self.password_reads.fetch_add(1, Ordering::SeqCst);
+        }
+        self.store.get(id)
+    }
+    fn delete(&self, id: &str) -> Result<bool, StoreError> {
+        self.store.delete(id)
+    }
+    fn ids(&self) -> Result<Vec<String>, StoreError> {
+        self.store.ids()
+    }
+}
+
 struct Rig {
     harness: Harness<'static, App>,
+    /// How often the window's worker read a followed backup in full.
+    password_reads: Arc<AtomicUsize>,
 }
 
 fn window(desktop: &Desktop) -> Rig {
+    let password_reads = Arc::new(AtomicUsize::new(0));
     let connect: worker::Connect = {
         let store = desktop.store.clone();
-        Arc::new(move || Ok(Box::new(store.clone()) as Box<dyn SecretStore>))
+        let password_reads = password_reads.clone();
+        Arc::new(move || {
+            Ok(Box::new(Counting {
+                store: store.clone(),
+                password_reads: password_reads.clone(),
+            }) as Box<dyn SecretStore>)
+        })
     };
     let services = Services::new(
         Arc::new(|| 1_700_000_010.0),
@@ -159,7 +195,10 @@ fn window(desktop: &Desktop) -> Rig {
             },
             app,
         );
-    Rig { harness }
+    Rig {
+        harness,
+        password_reads,
+    }
 }
 
 impl Rig {
@@ -302,6 +341,10 @@ fn new_accounts_in_a_followed_backup_are_offered_ticked_and_added() {
     assert_eq!(names, desktop.names());
     r.harness.run_steps(5);
     assert!(!r.has_text("The backup in"));
+    // The phone's backup was decrypted once: the check after the apply (made
+    // before the backup, on the same thread) found the same file and the
+    // source as applied, and read nothing.
+    assert_eq!(r.password_reads.load(Ordering::SeqCst), 1);
 }
 
 #[test]
@@ -442,6 +485,19 @@ fn a_backup_cut_short_shows_nothing_and_a_later_one_is_offered_without_a_restart
         .unwrap();
     r.wait_for_text("The backup in Phone backups has 1 new account");
     assert!(r.has_text("The backup in Tablet backups has 1 new account"));
+}
+
+#[test]
+fn a_followed_folder_that_is_gone_is_said_in_words() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = synced_folder(&root, "Phone backups");
+    let desktop = Desktop::new(&[STEAM], &[&folder], PASSWORD);
+    std::fs::remove_dir(&folder).unwrap();
+
+    let mut r = window(&desktop);
+    r.wait_for_text("Cannot read the backups in Phone backups");
+    assert!(!r.has_text("The backup in"));
+    assert_eq!(desktop.names(), ["Steam (gamer)"]);
 }
 
 #[test]

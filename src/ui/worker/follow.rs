@@ -299,9 +299,13 @@ impl Worker {
             // or timer, never taken for accounts removed.
             Status::NotReady { .. } => {}
             Status::Failed(e) => {
-                // Not read again until the file or the source changes (a
-                // wrong password costs a key derivation each time).
-                self.following.checked.insert(id, seen);
+                // A file that cannot be read with the password (wrong, or
+                // another format) is not read again until it or the source
+                // changes: each try costs a key derivation. Anything else (a
+                // keyring that did not answer) is tried again.
+                if matches!(e, follow::FollowError::File { .. }) {
+                    self.following.checked.insert(id, seen);
+                }
                 let msg = t!("ui-follow-failed", name = &name, error = e.to_string());
                 self.follow_failed(id, msg);
             }
