@@ -32,7 +32,7 @@ use crate::otp::migration::Batch;
 use crate::otp::{OtpAccount, Secret};
 use crate::t;
 use crate::vault::{Entry, RecoveryCode, SecretStore, StoreError, Vault, meta};
-pub use follow::{FollowEvent, FollowReview, Stamp, source_name};
+pub use follow::{FollowEvent, FollowReview, Stamp};
 
 /// Connects to the secret store; called again when the user presses Retry.
 pub type Connect = Arc<dyn Fn() -> Result<Box<dyn SecretStore>, StoreError> + Send + Sync>;

@@ -872,6 +872,7 @@ ui-follow-review-tooltip = See what changed there and choose what to apply here
 ui-follow-later = Later
 ui-follow-later-tooltip = Hide this until the backup changes again
 ui-follow-explain = Changes in { $file }, the newest backup in { $name }, since it was last applied here. Nothing changes here until you press Apply.
+ui-follow-explain-file = Changes in { $file } since it was last applied here. Nothing changes here until you press Apply.
 ui-follow-new-heading = New there
 ui-follow-changed-heading = Renamed or moved there
 ui-follow-change-row = { $before } → { $after }

@@ -781,6 +781,7 @@ ui-follow-review-tooltip = あちらで変わった内容を見て、こちら�
 ui-follow-later = 後で
 ui-follow-later-tooltip = バックアップがまた変わるまで、この表示を隠します
 ui-follow-explain = { $name }にある最新のバックアップ{ $file }で、前回こちらに反映してから変わった内容です。「反映」を押すまで、こちらでは何も変わりません。
+ui-follow-explain-file = { $file }で、前回こちらに反映してから変わった内容です。「反映」を押すまで、こちらでは何も変わりません。
 ui-follow-new-heading = あちらで追加
 ui-follow-changed-heading = あちらで名前やグループを変更
 ui-follow-change-row = { $before }→{ $after }

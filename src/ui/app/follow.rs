@@ -204,11 +204,13 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             let r = &review.review;
             ui.heading(t!("ui-review-title"));
-            ui.label(t!(
-                "ui-follow-explain",
-                name = review.name(),
-                file = crate::otp::printable(&r.file_name()).into_owned()
-            ));
+            let file = crate::otp::printable(&r.file_name()).into_owned();
+            // A followed file is its own newest backup.
+            ui.label(if file == review.name() {
+                t!("ui-follow-explain-file", file = file)
+            } else {
+                t!("ui-follow-explain", name = review.name(), file = file)
+            });
             let warn = ui.visuals().warn_fg_color;
             if r.suspicious {
                 ui.label(

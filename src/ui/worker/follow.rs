@@ -105,7 +105,7 @@ pub enum FollowEvent {
 }
 
 /// The name a source is shown by: its folder's or file's own name.
-pub fn source_name(source: &Source) -> String {
+fn source_name(source: &Source) -> String {
     let path = Path::new(&source.path);
     let name = path
         .file_name()
