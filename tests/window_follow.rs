@@ -5,6 +5,7 @@
 //! anything, and a backup that arrives while the window is open brings the
 //! banner without a restart. Driven through AccessKit labels with an in-memory
 //! keyring; the other device is a second data folder backing up as "phone".
+//! The banner and the review work from the keyboard too.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -386,10 +387,16 @@ fn a_removal_there_is_offered_unticked_and_removed_only_when_ticked() {
         .unwrap();
     phone.back_up(T + 120);
     r.wait_for_text("The backup in Phone backups has 1 new account and 1 removed");
-    r.click("Review…");
+    // All from the keyboard this time.
+    r.tab_to("Review…");
+    r.harness.key_press(egui::Key::Enter);
+    r.harness.run_steps(2);
     assert!(r.ticked("Steam (gamer)"));
     assert!(!r.ticked("Remove Mail (carol)"));
-    r.tick("Remove Mail (carol)");
+    r.tab_to("Remove Mail (carol)");
+    r.harness.key_press(egui::Key::Space);
+    r.harness.run_steps(2);
+    assert!(r.ticked("Remove Mail (carol)"));
     r.click("Apply 2 changes");
     r.wait_for_text("Applied the changes from Phone backups: 1 added, 0 changed, 1 removed");
     assert_eq!(
@@ -425,10 +432,12 @@ fn a_backup_that_lost_most_accounts_warns_and_later_hides_it_until_the_next() {
         !r.enabled("Apply 0 changes"),
         "nothing ticked, nothing to apply"
     );
-    // Cancel keeps the banner; Later hides it.
+    // Cancel keeps the banner; Later hides it (here from the keyboard).
     r.click("Cancel");
     assert!(r.has_text("The backup in Phone backups has 2 accounts removed"));
-    r.click("Later");
+    r.tab_to("Later");
+    r.harness.key_press(egui::Key::Enter);
+    r.harness.run_steps(2);
     assert!(!r.has_text("The backup in"));
     assert_eq!(desktop.names().len(), 3, "nothing removed");
 
@@ -520,6 +529,18 @@ fn a_wrong_password_is_said_once_in_words() {
 }
 
 impl Rig {
+    /// Presses Tab until the widget labelled `label` has the keyboard focus.
+    fn tab_to(&mut self, label: &str) {
+        for _ in 0..30 {
+            self.harness.key_press(egui::Key::Tab);
+            self.harness.run_steps(1);
+            if self.harness.get_by_label(label).is_focused() {
+                return;
+            }
+        }
+        panic!("Tab never reached \"{label}\"");
+    }
+
     fn has(&self, label: &str) -> bool {
         self.harness.query_by_label(label).is_some()
     }
