@@ -26,12 +26,12 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::sources::{self, ScreenSource};
-
-mod follow;
 use crate::otp::migration::Batch;
 use crate::otp::{OtpAccount, Secret};
 use crate::t;
 use crate::vault::{Entry, RecoveryCode, SecretStore, StoreError, Vault, meta};
+
+mod follow;
 pub use follow::{FollowEvent, FollowReview, Stamp};
 
 /// Connects to the secret store; called again when the user presses Retry.
