@@ -378,6 +378,9 @@ fn a_removal_there_is_offered_unticked_and_removed_only_when_ticked() {
         ["GitHub (alice)", "GitLab (robert)", "Mail (carol)"],
         "renamed, and nothing removed without a tick"
     );
+    // The removal left unticked does not bring the banner back for this file.
+    r.harness.run_steps(5);
+    assert!(!r.has_text("The backup in"));
 
     // The next backup arrives while the window is open: the removal is
     // offered again, still unticked, beside the new account.
