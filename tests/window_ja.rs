@@ -370,3 +370,38 @@ fn backup_edit_and_delete_views_fit_the_smallest_window_in_japanese() {
     r.wait_for("ツイッター（山田太郎）を削除しますか？");
     assert_fits(&r, "delete dialog");
 }
+
+/// Following another device (issue 19): the banner and the review of a
+/// followed backup read in Japanese and fit the smallest window.
+#[test]
+fn the_banner_and_review_of_a_followed_backup_fit_the_smallest_window_in_japanese() {
+    use ninsho::vault::{MemoryStore, Vault};
+    use std::sync::Arc;
+    let _language = japanese();
+    let mut r = rig(&[GITHUB], SMALLEST);
+    r.wait_for_codes(&[GITHUB]);
+    // A phone's backup in a synced folder, followed while the window is open.
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("スマホ");
+    std::fs::create_dir(&folder).unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let phone_store = Arc::new(MemoryStore::new());
+    let mut vault = Vault::open(phone.path(), phone_store.clone()).unwrap();
+    let accounts = [TWITTER_JA, LINE_JA]
+        .iter()
+        .map(|u| ninsho::otp::parse_uri(u).unwrap().account)
+        .collect();
+    vault.add(accounts, &mut |_, _| {}).unwrap();
+    ninsho::autobackup::turn_on(phone.path(), &phone_store, &folder, "pw", 20).unwrap();
+    ninsho::autobackup::run(&vault, 1_780_000_000, "phone").unwrap();
+    ninsho::follow::add(r.data.path(), &r.store, &folder, None, "pw").unwrap();
+
+    r.wait_for_text("スマホのバックアップに、新しいアカウントが2件あります");
+    assert_fits_sideways(&r, "follow banner", true);
+    r.click("確認…");
+    r.wait_for("2件の変更を反映");
+    assert!(r.has_text("あちらで追加"));
+    assert_fits_sideways(&r, "follow review", false);
+    r.click("2件の変更を反映");
+    r.wait_for_text("スマホからの変更を反映しました：追加2件、変更0件、削除0件");
+}

@@ -430,3 +430,84 @@ fn the_in_window_file_chooser_is_all_messages() {
     r.harness.run_steps(2);
     assert!(r.harness.query_by_label(&p("Cancel")).is_none());
 }
+
+/// Following another device (issue 19): the banner of a followed backup and
+/// its review (a rename, removals, the warning when most accounts are gone).
+#[test]
+fn the_follow_banner_and_review_are_all_messages() {
+    use ninsho::follow::{self, Choice, Status};
+    use ninsho::vault::{MemoryStore, Vault};
+    pseudo();
+    let mut r = rig(&[GITHUB, TWITTER_JA, LINE_JA], egui::vec2(440.0, 640.0));
+    r.wait_for_codes(&[GITHUB, TWITTER_JA, LINE_JA]);
+    // A phone with the same accounts backs up; its backup is followed as a
+    // single file named "Work" (a name the check allows), recorded as applied.
+    let root = tempfile::tempdir().unwrap();
+    let backups = root.path().join("backups");
+    let followed = root.path().join("Work");
+    let phone = tempfile::tempdir().unwrap();
+    let phone_store = Arc::new(MemoryStore::new());
+    let phone_vault = || Vault::open(phone.path(), phone_store.clone()).unwrap();
+    let accounts = [GITHUB, TWITTER_JA, LINE_JA]
+        .iter()
+        .map(|u| ninsho::otp::parse_uri(u).unwrap().account)
+        .collect();
+    phone_vault().add(accounts, &mut |_, _| {}).unwrap();
+    ninsho::autobackup::turn_on(phone.path(), &phone_store, &backups, "pw", 20).unwrap();
+    let made = ninsho::autobackup::run(&phone_vault(), 1_780_000_000, "phone").unwrap();
+    std::fs::copy(&made.path, &followed).unwrap();
+    follow::add(r.data.path(), &r.store, &followed, None, "pw").unwrap();
+    {
+        let mut here = Vault::open(r.data.path(), r.store.clone()).unwrap();
+        let key = follow::key(&r.store).unwrap();
+        let source = follow::load(r.data.path()).unwrap().sources.remove(0);
+        let Status::Review(review) = follow::check(&here, &key, &source, "this-desktop") else {
+            panic!("the backup cannot be read");
+        };
+        follow::apply(&mut here, &review, &Choice::default(), 1, &mut |_, _| {}).unwrap();
+    }
+    // Then most accounts go there, and GitHub moves to a group.
+    let mut v = phone_vault();
+    let ids: Vec<_> = v
+        .entries()
+        .map(|e| (e.id, e.issuer.clone(), e.name.clone()))
+        .collect();
+    for (id, issuer, name) in ids {
+        if issuer == "GitHub" {
+            v.edit(id, &issuer, &name, "Work").unwrap();
+        } else {
+            v.remove(id).unwrap();
+        }
+    }
+    let made = ninsho::autobackup::run(&v, 1_780_000_060, "phone").unwrap();
+    // As a sync tool delivers it: a temporary name renamed into place.
+    let temp = root.path().join(".Work.tmp");
+    std::fs::copy(&made.path, &temp).unwrap();
+    std::fs::rename(&temp, &followed).unwrap();
+
+    // LINE's account is the test's data, like GitHub's.
+    let check_follow = |r: &mut Rig, view: &str| {
+        r.harness.run_steps(2);
+        let found: Vec<String> = hard_coded(&r.harness)
+            .into_iter()
+            .filter(|t| !["LINE", "佐藤花子"].iter().any(|n| t.contains(n)))
+            .collect();
+        assert!(
+            found.is_empty(),
+            "{view}: text that bypasses the message files:\n{}",
+            found.join("\n")
+        );
+    };
+    r.wait_for_text("⟦The backup in Work has");
+    check_follow(&mut r, "follow banner");
+    r.harness.get_by_label(&p("Later")).hover();
+    // Tooltips wait for the pointer to rest.
+    for _ in 0..40 {
+        r.harness.step();
+    }
+    check_follow(&mut r, "follow banner, Later tooltip");
+    r.click(&p("Review…"));
+    r.wait_for_text(&p("Renamed or moved there"));
+    check_follow(&mut r, "follow review");
+    assert!(r.has_text("⟦Most accounts are gone from this backup (2 removed)"));
+}

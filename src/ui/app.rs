@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 mod add;
 mod chooser;
 mod edit;
+mod follow;
 mod keyring;
 mod list;
 mod password;
@@ -104,6 +105,8 @@ enum View {
     List,
     Add(Box<AddForm>),
     Review(Box<scan::Review>),
+    /// Changes in a followed backup of another device (follow.rs).
+    Follow(Box<follow::FollowView>),
     Edit {
         id: Uuid,
         issuer: String,
@@ -160,6 +163,8 @@ pub struct App {
     scan: scan::ScanState,
     backup: backup::BackupState,
     chooser: chooser::ChooserState,
+    /// Followed backups with changes, and the banners hidden for now.
+    follow: follow::FollowState,
     /// Accounts this window asked the worker to delete (their going is no news).
     deleting: HashSet<Uuid>,
     /// Scroll the list so this account's row shows (keyboard moves, a new account).
@@ -199,6 +204,7 @@ impl App {
             scan: scan::ScanState::default(),
             backup: Default::default(),
             chooser: Default::default(),
+            follow: Default::default(),
             deleting: HashSet::new(),
             scroll_to: None,
             list_viewport: (0.0, 0.0),
@@ -301,6 +307,7 @@ impl App {
                     self.notice(msg);
                 }
                 Event::Backup(event) => self.backup_event(event),
+                Event::Follow(event) => self.follow_event(event),
             }
         }
     }
@@ -584,6 +591,11 @@ impl App {
             View::Review(mut review) => {
                 if !self.review_view(ui, &mut review) && matches!(self.view, View::List) {
                     self.view = View::Review(review);
+                }
+            }
+            View::Follow(mut review) => {
+                if !self.follow_view(ui, &mut review) && matches!(self.view, View::List) {
+                    self.view = View::Follow(review);
                 }
             }
             View::Edit {

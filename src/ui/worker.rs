@@ -8,6 +8,10 @@
 //! The data folder is watched (`notify`): when `ninsho add`, `import`, `remove`
 //! or another window changes the metadata file, the worker reads it again and
 //! sends the new list, with the secrets of accounts it has not seen yet.
+//!
+//! Followed backups of other devices are checked here too (`follow`): their
+//! folders are watched the same way, and a change is offered to the window
+//! for review.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -26,6 +30,9 @@ use crate::otp::migration::Batch;
 use crate::otp::{OtpAccount, Secret};
 use crate::t;
 use crate::vault::{Entry, RecoveryCode, SecretStore, StoreError, Vault, meta};
+
+mod follow;
+pub use follow::{FollowEvent, FollowReview, Stamp};
 
 /// Connects to the secret store; called again when the user presses Retry.
 pub type Connect = Arc<dyn Fn() -> Result<Box<dyn SecretStore>, StoreError> + Send + Sync>;
@@ -73,6 +80,11 @@ pub enum Command {
         keep: usize,
     },
     AutoBackupOff,
+    /// Apply what was ticked in the review of a followed backup.
+    FollowApply {
+        review: FollowReview,
+        choice: crate::follow::Choice,
+    },
 }
 
 #[derive(Debug)]
@@ -188,6 +200,8 @@ pub enum Event {
     /// An operation failed; the message is for the user.
     Failed(String),
     Backup(BackupEvent),
+    /// Followed backups of other devices.
+    Follow(FollowEvent),
 }
 
 /// Wakes the window when an event is sent. Set once the window exists; events
@@ -217,6 +231,9 @@ enum Input {
     Command(Command),
     /// The metadata file changed; sent once until the worker has reloaded.
     Changed,
+    /// A followed file or folder, or the list of them, changed; sent once
+    /// until the worker has taken it in.
+    FollowChanged,
     /// The window is gone: finish what was sent before, then stop.
     Stop,
 }
@@ -293,6 +310,7 @@ pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
         shown: Vec::new(),
         backup_due: None,
         backup_failing: false,
+        following: Default::default(),
     };
     let thread = std::thread::Builder::new()
         .name("ninsho-store".into())
@@ -337,6 +355,8 @@ struct Worker {
     /// The last automatic backup failed: it is retried, and the window told
     /// only once until one succeeds.
     backup_failing: bool,
+    /// Followed backups: when to check them, and what was last read.
+    following: follow::Following,
 }
 
 /// How long after the window's last change its automatic backup is made.
@@ -356,14 +376,17 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 impl Worker {
     fn run(mut self, inputs: Receiver<Input>) {
         loop {
-            let input = match self.backup_due {
+            let due = [self.backup_due, self.following.due]
+                .into_iter()
+                .flatten()
+                .min();
+            let input = match due {
                 None => inputs.recv().ok(),
                 Some(due) => {
                     match inputs.recv_timeout(due.saturating_duration_since(Instant::now())) {
                         Ok(input) => Some(input),
                         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                            self.backup_due = None;
-                            self.backup();
+                            self.timers();
                             continue;
                         }
                         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => None,
@@ -388,12 +411,25 @@ impl Worker {
                         self.reload();
                     }
                 }
+                Input::FollowChanged => self.following.changed(),
                 Input::Stop => break,
             }
         }
         // Closing the window does not skip a backup that was due.
         if self.backup_due.take().is_some() {
             self.backup();
+        }
+    }
+
+    /// Whatever of the automatic backup and the check of followed backups is due.
+    fn timers(&mut self) {
+        let now = Instant::now();
+        if self.backup_due.is_some_and(|d| d <= now) {
+            self.backup_due = None;
+            self.backup();
+        }
+        if self.following.due.is_some_and(|d| d <= now) {
+            self.follow_check();
         }
     }
 
@@ -407,6 +443,7 @@ impl Worker {
                 | Command::Edit { .. }
                 | Command::Move { .. }
                 | Command::SetCounter { .. }
+                | Command::FollowApply { .. }
         );
         if !changes || !matches!(crate::autobackup::load(&self.data_dir), Ok(Some(_))) {
             return None;
@@ -494,6 +531,9 @@ impl Worker {
             Event::Notes(notes) => {
                 Event::Notes(notes.into_iter().map(|n| self.readable(n)).collect())
             }
+            Event::Follow(FollowEvent::Failed(msg)) => {
+                Event::Follow(FollowEvent::Failed(self.readable(msg)))
+            }
             other => other,
         };
         if self.events.send(event).is_err() {
@@ -528,6 +568,7 @@ impl Worker {
                 keep,
             } => return self.auto_backup_on(&folder, &password, keep),
             Command::AutoBackupOff => return self.auto_backup_off(),
+            Command::FollowApply { review, choice } => return self.follow_apply(review, choice),
             other => other,
         };
         let Some(vault) = self.vault.as_mut() else {
@@ -539,7 +580,8 @@ impl Worker {
             | Command::ScanScreen { .. }
             | Command::Paste(_)
             | Command::AutoBackupOn { .. }
-            | Command::AutoBackupOff => unreachable!("handled above"),
+            | Command::AutoBackupOff
+            | Command::FollowApply { .. } => unreachable!("handled above"),
             Command::Add(accounts) => {
                 let events = self.events.clone();
                 let waker = self.waker.clone();
@@ -623,11 +665,16 @@ impl Worker {
         let _ = meta::ensure_dir(&self.data_dir);
         let inputs = self.inputs.clone();
         let pending = self.change_pending.clone();
+        let following = self.following.handler(self.inputs.clone());
         let handler = move |event: notify::Result<notify::Event>| {
             let Ok(event) = event else { return };
+            if !is_change(&event) {
+                return;
+            }
             if concerns_metadata(&event) && !pending.swap(true, Ordering::SeqCst) {
                 let _ = inputs.send(Input::Changed);
             }
+            following(&event);
         };
         let watched = notify::recommended_watcher(handler).and_then(|mut w| {
             w.watch(&self.data_dir, notify::RecursiveMode::NonRecursive)
@@ -769,6 +816,8 @@ impl Worker {
         // Accounts the repair restored, or that another process added while
         // this load ran (the repair re-reads the file).
         self.show_changes();
+        // Other devices' backups, once the accounts here are right.
+        self.follow_check();
     }
 
     /// Sends the entries' secrets in batches; stops at a keyring failure.
@@ -810,23 +859,26 @@ impl Worker {
     }
 }
 
-/// Whether a file event is about the metadata file being written, replaced or
-/// removed (reads, ours included, are not changes).
-fn concerns_metadata(event: &notify::Event) -> bool {
+/// Whether a file event is a file being written, replaced or removed (reads,
+/// ours included, are not changes).
+fn is_change(event: &notify::Event) -> bool {
     use notify::EventKind;
     use notify::event::{AccessKind, AccessMode};
-    let change = matches!(
+    matches!(
         event.kind,
         EventKind::Create(_)
             | EventKind::Modify(_)
             | EventKind::Remove(_)
             | EventKind::Access(AccessKind::Close(AccessMode::Write))
-    );
-    change
-        && event
-            .paths
-            .iter()
-            .any(|p| p.file_name() == Some(std::ffi::OsStr::new(meta::FILE_NAME)))
+    )
+}
+
+/// Whether a change is about the metadata file.
+fn concerns_metadata(event: &notify::Event) -> bool {
+    event
+        .paths
+        .iter()
+        .any(|p| p.file_name() == Some(std::ffi::OsStr::new(meta::FILE_NAME)))
 }
 
 /// Replaces anything shaped like a UUID with "an account": the last guard

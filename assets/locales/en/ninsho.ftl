@@ -833,3 +833,63 @@ help-follow-remove-path = The file or folder, as `ninsho follow list` shows it
 help-follow-status-json = Print the status as JSON
 help-follow-yes = Confirm (without it, the changes are only shown)
 help-follow-with-removals = Also remove the accounts removed there
+
+## Following in the window (src/ui/worker/follow.rs, src/ui/app/follow.rs)
+
+# $shape says which counts are not zero: a (new), c (changed), r (removed).
+ui-follow-banner = { $shape ->
+    [a] The backup in { $name } has { $added ->
+        [one] 1 new account
+       *[other] { $added } new accounts
+    }
+    [c] The backup in { $name } has { $changed ->
+        [one] 1 changed account
+       *[other] { $changed } changed accounts
+    }
+    [r] The backup in { $name } has { $removed ->
+        [one] 1 account removed
+       *[other] { $removed } accounts removed
+    }
+    [ac] The backup in { $name } has { $added ->
+        [one] 1 new account
+       *[other] { $added } new accounts
+    } and { $changed } changed
+    [ar] The backup in { $name } has { $added ->
+        [one] 1 new account
+       *[other] { $added } new accounts
+    } and { $removed } removed
+    [cr] The backup in { $name } has { $changed ->
+        [one] 1 changed account
+       *[other] { $changed } changed accounts
+    } and { $removed } removed
+   *[acr] The backup in { $name } has { $added ->
+        [one] 1 new account
+       *[other] { $added } new accounts
+    }, { $changed } changed and { $removed } removed
+}
+ui-follow-review = Review…
+ui-follow-review-tooltip = See what changed there and choose what to apply here
+ui-follow-later = Later
+ui-follow-later-tooltip = Hide this until the backup changes again
+ui-follow-explain = Changes in { $file }, the newest backup in { $name }, since it was last applied here. Nothing changes here until you press Apply.
+ui-follow-explain-file = Changes in { $file } since it was last applied here. Nothing changes here until you press Apply.
+ui-follow-new-heading = New there
+ui-follow-changed-heading = Renamed or moved there
+ui-follow-change-row = { $before } → { $after }
+ui-follow-in-group = { $name } in { $group }
+ui-follow-removed-heading = Removed there (tick to remove here too)
+ui-follow-remove-row = Remove { $name }
+ui-follow-suspicious = { $count ->
+    [one] Most accounts are gone from this backup (1 removed). A phone that was reset or a backup that is incomplete looks like this: tick a removal only if you removed that account there yourself.
+   *[other] Most accounts are gone from this backup ({ $count } removed). A phone that was reset or a backup that is incomplete looks like this: tick a removal only if you removed that account there yourself.
+}
+ui-follow-kept-here = Changed both here and there, so kept as they are here: { $names }
+ui-follow-apply = { $count ->
+    [one] Apply 1 change
+   *[other] Apply { $count } changes
+}
+ui-follow-apply-tooltip = Apply the ticked changes here (Enter)
+ui-follow-applied = Applied the changes from { $name }: { $added } added, { $changed } changed, { $removed } removed
+ui-follow-failed = Cannot read the backups in { $name }: { $error }
+ui-follow-settings-failed = Cannot read the list of followed backups: { $error }
+ui-follow-apply-failed = Cannot apply the changes from { $name }: { $error }

@@ -764,3 +764,35 @@ help-follow-remove-path = `ninsho follow list` に表示されるファイルか
 help-follow-status-json = 状態を JSON で出力します
 help-follow-yes = 確定します（付けない場合は変更内容を表示するだけです）
 help-follow-with-removals = あちらで削除されたアカウントもこちらで削除します
+
+## Following in the window (src/ui/worker/follow.rs, src/ui/app/follow.rs)
+
+ui-follow-banner = { $shape ->
+    [a] { $name }のバックアップに、新しいアカウントが{ $added }件あります
+    [c] { $name }のバックアップに、アカウントの変更が{ $changed }件あります
+    [r] { $name }のバックアップで、{ $removed }件のアカウントが削除されています
+    [ac] { $name }のバックアップに、新しいアカウントが{ $added }件、変更が{ $changed }件あります
+    [ar] { $name }のバックアップに、新しいアカウントが{ $added }件、削除が{ $removed }件あります
+    [cr] { $name }のバックアップに、アカウントの変更が{ $changed }件、削除が{ $removed }件あります
+   *[acr] { $name }のバックアップに、新しいアカウントが{ $added }件、変更が{ $changed }件、削除が{ $removed }件あります
+}
+ui-follow-review = 確認…
+ui-follow-review-tooltip = あちらで変わった内容を見て、こちらに反映するものを選びます
+ui-follow-later = 後で
+ui-follow-later-tooltip = バックアップがまた変わるまで、この表示を隠します
+ui-follow-explain = { $name }にある最新のバックアップ{ $file }で、前回こちらに反映してから変わった内容です。「反映」を押すまで、こちらでは何も変わりません。
+ui-follow-explain-file = { $file }で、前回こちらに反映してから変わった内容です。「反映」を押すまで、こちらでは何も変わりません。
+ui-follow-new-heading = あちらで追加
+ui-follow-changed-heading = あちらで名前やグループを変更
+ui-follow-change-row = { $before }→{ $after }
+ui-follow-in-group = { $name }（グループ：{ $group }）
+ui-follow-removed-heading = あちらで削除（こちらでも削除するものにチェックを付けてください）
+ui-follow-remove-row = { $name }を削除
+ui-follow-suspicious = このバックアップではほとんどのアカウントが消えています（削除{ $count }件）。スマートフォンを初期化したときや、バックアップが不完全なときにこうなります。あちらで自分で削除したアカウントだけにチェックを付けてください。
+ui-follow-kept-here = こちらとあちらの両方で変更されたため、こちらの内容のまま残します：{ $names }
+ui-follow-apply = { $count }件の変更を反映
+ui-follow-apply-tooltip = チェックした変更をこちらに反映（Enter）
+ui-follow-applied = { $name }からの変更を反映しました：追加{ $added }件、変更{ $changed }件、削除{ $removed }件
+ui-follow-failed = { $name }にあるバックアップを読み込めません：{ $error }
+ui-follow-settings-failed = フォローしているバックアップの一覧を読み込めません：{ $error }
+ui-follow-apply-failed = { $name }からの変更を反映できません：{ $error }

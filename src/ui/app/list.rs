@@ -218,6 +218,7 @@ impl App {
                 ui.horizontal(|ui| self.search_field(ui));
             }
             ui.add_space(4.0);
+            self.follow_banner(ui);
             for (i, note) in self.notices.clone().iter().enumerate() {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
