@@ -377,20 +377,26 @@ pub struct Stamp {
     pub modified: Option<std::time::SystemTime>,
 }
 
+impl Stamp {
+    /// `file`'s size and time, without reading it.
+    pub fn of(file: &Path) -> io::Result<Stamp> {
+        let meta = fs::metadata(file)?;
+        Ok(Stamp {
+            file: file.to_path_buf(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
 /// The source's newest file and its size and time, without reading it.
 pub fn stamp(source: &Source, own_host: &str) -> Result<Option<Stamp>, FollowError> {
     let Some(file) = newest_file(Path::new(&source.path), own_host)? else {
         return Ok(None);
     };
-    let meta = fs::metadata(&file).map_err(|e| FollowError::Read {
-        path: file.clone(),
-        source: e,
-    })?;
-    Ok(Some(Stamp {
-        file,
-        len: meta.len(),
-        modified: meta.modified().ok(),
-    }))
+    Stamp::of(&file)
+        .map(Some)
+        .map_err(|source| FollowError::Read { path: file, source })
 }
 
 /// The source's password from the keyring.

@@ -37,23 +37,7 @@ const SETTLE: Duration = Duration::from_millis(700);
 
 /// The newest file of a source as it was checked: a different name, size or
 /// modification time means it must be read again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
-    pub file: PathBuf,
-    pub len: u64,
-    pub modified: Option<SystemTime>,
-}
-
-impl Stamp {
-    fn of(file: &Path) -> std::io::Result<Stamp> {
-        let meta = std::fs::metadata(file)?;
-        Ok(Stamp {
-            file: file.to_path_buf(),
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        })
-    }
-}
+pub use crate::follow::Stamp;
 
 /// A review with changes, as the worker found it; the window sends it back
 /// with what was ticked ([`super::Command::FollowApply`]).
