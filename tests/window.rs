@@ -2268,6 +2268,41 @@ fn changes_in_the_window_are_backed_up_automatically() {
     panic!("no backup of the final order was made");
 }
 
+/// With automatic backups off and accounts never exported, a gentle line above
+/// the list says so; "Not now" puts it off until the accounts change (noted by
+/// the worker, so a new window does not show it either), and "Set up backups…"
+/// opens the form.
+#[test]
+fn the_reminder_to_back_up_is_put_off_until_the_accounts_change() {
+    const REMINDER: &str = "Some changes to your accounts are not in any backup yet";
+    let mut r = rig(&[GITHUB, GITLAB]);
+    r.wait_for(&code(GITLAB, T0));
+    assert!(r.has_text(REMINDER));
+    r.point_and_click("Not now");
+    assert!(!r.has_text(REMINDER), "hidden at once");
+    let vault = || Vault::open(r.data.path(), r.store.clone()).unwrap();
+    for _ in polls() {
+        if !ninsho::autobackup::reminder_due(&vault()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(
+        !ninsho::autobackup::reminder_due(&vault()),
+        "the worker noted it"
+    );
+    r.harness.run_steps(3);
+    assert!(!r.has_text(REMINDER));
+
+    // A change brings it back.
+    r.click("Copy code for GitHub (alice)");
+    r.shortcut(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    r.wait_for_text(REMINDER);
+    r.point_and_click("Set up backups…");
+    r.wait_for("Folder");
+    assert!(r.has("Repeat password"));
+}
+
 /// A backup that fails (the folder is gone: an unplugged stick) says so in
 /// the window once, and the Backup menu shows the failure; nothing is made
 /// in the folder's place.

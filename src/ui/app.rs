@@ -286,6 +286,7 @@ impl App {
                     self.backup.auto = status;
                     self.backup.auto_busy = false;
                 }
+                Event::BackupReminder(due) => self.backup.reminder = due,
                 Event::NeedPassword {
                     path,
                     format,

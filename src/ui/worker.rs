@@ -80,6 +80,8 @@ pub enum Command {
         keep: usize,
     },
     AutoBackupOff,
+    /// "Not now" on the reminder to back up: hidden until the accounts change.
+    DismissReminder,
     /// Apply what was ticked in the review of a followed backup.
     FollowApply {
         review: FollowReview,
@@ -163,6 +165,9 @@ pub enum Event {
     /// start-up and after each automatic backup, so the window never reads
     /// the disk itself.
     AutoBackup(Option<crate::autobackup::Settings>),
+    /// Whether to remind the user that nothing backs the accounts up
+    /// (`autobackup::reminder_due`), sent with every list and backup status.
+    BackupReminder(bool),
     SecretsDone,
     /// The keyring is missing or locked: the window shows what to do.
     KeyringError(String),
@@ -509,6 +514,17 @@ impl Worker {
         self.emit(Event::AutoBackup(
             crate::autobackup::load(&self.data_dir).ok().flatten(),
         ));
+        self.emit_reminder();
+    }
+
+    /// Reads two small files and hashes the account list: cheap enough for
+    /// every change.
+    fn emit_reminder(&self) {
+        if let Some(vault) = &self.vault {
+            self.emit(Event::BackupReminder(crate::autobackup::reminder_due(
+                vault,
+            )));
+        }
     }
 
     fn emit_entries(&mut self, entries: Vec<Entry>) {
@@ -520,6 +536,7 @@ impl Worker {
             entries,
             seen: self.seen,
         });
+        self.emit_reminder();
     }
 
     fn emit(&self, event: Event) {
@@ -568,6 +585,10 @@ impl Worker {
                 keep,
             } => return self.auto_backup_on(&folder, &password, keep),
             Command::AutoBackupOff => return self.auto_backup_off(),
+            Command::DismissReminder => {
+                crate::autobackup::dismiss_reminder(&self.data_dir);
+                return self.emit_reminder();
+            }
             Command::FollowApply { review, choice } => return self.follow_apply(review, choice),
             other => other,
         };
@@ -581,6 +602,7 @@ impl Worker {
             | Command::Paste(_)
             | Command::AutoBackupOn { .. }
             | Command::AutoBackupOff
+            | Command::DismissReminder
             | Command::FollowApply { .. } => unreachable!("handled above"),
             Command::Add(accounts) => {
                 let events = self.events.clone();
@@ -624,7 +646,9 @@ impl Worker {
             Command::SetCounter { id, counter } => vault.set_counter(id, counter).map(|_| vec![]),
             Command::Backup(command) => {
                 let events = super::backup_worker::handle(vault, command);
-                return self.emit_all(events);
+                self.emit_all(events);
+                // An export of every account puts the reminder off.
+                return self.emit_reminder();
             }
         };
         let entries: Vec<Entry> = vault.entries().cloned().collect();
@@ -787,6 +811,11 @@ impl Worker {
         }
         let entries: Vec<Entry> = vault.entries().cloned().collect();
         self.emit_entries(entries.clone());
+        // With the list, before the codes: the line above the list is there
+        // from the first frame that shows accounts, so nothing moves later.
+        self.emit(Event::BackupReminder(crate::autobackup::reminder_due(
+            &vault,
+        )));
         if let Err(err) = self.stream_secrets(&vault, &entries) {
             return self.emit(Event::KeyringError(err.to_string()));
         }

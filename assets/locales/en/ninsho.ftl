@@ -893,3 +893,10 @@ ui-follow-applied = Applied the changes from { $name }: { $added } added, { $cha
 ui-follow-failed = Cannot read the backups in { $name }: { $error }
 ui-follow-settings-failed = Cannot read the list of followed backups: { $error }
 ui-follow-apply-failed = Cannot apply the changes from { $name }: { $error }
+
+## The reminder to back up (src/ui/app/backup.rs)
+
+ui-backup-reminder = Some changes to your accounts are not in any backup yet: automatic backups are off.
+ui-backup-reminder-set-up = Set up backups…
+ui-backup-reminder-later = Not now
+ui-backup-reminder-later-tooltip = Hide this until the accounts change again

@@ -796,3 +796,10 @@ ui-follow-applied = { $name }からの変更を反映しました：追加{ $add
 ui-follow-failed = { $name }にあるバックアップを読み込めません：{ $error }
 ui-follow-settings-failed = フォローしているバックアップの一覧を読み込めません：{ $error }
 ui-follow-apply-failed = { $name }からの変更を反映できません：{ $error }
+
+## The reminder to back up (src/ui/app/backup.rs)
+
+ui-backup-reminder = まだどのバックアップにもないアカウントの変更があります。自動バックアップは無効です。
+ui-backup-reminder-set-up = バックアップを設定…
+ui-backup-reminder-later = 後で
+ui-backup-reminder-later-tooltip = アカウントが次に変わるまで表示しません

@@ -116,6 +116,9 @@ pub struct BackupState {
     auto_form: Option<AutoForm>,
     /// Asked the worker to turn them on or off; its status answers.
     pub(super) auto_busy: bool,
+    /// Nothing backs the accounts up and they changed since the last export:
+    /// a gentle line above the list says so.
+    pub(super) reminder: bool,
     /// What became of the last print, for the backup screen.
     print_note: Option<String>,
     /// Accounts left out of the sheet, the transfer codes and the export.
@@ -176,6 +179,7 @@ impl Default for BackupState {
             auto: None,
             auto_form: None,
             auto_busy: false,
+            reminder: false,
             print_note: None,
             left_out: HashSet::new(),
             export_prompt: false,
@@ -348,6 +352,33 @@ impl App {
             .clicked()
         {
             self.view = View::Backup(Panel::Menu);
+        }
+    }
+
+    /// The gentle reminder above the list when nothing backs the accounts up:
+    /// "Set up backups…" opens the Backup view at its form; "Not now" hides it
+    /// until the accounts change again.
+    pub(super) fn backup_reminder(&mut self, ui: &mut egui::Ui) {
+        if !self.backup.reminder || self.backup.auto.is_some() {
+            return;
+        }
+        let (mut set_up, mut later) = (false, false);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(t!("ui-backup-reminder")).color(ui.visuals().weak_text_color()));
+            set_up = ui.small_button(t!("ui-backup-reminder-set-up")).clicked();
+            later = ui
+                .small_button(t!("ui-backup-reminder-later"))
+                .on_hover_text(t!("ui-backup-reminder-later-tooltip"))
+                .clicked();
+        });
+        if set_up {
+            self.backup.auto_form.get_or_insert_with(AutoForm::default);
+            self.view = View::Backup(Panel::Menu);
+        }
+        if later {
+            // Hidden at once; the worker notes it (no disk on this thread).
+            self.backup.reminder = false;
+            self.worker.send(Command::DismissReminder);
         }
     }
 

@@ -219,6 +219,7 @@ impl App {
             }
             ui.add_space(4.0);
             self.follow_banner(ui);
+            self.backup_reminder(ui);
             for (i, note) in self.notices.clone().iter().enumerate() {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
