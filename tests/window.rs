@@ -2268,6 +2268,67 @@ fn changes_in_the_window_are_backed_up_automatically() {
     panic!("no backup of the final order was made");
 }
 
+/// The folder of automatic backups can be picked in the desktop's folder
+/// chooser: its answer fills the form, and the backups go there.
+#[test]
+fn the_backup_folder_is_chosen_in_the_folder_chooser() {
+    let mut r = rig(&[GITHUB]);
+    r.wait_for(&code(GITHUB, T0));
+    let out = tempfile::tempdir().unwrap();
+    let chosen = out.path().join("synced");
+    std::fs::create_dir(&chosen).unwrap();
+    {
+        let chosen = chosen.clone();
+        r.harness
+            .state_mut()
+            .set_folder_dialog(Arc::new(move || Some(chosen.clone())));
+    }
+    r.point_and_click("Backup");
+    r.point_and_click("Set up automatic backups…");
+    r.point_and_click("Choose…");
+    let shown = chosen.display().to_string();
+    for _ in polls() {
+        r.harness.step();
+        let filled = r
+            .harness
+            .query_all_by(|n| {
+                n.role() == egui::Role::TextInput && n.label().is_some_and(|l| l == "Folder")
+            })
+            .any(|n| n.value().is_some_and(|v| v == shown));
+        if filled {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    for name in ["Password", "Repeat password"] {
+        let field = r
+            .harness
+            .query_all_by(move |n| {
+                n.role() == egui::Role::PasswordInput && n.label().is_some_and(|l| l == name)
+            })
+            .next()
+            .unwrap_or_else(|| panic!("no field {name}"));
+        field.focus();
+        r.harness.run_steps(1);
+        r.harness
+            .query_all_by(move |n| {
+                n.role() == egui::Role::PasswordInput && n.label().is_some_and(|l| l == name)
+            })
+            .next()
+            .unwrap()
+            .type_text("pw-789");
+        r.harness.run_steps(2);
+    }
+    r.point_and_click("Turn on");
+    r.wait_for_text("Last backup:");
+    let settings = ninsho::autobackup::load(r.data.path()).unwrap().unwrap();
+    assert_eq!(
+        std::path::Path::new(&settings.folder),
+        std::fs::canonicalize(&chosen).unwrap()
+    );
+    assert!(chosen.join(settings.last_file.unwrap()).is_file());
+}
+
 /// With automatic backups off and accounts never exported, a gentle line above
 /// the list says so; "Not now" puts it off until the accounts change (noted by
 /// the worker, so a new window does not show it either), and "Set up backups…"

@@ -900,3 +900,6 @@ ui-backup-reminder = Some changes to your accounts are not in any backup yet: au
 ui-backup-reminder-set-up = Set up backups…
 ui-backup-reminder-later = Not now
 ui-backup-reminder-later-tooltip = Hide this until the accounts change again
+ui-auto-backup-choose-folder = Choose…
+ui-auto-backup-choose-folder-tooltip = Choose the folder in a file chooser
+ui-auto-backup-folder-title = Folder for automatic backups

@@ -803,3 +803,6 @@ ui-backup-reminder = まだどのバックアップにもないアカウント�
 ui-backup-reminder-set-up = バックアップを設定…
 ui-backup-reminder-later = 後で
 ui-backup-reminder-later-tooltip = アカウントが次に変わるまで表示しません
+ui-auto-backup-choose-folder = 選択…
+ui-auto-backup-choose-folder-tooltip = ファイル選択画面でフォルダーを選びます
+ui-auto-backup-folder-title = 自動バックアップのフォルダー

@@ -30,6 +30,8 @@ use crate::vault::recovery::{PastedCodes, read_codes};
 
 /// Asks where to save a file, given a suggested name; `None` when cancelled.
 pub type SaveDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
+/// The desktop's folder chooser (a seam, so tests answer it).
+pub type FolderDialog = Arc<dyn Fn() -> Option<PathBuf> + Send + Sync>;
 
 /// Opens a file in the system's viewer, or says why it could not.
 pub type OpenFile = dyn Fn(&Path) -> Result<(), String> + Send + Sync;
@@ -50,6 +52,14 @@ impl Default for Opener {
             open::that_detached(path).map_err(|e| e.to_string())
         }))
     }
+}
+
+fn system_folder_dialog() -> FolderDialog {
+    Arc::new(|| {
+        rfd::FileDialog::new()
+            .set_title(t!("ui-auto-backup-folder-title"))
+            .pick_folder()
+    })
 }
 
 fn system_save_dialog() -> SaveDialog {
@@ -106,6 +116,9 @@ pub struct BackupState {
     /// (a switch to Japanese in Settings brings A4 at once).
     paper: Option<Paper>,
     save_dialog: SaveDialog,
+    folder_dialog: FolderDialog,
+    /// The folder chooser of the automatic backup form, while it is open.
+    picking_folder: Option<Receiver<Option<PathBuf>>>,
     opener: Opener,
     /// The save dialog is open; its answer arrives here.
     choosing: Option<(SaveFor, Receiver<Option<PathBuf>>)>,
@@ -173,6 +186,8 @@ impl Default for BackupState {
             left: HashMap::new(),
             paper: None,
             save_dialog: system_save_dialog(),
+            folder_dialog: system_folder_dialog(),
+            picking_folder: None,
             opener: Opener::default(),
             choosing: None,
             printing: false,
@@ -305,6 +320,28 @@ impl App {
         self.backup.opener = opener;
     }
 
+    /// Replaces the desktop's folder chooser (for tests).
+    pub fn set_folder_dialog(&mut self, folder_dialog: FolderDialog) {
+        self.backup.folder_dialog = folder_dialog;
+    }
+
+    /// The automatic backup form's folder, once the chooser answers.
+    fn poll_folder_dialog(&mut self) {
+        let Some(rx) = &self.backup.picking_folder else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(answer) => {
+                self.backup.picking_folder = None;
+                if let (Some(path), Some(form)) = (answer, &mut self.backup.auto_form) {
+                    form.folder = path.display().to_string();
+                }
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.backup.picking_folder = None,
+        }
+    }
+
     pub(super) fn backup_event(&mut self, event: BackupEvent) {
         match event {
             BackupEvent::Left(list) => {
@@ -430,6 +467,7 @@ impl App {
     /// Returns true when the view is finished.
     pub(super) fn backup_view(&mut self, ui: &mut egui::Ui, panel: &mut Panel) -> bool {
         self.poll_save_dialog();
+        self.poll_folder_dialog();
         self.status_bar(ui);
         let mut done = false;
         egui::CentralPanel::default().show(ui, |ui| {
@@ -532,18 +570,30 @@ impl App {
     /// Off: the explanation, and the form to turn them on.
     fn auto_backup_form(&mut self, ui: &mut egui::Ui) {
         ui.label(t!("ui-auto-backup-off"));
+        let picking = self.backup.picking_folder.is_some();
         let Some(form) = &mut self.backup.auto_form else {
             if ui.button(t!("ui-auto-backup-set-up")).clicked() {
                 self.backup.auto_form = Some(AutoForm::default());
             }
             return;
         };
+        let mut pick = false;
         egui::Grid::new("auto-backup-form")
             .num_columns(2)
             .show(ui, |ui| {
                 let label = ui.label(t!("ui-auto-backup-folder"));
                 ui.add(egui::TextEdit::singleline(&mut form.folder))
                     .labelled_by(label.id);
+                ui.end_row();
+                // Its own row: beside the field it would leave a 360-point window.
+                ui.label("");
+                pick = ui
+                    .add_enabled(
+                        !picking,
+                        egui::Button::new(t!("ui-auto-backup-choose-folder")),
+                    )
+                    .on_hover_text(t!("ui-auto-backup-choose-folder-tooltip"))
+                    .clicked();
                 ui.end_row();
                 let label = ui.label(t!("ui-password"));
                 ui.add(egui::TextEdit::singleline(&mut *form.password).password(true))
@@ -572,8 +622,19 @@ impl App {
                 .clicked();
             cancel = ui.button(t!("ui-cancel")).clicked();
         });
+        if pick {
+            // The desktop's folder chooser, or the window's own (chooser.rs).
+            let dialog = self.backup.folder_dialog.clone();
+            self.backup.picking_folder = self.choose(
+                ui.ctx(),
+                super::chooser::Ask::Folder,
+                move || dialog(),
+                |p| p,
+            );
+        }
         if cancel {
             self.backup.auto_form = None;
+            self.backup.picking_folder = None;
         } else if start && let Some(form) = self.backup.auto_form.take() {
             self.backup.auto_busy = true;
             self.worker.send(Command::AutoBackupOn {

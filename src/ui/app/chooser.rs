@@ -1,4 +1,5 @@
-//! Choosing a file for "Open image…" and "Print recovery sheet…". The desktop's
+//! Choosing a file for "Open image…" and "Print recovery sheet…", and the
+//! folder of automatic backups. The desktop's
 //! own chooser (the XDG portal, or zenity, through `rfd`) is used when there is
 //! one; without either, `rfd` shows nothing and answers as if the user had
 //! cancelled, so the window would seem to ignore the click. A thread first asks
@@ -26,6 +27,8 @@ pub(super) enum Ask {
     Open,
     /// Where to save, with a suggested file name.
     Save(String),
+    /// A folder (where automatic backups go).
+    Folder,
 }
 
 /// Carries the in-window chooser's answer back to whoever asked.
@@ -125,13 +128,16 @@ impl App {
                     .title(&t!("ui-save-sheet-title"))
                     .initial_path(start(dirs::document_dir()))
                     .default_filename(name.as_str()),
+                Ask::Folder => egui_file::FileDialog::select_folder()
+                    .title(&t!("ui-auto-backup-folder-title"))
+                    .initial_path(start(dirs::document_dir())),
             };
             let mut dialog = dialog
                 .id(egui::Id::unique("ninsho-file-chooser"))
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 8.0))
                 .default_size(size)
                 .show_rename(false)
-                .show_new_folder(matches!(request.ask, Ask::Save(_)))
+                .show_new_folder(matches!(request.ask, Ask::Save(_) | Ask::Folder))
                 .open_button_text(t!("ui-chooser-open").into())
                 .save_button_text(t!("ui-chooser-save").into())
                 .cancel_button_text(t!("ui-cancel").into())
