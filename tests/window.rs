@@ -2388,6 +2388,88 @@ fn a_failed_automatic_backup_is_shown_in_the_window() {
     r.wait_for_text("failed:");
 }
 
+/// A failed automatic backup is tried again by itself: while the folder is
+/// gone every retry fails (told to the window once, recorded each time), and
+/// the first retry after it is back makes the backup, with no other change.
+/// (The worker alone, with a retry of 100 ms instead of a minute.)
+#[test]
+fn a_failed_automatic_backup_is_tried_again_until_it_succeeds() {
+    let data = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let mut vault = Vault::open(data.path(), store.clone()).unwrap();
+    vault
+        .add(
+            [GITHUB, GITLAB]
+                .iter()
+                .map(|u| parse_uri(u).unwrap().account)
+                .collect(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    let stick = tempfile::tempdir().unwrap();
+    let folder = stick.path().join("backups");
+    ninsho::autobackup::turn_on(data.path(), store.as_ref(), &folder, "pw-123", 20).unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+    let handle = worker::spawn_with(
+        data.path().to_path_buf(),
+        gated_connect(store, Arc::default(), Arc::new(AtomicBool::new(true))),
+        worker::BackupTiming {
+            after: std::time::Duration::from_millis(10),
+            retry: std::time::Duration::from_millis(100),
+        },
+    );
+    let next = || {
+        handle
+            .events
+            .recv_timeout(HANG_GUARD)
+            .expect("the worker went quiet")
+    };
+    loop {
+        if let worker::Event::SecretsDone = next() {
+            break;
+        }
+    }
+    let id = vault.entries().next().unwrap().id;
+    handle.send(worker::Command::Move { id, to: 1 });
+    let (mut told, mut failures) = (0, Vec::new());
+    // Three failed tries, each recorded with its own message.
+    while failures.len() < 3 {
+        match next() {
+            worker::Event::Failed(text) => {
+                assert!(text.contains("The automatic backup failed"), "{text}");
+                told += 1;
+            }
+            worker::Event::AutoBackup(Some(s)) if s.last_error.is_some() => {
+                assert!(s.last_file.is_none());
+                failures.push(s.last_error_at);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(told, 1, "the window is told once, not at every retry");
+    assert!(
+        !folder.exists(),
+        "a retry never makes a folder that has gone"
+    );
+    // The stick is back.
+    std::fs::create_dir(&folder).unwrap();
+    let made = loop {
+        match next() {
+            worker::Event::AutoBackup(Some(s)) if s.last_file.is_some() => break s,
+            worker::Event::Failed(text) => panic!("told again: {text}"),
+            _ => {}
+        }
+    };
+    assert!(made.last_error.is_none());
+    let file = folder.join(made.last_file.unwrap());
+    let read = ninsho::formats::by_name("aegis")
+        .unwrap()
+        .read(&std::fs::read(&file).unwrap(), Some("pw-123"))
+        .unwrap();
+    let order: Vec<&str> = read.accounts.iter().map(|a| a.issuer.as_str()).collect();
+    assert_eq!(order, ["GitLab", "GitHub"], "the moved order");
+}
+
 /// Automatic backups are set up and turned off from the Backup menu: the
 /// password goes to the keyring (never to the settings file), the first backup
 /// is made at once and decrypts with it, and turning off removes the password.

@@ -295,8 +295,31 @@ impl Finish {
     }
 }
 
+/// When the worker's automatic backups happen.
+#[derive(Debug, Clone, Copy)]
+pub struct BackupTiming {
+    /// How long after the window's last change its backup is made.
+    pub after: Duration,
+    /// How long after a failed backup (folder gone, disk full) it is tried again.
+    pub retry: Duration,
+}
+
+impl Default for BackupTiming {
+    fn default() -> Self {
+        BackupTiming {
+            after: BACKUP_AFTER,
+            retry: BACKUP_RETRY,
+        }
+    }
+}
+
 /// Starts the worker and asks it to load.
 pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
+    spawn_with(data_dir, connect, BackupTiming::default())
+}
+
+/// [`spawn`] with other backup timing (tests: a retry in a test's time).
+pub fn spawn_with(data_dir: PathBuf, connect: Connect, timing: BackupTiming) -> WorkerHandle {
     let (cmd_tx, cmd_rx) = channel();
     let (ev_tx, ev_rx) = channel();
     let waker = Waker::default();
@@ -315,6 +338,7 @@ pub fn spawn(data_dir: PathBuf, connect: Connect) -> WorkerHandle {
         shown: Vec::new(),
         backup_due: None,
         backup_failing: false,
+        timing,
         following: Default::default(),
     };
     let thread = std::thread::Builder::new()
@@ -360,6 +384,7 @@ struct Worker {
     /// The last automatic backup failed: it is retried, and the window told
     /// only once until one succeeds.
     backup_failing: bool,
+    timing: BackupTiming,
     /// Followed backups: when to check them, and what was last read.
     following: follow::Following,
 }
@@ -407,7 +432,7 @@ impl Worker {
                     if let Some(before) = watch
                         && std::fs::read(self.data_dir.join(meta::FILE_NAME)).ok() != before
                     {
-                        self.backup_due = Some(Instant::now() + BACKUP_AFTER);
+                        self.backup_due = Some(Instant::now() + self.timing.after);
                     }
                 }
                 Input::Changed => {
@@ -473,7 +498,8 @@ impl Worker {
                     self.emit(Event::Failed(t!("ui-backup-failed", error = e.to_string())));
                 }
                 // Tried again later, unless a change brings it forward.
-                self.backup_due.get_or_insert(Instant::now() + BACKUP_RETRY);
+                self.backup_due
+                    .get_or_insert(Instant::now() + self.timing.retry);
             }
         }
         self.emit_backup_status();
