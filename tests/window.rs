@@ -2255,7 +2255,9 @@ fn changes_in_the_window_are_backed_up_automatically() {
             let read = aegis.read(&bytes, Some("pw-123")).unwrap();
             let order: Vec<String> = read.accounts.iter().map(|a| a.issuer.clone()).collect();
             if order == ["GitLab", "GitHub"] {
-                // The Backup menu says where backups go and names the last.
+                // The status bar says when; the Backup menu says where
+                // backups go and names the last.
+                r.wait_for_text("Backed up ");
                 r.point_and_click("Backup");
                 r.wait_for_text(&name);
                 assert!(r.has_text(&format!("On: encrypted backups go to {}", now.folder)));

@@ -282,10 +282,7 @@ impl App {
                     batches,
                 } => self.found(source, accounts, notes, batches),
                 Event::Captured => {}
-                Event::AutoBackup(status) => {
-                    self.backup.auto = status;
-                    self.backup.auto_busy = false;
-                }
+                Event::AutoBackup(status) => self.auto_backup_status(status),
                 Event::BackupReminder(due) => self.backup.reminder = due,
                 Event::NeedPassword {
                     path,

@@ -903,3 +903,5 @@ ui-backup-reminder-later-tooltip = Hide this until the accounts change again
 ui-auto-backup-choose-folder = Choose…
 ui-auto-backup-choose-folder-tooltip = Choose the folder in a file chooser
 ui-auto-backup-folder-title = Folder for automatic backups
+ui-status-backed-up = Backed up { $time }
+ui-status-backup-failed = The automatic backup of { $time } failed (see Backup)

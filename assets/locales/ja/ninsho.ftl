@@ -806,3 +806,5 @@ ui-backup-reminder-later-tooltip = アカウントが次に変わるまで表示
 ui-auto-backup-choose-folder = 選択…
 ui-auto-backup-choose-folder-tooltip = ファイル選択画面でフォルダーを選びます
 ui-auto-backup-folder-title = 自動バックアップのフォルダー
+ui-status-backed-up = { $time }にバックアップしました
+ui-status-backup-failed = { $time }の自動バックアップに失敗しました（「バックアップ」を参照）

@@ -132,6 +132,9 @@ pub struct BackupState {
     /// Nothing backs the accounts up and they changed since the last export:
     /// a gentle line above the list says so.
     pub(super) reminder: bool,
+    /// The status bar's line about the last automatic backup (made when the
+    /// status arrives, not each frame).
+    pub(super) status_line: Option<String>,
     /// What became of the last print, for the backup screen.
     print_note: Option<String>,
     /// Accounts left out of the sheet, the transfer codes and the export.
@@ -195,6 +198,7 @@ impl Default for BackupState {
             auto_form: None,
             auto_busy: false,
             reminder: false,
+            status_line: None,
             print_note: None,
             left_out: HashSet::new(),
             export_prompt: false,
@@ -318,6 +322,22 @@ impl App {
     pub fn set_backup_seams(&mut self, save_dialog: SaveDialog, opener: Opener) {
         self.backup.save_dialog = save_dialog;
         self.backup.opener = opener;
+    }
+
+    /// A new automatic backup status from the worker.
+    pub(super) fn auto_backup_status(&mut self, status: Option<crate::autobackup::Settings>) {
+        self.backup.status_line = status.as_ref().and_then(|s| {
+            // The newer of the last backup and the last failure.
+            match (s.last_backup, s.last_error_at) {
+                (_, Some(failed)) if s.last_error.is_some() => {
+                    Some(t!("ui-status-backup-failed", time = local_time(failed)))
+                }
+                (Some(at), _) => Some(t!("ui-status-backed-up", time = local_time(at))),
+                _ => None,
+            }
+        });
+        self.backup.auto = status;
+        self.backup.auto_busy = false;
     }
 
     /// Replaces the desktop's folder chooser (for tests).

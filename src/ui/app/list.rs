@@ -290,6 +290,7 @@ impl App {
         let show = self.progress.is_some()
             || self.opening.is_some()
             || self.toast.is_some()
+            || self.backup.status_line.is_some()
             || (!self.secrets_done && !self.entries.is_empty());
         if !show {
             return;
@@ -324,6 +325,9 @@ impl App {
             }
             if let Some((text, _)) = &self.toast {
                 ui.label(text);
+            }
+            if let Some(line) = &self.backup.status_line {
+                ui.label(RichText::new(line).small().weak());
             }
         });
     }
