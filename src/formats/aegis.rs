@@ -363,57 +363,131 @@ pub fn export(
     password: Option<&str>,
 ) -> Result<Zeroizing<Vec<u8>>, FormatError> {
     let mut db = db_json(accounts, groups, ids)?;
-    let vault = match password {
-        None => json!({
-            "version": 1,
-            "header": {"slots": null, "params": null},
-            "db": db,
-        }),
-        Some(password) => {
-            let plain = to_json_bytes(&db, false)?;
-            let master = Zeroizing::new(crypto::random::<32>()?);
-            let salt = crypto::random::<32>()?;
-            let slot_nonce = crypto::random::<12>()?;
-            let db_nonce = crypto::random::<12>()?;
-            let derived = crypto::scrypt(
-                password.as_bytes(),
-                &salt,
-                EXPORT_SCRYPT_LOG_N,
-                EXPORT_SCRYPT_R,
-                EXPORT_SCRYPT_P,
-            )
-            .ok_or_else(|| FormatError::Export(crate::t!("err-export-scrypt")))?;
-            let (key_ct, key_tag) =
-                crypto::gcm_seal_detached(&derived, &slot_nonce, master.as_ref());
-            let (db_ct, db_tag) = crypto::gcm_seal_detached(&master, &db_nonce, &plain);
-            use base64::Engine;
-            json!({
+    let bytes = match password {
+        None => {
+            let mut vault = Doc(json!({
                 "version": 1,
-                "header": {
-                    "slots": [{
-                        "type": 1,
-                        "uuid": uuid_v4()?,
-                        "key": hex::encode(key_ct),
-                        "key_params": {"nonce": hex::encode(slot_nonce), "tag": hex::encode(key_tag)},
-                        "n": 1u64 << EXPORT_SCRYPT_LOG_N,
-                        "r": EXPORT_SCRYPT_R,
-                        "p": EXPORT_SCRYPT_P,
-                        "salt": hex::encode(salt),
-                        "repaired": true,
-                        "is_backup": false,
-                    }],
-                    "params": {"nonce": hex::encode(db_nonce), "tag": hex::encode(db_tag)},
-                },
-                "db": base64::engine::general_purpose::STANDARD.encode(db_ct),
-            })
+                "header": {"slots": null, "params": null},
+                "db": db,
+            }));
+            let mut bytes = to_json_bytes(&vault.0, true)?;
+            bytes.push(b'\n');
+            json::scrub(&mut vault.0);
+            bytes
         }
+        Some(password) => OpenVault::create(password)?.seal(&db)?,
     };
     json::scrub(&mut db);
-    let mut vault = Doc(vault);
-    let mut bytes = to_json_bytes(&vault.0, true)?;
-    bytes.push(b'\n');
-    json::scrub(&mut vault.0);
     Ok(bytes)
+}
+
+/// An encrypted Aegis vault kept open: its password slot and master key, so
+/// it is read again and written again without deriving the key each time
+/// (Ninsho's own file store, `vault::file_store`, and exports).
+pub(crate) struct OpenVault {
+    slot: Value,
+    master: crypto::Key,
+}
+
+impl OpenVault {
+    /// A new vault for `password`: a random master key in one password slot
+    /// with Aegis's own scrypt parameters (one key derivation).
+    pub(crate) fn create(password: &str) -> Result<OpenVault, FormatError> {
+        let master = Zeroizing::new(crypto::random::<32>()?);
+        let salt = crypto::random::<32>()?;
+        let slot_nonce = crypto::random::<12>()?;
+        let derived = crypto::scrypt(
+            password.as_bytes(),
+            &salt,
+            EXPORT_SCRYPT_LOG_N,
+            EXPORT_SCRYPT_R,
+            EXPORT_SCRYPT_P,
+        )
+        .ok_or_else(|| FormatError::Export(crate::t!("err-export-scrypt")))?;
+        let (key_ct, key_tag) = crypto::gcm_seal_detached(&derived, &slot_nonce, master.as_ref());
+        let slot = json!({
+            "type": 1,
+            "uuid": uuid_v4()?,
+            "key": hex::encode(key_ct),
+            "key_params": {"nonce": hex::encode(slot_nonce), "tag": hex::encode(key_tag)},
+            "n": 1u64 << EXPORT_SCRYPT_LOG_N,
+            "r": EXPORT_SCRYPT_R,
+            "p": EXPORT_SCRYPT_P,
+            "salt": hex::encode(salt),
+            "repaired": true,
+            "is_backup": false,
+        });
+        Ok(OpenVault { slot, master })
+    }
+
+    /// Opens an encrypted vault file with `password`; its database comes
+    /// back in a [`Doc`] (scrubbed when dropped).
+    pub(crate) fn open(bytes: &[u8], password: &str) -> Result<(OpenVault, Doc), FormatError> {
+        let root = json::parse(bytes, WHAT)?;
+        let header = &root.0["header"];
+        let master = unlock(header, password)?;
+        let slot = array_field(header, "slots")
+            .map_err(damaged)?
+            .iter()
+            .find(|s| u64_field(s, "type").ok().flatten() == Some(1))
+            .cloned()
+            .ok_or_else(|| FormatError::Unsupported(crate::t!("err-aegis-no-password-slot")))?;
+        let vault = OpenVault { slot, master };
+        let db = vault.read_db(&root.0)?;
+        Ok((vault, db))
+    }
+
+    /// Reads a vault file written under this vault's master key again, with
+    /// no key derivation. A file whose password slot changed (another
+    /// password) is refused rather than read.
+    pub(crate) fn reread(&self, bytes: &[u8]) -> Result<Doc, FormatError> {
+        let root = json::parse(bytes, WHAT)?;
+        let same_slot = array_field(&root.0["header"], "slots")
+            .map_err(damaged)?
+            .contains(&self.slot);
+        if !same_slot {
+            return Err(FormatError::WrongPassword(WHAT));
+        }
+        self.read_db(&root.0)
+    }
+
+    fn read_db(&self, root: &Value) -> Result<Doc, FormatError> {
+        let params = root["header"]
+            .get("params")
+            .filter(|p| p.is_object())
+            .ok_or_else(|| damaged(crate::t!("err-aegis-no-params")))?;
+        let nonce = hex_field(params, "nonce")?;
+        let tag = hex_field(params, "tag")?;
+        let Some(Value::String(ciphertext)) = root.get("db") else {
+            return Err(damaged(crate::t!("err-aegis-no-db")));
+        };
+        use base64::Engine;
+        let ciphertext = base64::engine::general_purpose::STANDARD
+            .decode(ciphertext.trim())
+            .map_err(|_| damaged(crate::t!("err-aegis-db-not-base64")))?;
+        let plain = crypto::gcm_open_detached(self.master.as_ref(), &nonce, &ciphertext, &tag)
+            .ok_or_else(|| damaged(crate::t!("err-aegis-db-mismatch")))?;
+        json::parse(&plain, WHAT)
+    }
+
+    /// The vault file of `db`, encrypted under the master key with a fresh nonce.
+    pub(crate) fn seal(&self, db: &Value) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+        let plain = to_json_bytes(db, false)?;
+        let db_nonce = crypto::random::<12>()?;
+        let (db_ct, db_tag) = crypto::gcm_seal_detached(&self.master, &db_nonce, &plain);
+        use base64::Engine;
+        let vault = json!({
+            "version": 1,
+            "header": {
+                "slots": [self.slot.clone()],
+                "params": {"nonce": hex::encode(db_nonce), "tag": hex::encode(db_tag)},
+            },
+            "db": base64::engine::general_purpose::STANDARD.encode(db_ct),
+        });
+        let mut bytes = to_json_bytes(&vault, true)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
 }
 
 /// JSON text of `value` in a buffer that wipes what it outgrows (a plain

@@ -16,7 +16,7 @@ pub mod bitwarden;
 mod crypto;
 pub mod export;
 pub mod freeotp_plus;
-mod json;
+pub(crate) mod json;
 pub mod otpauth_list;
 pub mod proton;
 pub mod stratum;

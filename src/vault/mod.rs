@@ -16,6 +16,7 @@
 //! a killed writer left behind are removed.
 
 pub mod crashpoint;
+pub mod file_store;
 pub mod keyring;
 pub mod meta;
 pub mod recovery;

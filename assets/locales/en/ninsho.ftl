@@ -905,3 +905,13 @@ ui-auto-backup-choose-folder-tooltip = Choose the folder in a file chooser
 ui-auto-backup-folder-title = Folder for automatic backups
 ui-status-backed-up = Backed up { $time }
 ui-status-backup-failed = The automatic backup of { $time } failed (see Backup)
+
+## The encrypted file store (src/vault/file_store.rs)
+
+err-file-store-password = wrong password for the encrypted file { $path }
+err-file-store-exists = { $path } already exists; open it instead of making a new one
+err-file-store-gone = the encrypted file { $path } is gone (moved, deleted, or its drive unplugged)
+err-file-store-damaged = the encrypted file { $path } is damaged, or was written by a newer Ninsho
+err-file-store-read = cannot read the encrypted file { $path }: { $why }
+err-file-store-write = cannot write the encrypted file { $path }: { $why }
+err-file-store-lock = cannot lock the encrypted file { $path }: { $why }

@@ -808,3 +808,13 @@ ui-auto-backup-choose-folder-tooltip = ファイル選択画面でフォルダ�
 ui-auto-backup-folder-title = 自動バックアップのフォルダー
 ui-status-backed-up = { $time }にバックアップしました
 ui-status-backup-failed = { $time }の自動バックアップに失敗しました（「バックアップ」を参照）
+
+## The encrypted file store (src/vault/file_store.rs)
+
+err-file-store-password = 暗号化ファイル{ $path }のパスワードが違います
+err-file-store-exists = { $path }はすでにあります。新しく作らずに、そのファイルを開いてください
+err-file-store-gone = 暗号化ファイル{ $path }が見つかりません（移動・削除されたか、ドライブが外されています）
+err-file-store-damaged = 暗号化ファイル{ $path }が壊れているか、新しいバージョンの Ninsho で書かれています
+err-file-store-read = 暗号化ファイル{ $path }を読み込めません：{ $why }
+err-file-store-write = 暗号化ファイル{ $path }を書き込めません：{ $why }
+err-file-store-lock = 暗号化ファイル{ $path }をロックできません：{ $why }
