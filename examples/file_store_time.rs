@@ -1,0 +1,65 @@
+//! Unlocking the encrypted file store (issue 20) against reading the same
+//! items from a memory store: N items the size of Ninsho's account items
+//! (about 300 bytes each) are written once; then, RUNS times, "open" (read
+//! the file, derive the key with scrypt, decrypt) and "read-all" (every
+//! item's value through `SecretStore::get`, as the window's start does).
+//! Prints "what wall_ms cpu_ms" per run.
+//!
+//!     file_store_time [ITEMS] [RUNS]      default 1000 items, 5 runs
+
+use std::time::Instant;
+
+use ninsho::vault::SecretStore;
+use ninsho::vault::file_store::FileStore;
+
+#[cfg(not(unix))]
+fn cpu_ms() -> f64 {
+    0.0
+}
+
+#[cfg(unix)]
+fn cpu_ms() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let count: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(ninsho::vault::file_store::FILE_NAME);
+    let password = "bench file store password";
+    let item = vec![b'x'; 300];
+    {
+        let store = FileStore::create(&path, password).unwrap();
+        // One write of all: the bench times reading, not 1000 rewrites.
+        for i in 0..count {
+            store
+                .set(&format!("{:08x}-item", i), "Ninsho: Service (user)", &item)
+                .unwrap();
+        }
+    }
+    for _ in 0..runs {
+        let (wall, cpu) = (Instant::now(), cpu_ms());
+        let store = FileStore::open(&path, password).unwrap();
+        println!(
+            "open {:.1} {:.1}",
+            wall.elapsed().as_secs_f64() * 1000.0,
+            cpu_ms() - cpu
+        );
+        let (wall, cpu) = (Instant::now(), cpu_ms());
+        let ids = store.ids().unwrap();
+        for id in &ids {
+            assert_eq!(store.get(id).unwrap().unwrap().len(), 300);
+        }
+        println!(
+            "read-all {:.1} {:.1}",
+            wall.elapsed().as_secs_f64() * 1000.0,
+            cpu_ms() - cpu
+        );
+    }
+}
