@@ -101,11 +101,15 @@ fn sigkill_during_import_edit_and_remove_loses_nothing_reported() {
         .unwrap_or_else(|| rand::rng().random());
     eprintln!("crash-safety seed: {seed} (replay with NINSHO_CRASH_SEED={seed})");
     let mut rng = StdRng::seed_from_u64(seed);
-    let keyring = PrivateKeyring::start();
+    let keyring = std::sync::Arc::new(PrivateKeyring::start());
     // SAFETY: the only test of this binary, before it starts any thread or
     // child: nothing else reads the environment now. Every client from here on
     // (the binary, `secret-tool`, this process's own audit) uses this keyring.
     unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", keyring.address()) };
+    {
+        let keyring = keyring.clone();
+        crash::on_keyring_death(move || keyring.restart_if_dead());
+    }
     let bin = common::binary();
     eprintln!("binary: {bin}");
     let env = Env::new();

@@ -227,10 +227,14 @@ fn sigkill_at_every_named_write_point_loses_nothing_reported() {
     // properties in the background), which can make gnome-keyring abort
     // (TRUST.md); then it is started again here, and the rest of the suite
     // never shares a keyring with these kills.
-    let keyring = private_keyring::PrivateKeyring::start();
+    let keyring = std::sync::Arc::new(private_keyring::PrivateKeyring::start());
     // SAFETY: the only test of this binary, before it starts any thread or
     // child: nothing else reads the environment now.
     unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", keyring.address()) };
+    {
+        let keyring = keyring.clone();
+        crash::on_keyring_death(move || keyring.restart_if_dead());
+    }
     // Named points exist only in debug builds: the binary Cargo built for this test.
     let bin = env!("CARGO_BIN_EXE_ninsho");
     let mut rng = StdRng::seed_from_u64(0x6e69_6e73_686f);
