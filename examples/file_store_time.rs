@@ -12,19 +12,9 @@ use std::time::Instant;
 use ninsho::vault::SecretStore;
 use ninsho::vault::file_store::FileStore;
 
-#[cfg(not(unix))]
-fn cpu_ms() -> f64 {
-    0.0
-}
-
-#[cfg(unix)]
-fn cpu_ms() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
-    ms(usage.ru_utime) + ms(usage.ru_stime)
-}
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::cpu_ms;
 
 fn main() {
     let mut args = std::env::args().skip(1);

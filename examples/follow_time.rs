@@ -19,19 +19,9 @@ use ninsho::follow::{self, Choice, Status};
 use ninsho::otp::{OtpAccount, Params, Secret};
 use ninsho::vault::{MemoryStore, Vault};
 
-#[cfg(not(unix))]
-fn cpu_ms() -> f64 {
-    0.0
-}
-
-#[cfg(unix)]
-fn cpu_ms() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
-    ms(usage.ru_utime) + ms(usage.ru_stime)
-}
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::cpu_ms;
 
 const KEEP: u64 = 20;
 

@@ -19,6 +19,19 @@ use std::path::Path;
 
 /// Replaces (or creates) `path` with `bytes`, readable by the owner only on Unix.
 /// The temporary file is `{temp_prefix}{random}{temp_suffix}` in the same folder.
+/// Opens (creating, private to the user) the lock file `path` and waits for
+/// its exclusive lock, held until the returned file is dropped: serialises
+/// the writers of a settings file or a store between Ninsho processes.
+pub fn lock(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    file.lock()?;
+    Ok(file)
+}
+
 pub fn replace(path: &Path, temp_prefix: &str, temp_suffix: &str, bytes: &[u8]) -> io::Result<()> {
     replace_observed(path, temp_prefix, temp_suffix, bytes, || {}, || {})
 }

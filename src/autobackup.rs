@@ -153,17 +153,7 @@ pub fn save(data_dir: &Path, settings: &Settings) -> Result<(), BackupError> {
 /// Serialises backups and changes of the settings between Ninsho processes.
 fn lock(data_dir: &Path) -> Result<File, BackupError> {
     let path = data_dir.join(LOCK_FILE);
-    let mut options = fs::OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let io = |source| BackupError::SettingsIo {
-        path: path.clone(),
-        source,
-    };
-    let file = options.open(&path).map_err(io)?;
-    file.lock().map_err(io)?;
-    Ok(file)
+    crate::atomic_file::lock(&path).map_err(|source| BackupError::SettingsIo { path, source })
 }
 
 /// Turns automatic backups on (or changes their folder, password or count):

@@ -188,17 +188,7 @@ pub fn save(data_dir: &Path, settings: &Settings) -> Result<(), FollowError> {
 /// Serialises changes of the settings (and applies) between Ninsho processes.
 pub fn lock(data_dir: &Path) -> Result<File, FollowError> {
     let path = data_dir.join(LOCK_FILE);
-    let mut options = fs::OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let io = |source| FollowError::SettingsIo {
-        path: path.clone(),
-        source,
-    };
-    let file = options.open(&path).map_err(io)?;
-    file.lock().map_err(io)?;
-    Ok(file)
+    crate::atomic_file::lock(&path).map_err(|source| FollowError::SettingsIo { path, source })
 }
 
 /// The path as it is stored and shown: absolute, links resolved.

@@ -152,16 +152,7 @@ impl FileStore {
         let mut name = self.path.as_os_str().to_owned();
         name.push(LOCK_SUFFIX);
         let lock_path = PathBuf::from(name);
-        let mut options = fs::OpenOptions::new();
-        options.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options
-            .open(&lock_path)
-            .map_err(|e| io_error(Doing::Lock, &lock_path, &e))?;
-        file.lock()
-            .map_err(|e| io_error(Doing::Lock, &lock_path, &e))?;
-        Ok(file)
+        crate::atomic_file::lock(&lock_path).map_err(|e| io_error(Doing::Lock, &lock_path, &e))
     }
 
     /// Runs `f` on the items as they are in the file now, under the lock.
