@@ -245,6 +245,13 @@ pub struct TurnedOff {
 /// Turns automatic backups off: the settings go first (no backup is made after
 /// that), then the password. Backups already made stay where they are.
 pub fn turn_off<S: SecretStore>(data_dir: &Path, store: &S) -> Result<TurnedOff, BackupError> {
+    // No data folder (nothing set up here yet): off already.
+    if !data_dir.is_dir() {
+        return Ok(TurnedOff {
+            previous: None,
+            password_deleted: store.delete(vault::BACKUP_PASSWORD_ITEM),
+        });
+    }
     let _lock = lock(data_dir)?;
     // Damaged settings are removed all the same: off is off.
     let previous = load(data_dir).ok().flatten();

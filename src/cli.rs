@@ -1044,16 +1044,24 @@ fn error_message(e: &anyhow::Error) -> String {
     match e.downcast_ref::<vault::VaultError>() {
         Some(ambiguous @ vault::VaultError::Ambiguous { .. }) => ambiguous.to_string(),
         // As `{e:#}` words it (each cause after a colon), with the system's
-        // own errors in the reader's language.
-        _ => e
-            .chain()
-            .map(|cause| match cause.downcast_ref::<std::io::Error>() {
-                Some(io) => crate::i18n::io_error(io),
-                None => cause.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(": ")
-            .replace('\n', " "),
+        // own errors in the reader's language; a cause the message before it
+        // already quotes (errors that name their cause) is not said twice.
+        _ => {
+            let mut text = String::new();
+            for cause in e.chain() {
+                let part = match cause.downcast_ref::<std::io::Error>() {
+                    Some(io) => crate::i18n::io_error(io),
+                    None => cause.to_string(),
+                };
+                if text.is_empty() {
+                    text = part;
+                } else if !text.contains(&part) {
+                    text.push_str(": ");
+                    text.push_str(&part);
+                }
+            }
+            text.replace('\n', " ")
+        }
     }
 }
 

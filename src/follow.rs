@@ -260,6 +260,10 @@ pub fn remove<S: SecretStore>(
     store: &S,
     path: &Path,
 ) -> Result<(Source, Result<bool, StoreError>), FollowError> {
+    // Nothing followed (no data folder yet, even): nothing to lock.
+    if load(data_dir)?.sources.is_empty() {
+        return Err(FollowError::NotFollowed(path.display().to_string()));
+    }
     let _lock = lock(data_dir)?;
     let mut settings = load(data_dir)?;
     let id = find(&settings, path)

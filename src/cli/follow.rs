@@ -107,8 +107,8 @@ fn add(
         ));
     }
     let dir = resolve_data_dir(data_dir)?;
-    vault::meta::ensure_dir(&dir)?;
-    // Read with the password first: a wrong one is refused before anything is saved.
+    // Read with the password first: a wrong one (or no such folder) is
+    // refused before anything is saved or made.
     let probe = Source {
         id: uuid::Uuid::nil(),
         path: follow::canonical(path)?,
@@ -117,6 +117,7 @@ fn add(
     };
     let found = follow::read(&probe, &password, &crate::autobackup::host())?;
     let store = KeyringStore::connect(&service_name())?;
+    vault::meta::ensure_dir(&dir)?;
     let source = follow::add(&dir, &store, path, format, &password)?;
     drop(password);
     writeln!(
