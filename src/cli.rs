@@ -22,6 +22,7 @@ mod follow;
 mod help;
 mod recovery;
 mod scan;
+mod store;
 
 /// Largest image `scan` reads: a screenshot of an 8K screen is tens of MiB.
 /// (Import files are capped lower, at `formats::MAX_FILE_BYTES`.)
@@ -42,6 +43,10 @@ pub struct Cli {
     /// Language of messages (en, ja); default: NINSHO_LANG, else the system's.
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
+    /// With the encrypted file store: file holding its password (first line);
+    /// without it, a terminal asks.
+    #[arg(long, global = true, value_name = "F")]
+    pub store_password_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -89,6 +94,11 @@ pub enum Command {
     Follow {
         #[command(subcommand)]
         command: follow::FollowCommand,
+    },
+    /// Where the secrets are kept: the OS keyring (default) or an encrypted file.
+    Store {
+        #[command(subcommand)]
+        command: store::StoreCommand,
     },
 }
 
@@ -242,11 +252,7 @@ fn resolve_data_dir(data_dir: Option<&Path>) -> Result<PathBuf> {
 
 fn open_vault(data_dir: Option<&Path>) -> Result<CliVault> {
     let dir = resolve_data_dir(data_dir)?;
-    let store: Box<dyn SecretStore> = match KeyringStore::connect(&service_name()) {
-        Ok(s) => Box::new(s),
-        Err(e) => Box::new(Unreachable(e)),
-    };
-    Ok(Vault::open(&dir, store)?)
+    Ok(Vault::open(&dir, store::connect(&dir))?)
 }
 
 /// Opens the vault and finishes any write a killed process left pending (cheap
@@ -297,6 +303,7 @@ fn read_stdin_secret() -> Result<Zeroizing<String>> {
 /// Runs a parsed command. Output goes to the given writers so tests can capture it.
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<()> {
     let data_dir = cli.data_dir.as_deref();
+    store::set_password_file(cli.store_password_file.clone());
     // Backups on: the accounts as they were, to back up once if they change.
     let watch = backup::watch(data_dir, cli.command.as_ref());
     let result = match cli.command {
@@ -314,6 +321,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         }
         Some(Command::Backup { command }) => backup::backup(data_dir, command, stdout, stderr),
         Some(Command::Follow { command }) => follow::follow(data_dir, command, stdout, stderr),
+        Some(Command::Store { command }) => store::store(data_dir, command, stdout, stderr),
     };
     if result.is_ok()
         && let Some(watch) = watch

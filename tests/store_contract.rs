@@ -111,7 +111,7 @@ fn the_file_store_keeps_the_contract_and_reopens_with_its_password() {
         b"MFRGGZDFMZTWQ2LK"
     );
     match FileStore::open(&path, "wrong horse") {
-        Err(StoreError::Locked { detail }) => {
+        Err(StoreError::File { detail }) => {
             assert!(detail.contains("wrong password"), "{detail}")
         }
         Err(e) => panic!("{e}"),

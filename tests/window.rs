@@ -2283,7 +2283,7 @@ fn the_backup_folder_is_chosen_in_the_folder_chooser() {
         let chosen = chosen.clone();
         r.harness
             .state_mut()
-            .set_folder_dialog(Arc::new(move || Some(chosen.clone())));
+            .set_folder_dialog(Arc::new(move |_| Some(chosen.clone())));
     }
     r.point_and_click("Backup");
     r.point_and_click("Set up automatic backups…");

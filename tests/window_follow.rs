@@ -178,10 +178,12 @@ fn window(desktop: &Desktop) -> Rig {
             }) as Box<dyn SecretStore>)
         })
     };
-    let services = Services::new(
+    let mut services = Services::new(
         Arc::new(|| 1_700_000_010.0),
         Box::new(MemoryClipboard::default()),
     );
+    // The desktop's folder chooser is there (the test answers for it).
+    services.system_chooser = Arc::new(|| Ok(()));
     let app = App::new(
         worker::spawn(desktop.data.path().to_path_buf(), connect),
         services,
@@ -547,4 +549,130 @@ impl Rig {
     fn has(&self, label: &str) -> bool {
         self.harness.query_by_label(label).is_some()
     }
+}
+
+impl Rig {
+    /// The text or password field labelled `name`.
+    fn field(&self, name: &'static str) -> egui_kittest::Node<'_> {
+        self.harness
+            .query_all_by(move |n| {
+                matches!(n.role(), egui::Role::TextInput | egui::Role::PasswordInput)
+                    && n.label().is_some_and(|l| l == name)
+            })
+            .next()
+            .unwrap_or_else(|| panic!("no field named {name}"))
+    }
+
+    fn type_into(&mut self, name: &'static str, text: &str) {
+        self.field(name).focus();
+        self.harness.run_steps(1);
+        self.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        self.field(name).type_text(text);
+        self.harness.run_steps(2);
+    }
+
+    /// Steps frames until the widget labelled `label` is gone.
+    fn wait_gone(&mut self, label: &str) {
+        let guard = Instant::now() + HANG_GUARD;
+        while self.has(label) {
+            assert!(Instant::now() < guard, "\"{label}\" stayed");
+            self.harness.step();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// A folder is followed from the Backup view as `ninsho follow add` does: the
+/// folder from the chooser, its backup password (a wrong one is said under
+/// the form and nothing is saved), then the folder is listed and its backup
+/// offered for review; "Stop following" forgets it and its password.
+#[test]
+fn a_folder_is_followed_and_forgotten_from_the_backup_view() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = synced_folder(&root, "Phone backups");
+    let phone = Device::new("phone", &folder, &[GITHUB, GITLAB]);
+    phone.back_up(T);
+    let desktop = Desktop::new(&[STEAM], &[], PASSWORD);
+    let password_items = || {
+        (desktop.store.ids().unwrap().into_iter())
+            .filter(|id| id.starts_with("ninsho-follow-password-"))
+            .count()
+    };
+
+    let mut r = window(&desktop);
+    r.harness.set_size(egui::vec2(520.0, 1000.0));
+    r.wait_for_text("Copy code for Steam (gamer)");
+    {
+        let chosen = folder.clone();
+        r.harness
+            .state_mut()
+            .set_folder_dialog(Arc::new(move |_| Some(chosen.clone())));
+    }
+    r.click("Backup");
+    r.wait_for_text("No folder is followed.");
+    r.click("Follow a folder…");
+    assert!(!r.enabled("Follow"), "nothing to follow yet");
+    r.click("Choose…");
+    let shown = folder.display().to_string();
+    let guard = Instant::now() + HANG_GUARD;
+    while r.field("Folder or file").value().as_deref() != Some(shown.as_str()) {
+        assert!(
+            Instant::now() < guard,
+            "the chosen folder never filled the form"
+        );
+        r.harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+
+    // A wrong password: said under the form, nothing saved.
+    r.type_into("Backup password", "not the password");
+    r.click("Follow");
+    r.wait_for_text("Cannot follow this:");
+    assert!(r.has_text("password"), "the reason is given");
+    assert!(
+        follow::load(desktop.data.path())
+            .unwrap()
+            .sources
+            .is_empty()
+    );
+    assert_eq!(password_items(), 0);
+    assert!(!r.enabled("Follow"), "the wrong password is cleared");
+
+    r.type_into("Backup password", PASSWORD);
+    r.click("Follow");
+    r.wait_gone("Backup password");
+    let canonical = std::fs::canonicalize(&folder).unwrap();
+    r.wait_for_text(canonical.to_str().unwrap());
+    assert!(!r.has_text("Cannot follow this:"));
+    let sources = follow::load(desktop.data.path()).unwrap().sources;
+    assert_eq!(sources.len(), 1);
+    assert_eq!(Path::new(&sources[0].path), canonical);
+    assert_eq!(password_items(), 1);
+    let settings =
+        std::fs::read_to_string(desktop.data.path().join(follow::SETTINGS_FILE)).unwrap();
+    assert!(
+        !settings.contains(PASSWORD),
+        "the password is only in the keyring"
+    );
+
+    // Its backup is offered like any followed one.
+    r.click("Done");
+    r.wait_for_text("The backup in Phone backups has 2 new accounts");
+
+    // Stop following: the folder and its password go; the accounts stay.
+    r.click("Backup");
+    r.click("Stop following");
+    r.wait_for_text("No folder is followed.");
+    assert!(
+        follow::load(desktop.data.path())
+            .unwrap()
+            .sources
+            .is_empty()
+    );
+    assert_eq!(password_items(), 0);
+    r.click("Done");
+    r.harness.run_steps(3);
+    assert!(!r.has_text("The backup in"), "its banner goes with it");
+    assert_eq!(desktop.names(), ["Steam (gamer)"]);
 }

@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
 
-use super::{
-    Command, KeyringStore, SecretStore, open_ready_vault, open_vault, read_password_file,
-    resolve_data_dir, service_name,
-};
+use super::{Command, open_ready_vault, open_vault, read_password_file, resolve_data_dir};
 use crate::autobackup::{self, BackupError, DEFAULT_KEEP, Settings};
 use crate::t;
 use crate::vault;
@@ -67,7 +64,7 @@ pub fn backup(
             }
             let dir = resolve_data_dir(data_dir)?;
             vault::meta::ensure_dir(&dir)?;
-            let store = KeyringStore::connect(&service_name())?;
+            let store = super::store::connect(&dir);
             let settings = autobackup::turn_on(&dir, &store, &folder, &password, keep)?;
             drop(password);
             writeln!(
@@ -83,10 +80,7 @@ pub fn backup(
         }
         BackupCommand::Off => {
             let dir = resolve_data_dir(data_dir)?;
-            let store: Box<dyn SecretStore> = match KeyringStore::connect(&service_name()) {
-                Ok(s) => Box::new(s),
-                Err(e) => Box::new(super::Unreachable(e)),
-            };
+            let store = super::store::connect(&dir);
             let off = autobackup::turn_off(&dir, &store)?;
             if let Err(e) = off.password_deleted {
                 let note = t!("cli-backup-password-left", text = e.to_string());

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 
-use super::{
-    KeyringStore, SecretStore, open_ready_vault, read_password_file, resolve_data_dir, service_name,
-};
+use super::{open_ready_vault, read_password_file, resolve_data_dir};
 use crate::follow::{self, Choice, Review, Source, Status};
 use crate::otp::{display_name, printable};
 use crate::t;
@@ -69,10 +67,7 @@ pub fn follow(
         FollowCommand::List => list(data_dir, stdout),
         FollowCommand::Remove { path } => {
             let dir = resolve_data_dir(data_dir)?;
-            let store: Box<dyn SecretStore> = match KeyringStore::connect(&service_name()) {
-                Ok(s) => Box::new(s),
-                Err(e) => Box::new(super::Unreachable(e)),
-            };
+            let store = super::store::connect(&dir);
             let (source, deleted) = follow::remove(&dir, &store, &path)?;
             if let Err(e) = deleted {
                 let note = t!("cli-follow-password-left", text = e.to_string());
@@ -116,7 +111,7 @@ fn add(
         applied: None,
     };
     let found = follow::read(&probe, &password, &crate::autobackup::host())?;
-    let store = KeyringStore::connect(&service_name())?;
+    let store = super::store::connect(&dir);
     vault::meta::ensure_dir(&dir)?;
     let source = follow::add(&dir, &store, path, format, &password)?;
     drop(password);

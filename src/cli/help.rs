@@ -130,7 +130,12 @@ fn about(path: &str) -> Option<String> {
         "follow remove" => t!("help-follow-remove"),
         "follow status" => t!("help-follow-status"),
         "follow apply" => t!("help-follow-apply"),
-        "help" | "recovery help" | "backup help" | "follow help" => t!("help-help-command"),
+        "store" => t!("help-store"),
+        "store status" => t!("help-store-status"),
+        "store use" => t!("help-store-use"),
+        "help" | "recovery help" | "backup help" | "follow help" | "store help" => {
+            t!("help-help-command")
+        }
         _ => return None,
     })
 }
@@ -146,6 +151,7 @@ fn arg_help(path: &str, id: &str) -> Option<String> {
     Some(match (path, id) {
         (_, "data_dir") => t!("help-data-dir"),
         (_, "lang") => t!("help-lang"),
+        (_, "store_password_file") => t!("help-store-password-file"),
         ("code" | "edit", "query") => t!("help-query-fuzzy"),
         ("list", "json") => t!("help-list-json"),
         ("code", "uri") => t!("help-code-uri"),
@@ -199,6 +205,9 @@ fn arg_help(path: &str, id: &str) -> Option<String> {
         ("follow status", "json") => t!("help-follow-status-json"),
         ("follow apply", "yes") => t!("help-follow-yes"),
         ("follow apply", "with_removals") => t!("help-follow-with-removals"),
+        ("store status", "json") => t!("help-store-status-json"),
+        ("store use", "store") => t!("help-store-use-store"),
+        ("store use", "password_file") => t!("help-store-use-password-file"),
         ("recovery use", "code") => t!("help-recovery-use-code"),
         ("recovery unuse" | "recovery remove", "code") => t!("help-recovery-code"),
         _ => return None,

@@ -25,6 +25,7 @@ mod password;
 mod review;
 mod scan;
 mod settings;
+mod unlock;
 
 use super::worker::{Command, Event, WorkerHandle};
 use super::{Services, Settings, Theme};
@@ -36,6 +37,7 @@ use review::Candidate;
 
 mod backup;
 pub use backup::{Opener, SaveDialog};
+pub use unlock::PasswordSlot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -171,6 +173,8 @@ pub struct App {
     scroll_to: Option<Uuid>,
     /// The list's scroll offset and visible height in the last frame.
     list_viewport: (f32, f32),
+    /// The data folder's store when not the keyring, or offered (unlock.rs).
+    store: Option<unlock::StoreUi>,
 }
 
 impl App {
@@ -208,6 +212,7 @@ impl App {
             deleting: HashSet::new(),
             scroll_to: None,
             list_viewport: (0.0, 0.0),
+            store: None,
         }
     }
 
@@ -248,7 +253,9 @@ impl App {
                 Event::KeyringError(msg) => {
                     self.keyring_error = Some(msg);
                     self.progress = None;
+                    self.store_failed();
                 }
+                Event::FileStoreMade => self.file_store_made(),
                 Event::Notes(notes) => self.notices.extend(notes),
                 Event::Progress { done, total } => {
                     self.progress = (done < total).then_some((done, total));
@@ -302,6 +309,7 @@ impl App {
                     self.progress = None;
                     self.backup.failed();
                     self.backup.auto_busy = false;
+                    self.follow_failed();
                     self.notice(msg);
                 }
                 Event::Backup(event) => self.backup_event(event),

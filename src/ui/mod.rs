@@ -312,14 +312,62 @@ pub(crate) fn native_options(storage: Option<PathBuf>) -> eframe::NativeOptions 
     }
 }
 
+/// The encrypted file holding `data_dir`'s secrets, when the data folder
+/// chose the file store (`ninsho store use file`).
+pub fn file_store_of(data_dir: &std::path::Path) -> Option<PathBuf> {
+    use crate::vault::choice;
+    (choice::chosen(data_dir).ok() == Some(choice::StoreKind::File))
+        .then(|| choice::file_path(data_dir))
+}
+
+/// The worker's store: the keyring, or the encrypted file store opened with
+/// the password the unlock screen puts in `slot` (taken, so it is held only
+/// until the file is open).
+pub fn store_connect(data_dir: PathBuf, slot: app::PasswordSlot) -> worker::Connect {
+    let service = crate::vault::keyring::service_name();
+    store_connect_with(
+        data_dir,
+        slot,
+        Arc::new(move || {
+            crate::vault::keyring::KeyringStore::connect(&service)
+                .map(|s| Box::new(s) as Box<dyn crate::vault::SecretStore>)
+        }),
+    )
+}
+
+/// [`store_connect`] with another keyring (tests: one that is missing).
+pub fn store_connect_with(
+    data_dir: PathBuf,
+    slot: app::PasswordSlot,
+    keyring: worker::Connect,
+) -> worker::Connect {
+    use crate::vault::choice::{self, StoreKind};
+    use crate::vault::{SecretStore, StoreError};
+    Arc::new(move || match choice::chosen(&data_dir) {
+        Ok(StoreKind::Keyring) => keyring(),
+        Ok(StoreKind::File) => {
+            let path = choice::file_path(&data_dir);
+            let password = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+            match password {
+                Some(password) => crate::vault::file_store::FileStore::open(&path, &password)
+                    .map(|s| Box::new(s) as Box<dyn SecretStore>),
+                None => Err(StoreError::File {
+                    detail: crate::t!("ui-unlock-needed"),
+                }),
+            }
+        }
+        Err(e) => Err(StoreError::File {
+            detail: e.to_string(),
+        }),
+    })
+}
+
 /// Opens the window; returns when it is closed.
 pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
     // Start loading before the window exists: the keyring and the GPU set up in parallel.
-    let service = crate::vault::keyring::service_name();
-    let connect: worker::Connect = Arc::new(move || {
-        crate::vault::keyring::KeyringStore::connect(&service)
-            .map(|s| Box::new(s) as Box<dyn crate::vault::SecretStore>)
-    });
+    let slot = app::PasswordSlot::default();
+    let folder = data_dir.clone();
+    let connect = store_connect(data_dir.clone(), slot.clone());
     let mut handle = worker::spawn(data_dir, connect);
     let finish = handle.take_finish();
     let storage = eframe::storage_dir(APP_ID);
@@ -345,6 +393,7 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             trace(&format!("language {}", crate::i18n::current().tag()));
             let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
             let mut app = App::new(handle, services, settings);
+            app.set_store(folder, slot);
             app.install_fonts(&cc.egui_ctx);
             close_on_signals(&cc.egui_ctx);
             Ok(Box::new(app))

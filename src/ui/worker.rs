@@ -82,6 +82,16 @@ pub enum Command {
     AutoBackupOff,
     /// "Not now" on the reminder to back up: hidden until the accounts change.
     DismissReminder,
+    /// Follow another device's backups (a folder or file) with its password.
+    FollowAdd {
+        path: PathBuf,
+        password: Zeroizing<String>,
+    },
+    /// Stop following the source with this path.
+    FollowRemove(String),
+    /// No keyring answers and no account is saved yet: keep the secrets in a
+    /// new encrypted file with this password (`ninsho store use file`).
+    MakeFileStore(Zeroizing<String>),
     /// Apply what was ticked in the review of a followed backup.
     FollowApply {
         review: FollowReview,
@@ -158,6 +168,9 @@ pub enum Event {
     },
     /// Secrets as they load.
     Secrets(Vec<(Uuid, Secret)>),
+    /// A new encrypted file store was made and chosen (after
+    /// [`Command::MakeFileStore`]); a failure comes as `KeyringError`.
+    FileStoreMade,
     /// Accounts whose secret could not be read, with the reason.
     SecretMissing(Uuid, String),
     /// Every secret has been read.
@@ -616,6 +629,9 @@ impl Worker {
                 return self.emit_reminder();
             }
             Command::FollowApply { review, choice } => return self.follow_apply(review, choice),
+            Command::FollowAdd { path, password } => return self.follow_add(path, password),
+            Command::FollowRemove(path) => return self.follow_remove(path),
+            Command::MakeFileStore(password) => return self.make_file_store(&password),
             other => other,
         };
         let Some(vault) = self.vault.as_mut() else {
@@ -629,7 +645,10 @@ impl Worker {
             | Command::AutoBackupOn { .. }
             | Command::AutoBackupOff
             | Command::DismissReminder
-            | Command::FollowApply { .. } => unreachable!("handled above"),
+            | Command::FollowApply { .. }
+            | Command::FollowAdd { .. }
+            | Command::FollowRemove(_)
+            | Command::MakeFileStore(_) => unreachable!("handled above"),
             Command::Add(accounts) => {
                 let events = self.events.clone();
                 let waker = self.waker.clone();
@@ -801,6 +820,35 @@ impl Worker {
         });
         if let Err(e) = spawned {
             emit(Event::Failed(t!("ui-no-thread", error = e.to_string())));
+        }
+    }
+
+    /// Makes and chooses a new file store where no keyring answers. Refused
+    /// when accounts are saved: their secrets are in the keyring, so only
+    /// `ninsho store use file` (with the keyring back) can move them.
+    fn make_file_store(&mut self, password: &str) {
+        use crate::vault::choice;
+        let made = meta::load(&self.data_dir.join(meta::FILE_NAME))
+            .map_err(|e| e.to_string())
+            .and_then(|file| {
+                if file
+                    .accounts
+                    .iter()
+                    .any(|e| e.state == crate::vault::State::Saved)
+                {
+                    return Err(t!("ui-file-store-has-accounts"));
+                }
+                meta::ensure_dir(&self.data_dir).map_err(|e| e.to_string())?;
+                let path = choice::file_path(&self.data_dir);
+                if !path.exists() {
+                    crate::vault::file_store::FileStore::create(&path, password)
+                        .map_err(|e| e.to_string())?;
+                }
+                choice::choose(&self.data_dir, choice::StoreKind::File).map_err(|e| e.to_string())
+            });
+        match made {
+            Ok(()) => self.emit(Event::FileStoreMade),
+            Err(e) => self.emit(Event::KeyringError(e)),
         }
     }
 

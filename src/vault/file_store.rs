@@ -75,7 +75,7 @@ enum Doing {
 
 fn io_error(doing: Doing, path: &Path, e: &io::Error) -> StoreError {
     let (path, why) = (path.display().to_string(), crate::i18n::io_error(e));
-    StoreError::Other {
+    StoreError::File {
         detail: match doing {
             Doing::Read => crate::t!("err-file-store-read", path = path, why = why),
             Doing::Write => crate::t!("err-file-store-write", path = path, why = why),
@@ -86,10 +86,10 @@ fn io_error(doing: Doing, path: &Path, e: &io::Error) -> StoreError {
 
 fn format_error(path: &Path, e: FormatError) -> StoreError {
     match e {
-        FormatError::WrongPassword(_) => StoreError::Locked {
+        FormatError::WrongPassword(_) => StoreError::File {
             detail: crate::t!("err-file-store-password", path = path.display().to_string()),
         },
-        other => StoreError::Other {
+        other => StoreError::File {
             detail: format!("{}: {other}", path.display()),
         },
     }
@@ -100,7 +100,7 @@ impl FileStore {
     /// refuses to replace one that exists.
     pub fn create(path: &Path, password: &str) -> Result<FileStore, StoreError> {
         if password.is_empty() {
-            return Err(StoreError::Other {
+            return Err(StoreError::File {
                 detail: crate::t!("err-export-empty-password"),
             });
         }
@@ -117,7 +117,7 @@ impl FileStore {
         {
             let _lock = store.lock()?;
             if path.exists() {
-                return Err(StoreError::Other {
+                return Err(StoreError::File {
                     detail: crate::t!("err-file-store-exists", path = path.display().to_string()),
                 });
             }
@@ -168,7 +168,7 @@ impl FileStore {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let now = seen(&self.path);
         if now.is_none() {
-            return Err(StoreError::Unavailable {
+            return Err(StoreError::File {
                 detail: crate::t!(
                     "err-file-store-gone",
                     path = self.path.display().to_string()
@@ -228,7 +228,7 @@ fn seen(path: &Path) -> Option<Seen> {
 }
 
 fn items_of(path: &Path, db: &Value) -> Result<BTreeMap<String, Item>, StoreError> {
-    let damaged = |_: &str| StoreError::Other {
+    let damaged = |_: &str| StoreError::File {
         detail: crate::t!("err-file-store-damaged", path = path.display().to_string()),
     };
     let ninsho = db.get("ninsho").ok_or_else(|| damaged("no items"))?;
@@ -282,6 +282,39 @@ impl SecretStore for FileStore {
                     Some(item) => inner.items.insert(id.to_string(), item),
                     None => inner.items.remove(id),
                 };
+            }
+            written
+        })
+    }
+
+    fn set_many(
+        &self,
+        items: &[(&str, &str, &[u8])],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), StoreError> {
+        self.with(true, |inner| {
+            let mut old = Vec::with_capacity(items.len());
+            for (id, label, value) in items {
+                let before = inner.items.insert(
+                    id.to_string(),
+                    Item {
+                        label: label.to_string(),
+                        value: Zeroizing::new(value.to_vec()),
+                    },
+                );
+                old.push((id, before));
+            }
+            let written = self.write(inner);
+            if written.is_err() {
+                // Back as it was, newest first (an id given twice).
+                for (id, before) in old.into_iter().rev() {
+                    match before {
+                        Some(item) => inner.items.insert(id.to_string(), item),
+                        None => inner.items.remove(*id),
+                    };
+                }
+            } else {
+                progress(items.len());
             }
             written
         })

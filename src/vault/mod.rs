@@ -15,6 +15,7 @@
 //! that are not accounts ([`BACKUP_PASSWORD_ITEM`]) are left alone. Temporary metadata files
 //! a killed writer left behind are removed.
 
+pub mod choice;
 pub mod crashpoint;
 pub mod file_store;
 pub mod keyring;

@@ -17,6 +17,9 @@ pub enum StoreError {
     Locked { detail: String },
     #[error("{}", crate::t!("err-keyring-other", detail = .detail))]
     Other { detail: String },
+    /// The encrypted file store (its message names the file and the problem).
+    #[error("{detail}")]
+    File { detail: String },
 }
 
 pub trait SecretStore: Send + Sync {
@@ -28,6 +31,20 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, id: &str) -> Result<bool, StoreError>;
     /// The ids of every item this store holds for the application.
     fn ids(&self) -> Result<Vec<String>, StoreError>;
+    /// Creates or replaces many items `(id, label, value)`, calling
+    /// `progress(done)` as they are written. One item at a time by default;
+    /// a store that writes itself whole (the file store) writes once.
+    fn set_many(
+        &self,
+        items: &[(&str, &str, &[u8])],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), StoreError> {
+        for (done, (id, label, value)) in items.iter().enumerate() {
+            self.set(id, label, value)?;
+            progress(done + 1);
+        }
+        Ok(())
+    }
 }
 
 /// An in-memory store for tests. `fail_with` makes every call fail, to
@@ -106,6 +123,13 @@ where
     }
     fn delete(&self, id: &str) -> Result<bool, StoreError> {
         (**self).delete(id)
+    }
+    fn set_many(
+        &self,
+        items: &[(&str, &str, &[u8])],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), StoreError> {
+        (**self).set_many(items, progress)
     }
     fn ids(&self) -> Result<Vec<String>, StoreError> {
         (**self).ids()

@@ -227,6 +227,16 @@ ui-keyring-explain = Ninsho keeps every secret in your system keyring and cannot
 ui-keyring-fix = To fix it:
 ui-keyring-fix-locked = • If the keyring is locked, unlock it (log in again, or open Passwords and Keys).
 ui-keyring-fix-missing = • If no keyring runs, install and start gnome-keyring (e.g. `sudo apt install gnome-keyring`), or enable the Secret Service integration in KeePassXC.
+ui-unlock-title = Unlock your accounts
+ui-unlock-explain = The secrets of these accounts are kept in the encrypted file { $path }. Type its password to show the codes.
+ui-unlock-button = Unlock
+ui-unlock-needed = the encrypted file is locked
+ui-file-store-heading = No keyring on this computer?
+ui-file-store-explain = Ninsho can keep the secrets in an encrypted file in its data folder instead, protected by a password you choose (the file is an Aegis vault). You type the password each time Ninsho starts.
+ui-file-store-offer = Use an encrypted file instead…
+ui-file-store-make = Use the encrypted file
+ui-file-store-making = Making the encrypted file…
+ui-file-store-has-accounts = accounts are already saved with their secrets in the keyring; start the keyring and run `ninsho store use file` to move them into an encrypted file
 ui-retry = Retry
 ui-password-title = { $name } is encrypted
 ui-password-explain = Enter the password of this { $format } export.
@@ -893,6 +903,21 @@ ui-follow-applied = Applied the changes from { $name }: { $added } added, { $cha
 ui-follow-failed = Cannot read the backups in { $name }: { $error }
 ui-follow-settings-failed = Cannot read the list of followed backups: { $error }
 ui-follow-apply-failed = Cannot apply the changes from { $name }: { $error }
+ui-follow-heading = Following other devices
+ui-follow-section-explain = Ninsho can read the encrypted backups that your phone or another computer keeps in a synced folder (Syncthing, Nextcloud, Dropbox, a USB stick): Aegis and 2FAS backups, and Ninsho's own from other computers. When they change, a banner offers what changed for review; nothing changes here until you apply it.
+ui-follow-none = No folder is followed.
+ui-follow-stop = Stop following
+ui-follow-stop-tooltip = Forget this folder and its password here; the accounts already applied stay
+ui-follow-set-up = Follow a folder…
+ui-follow-set-up-tooltip = Follow the backups another device writes into a folder
+ui-follow-path = Folder or file
+ui-follow-path-hint = where the other device's backups arrive
+ui-follow-password = Backup password
+ui-follow-start = Follow
+ui-follow-start-tooltip = Read the newest backup there with this password, then keep following it
+ui-follow-working = Reading the backup…
+ui-follow-add-failed = Cannot follow this: { $error }
+ui-follow-folder-title = Folder with the other device's backups
 
 ## The reminder to back up (src/ui/app/backup.rs)
 
@@ -915,3 +940,56 @@ err-file-store-damaged = the encrypted file { $path } is damaged, or was written
 err-file-store-read = cannot read the encrypted file { $path }: { $why }
 err-file-store-write = cannot write the encrypted file { $path }: { $why }
 err-file-store-lock = cannot lock the encrypted file { $path }: { $why }
+help-store = Where the secrets are kept: the OS keyring (default) or an encrypted file
+help-store-status = Show where the secrets are kept: the keyring or the encrypted file
+help-store-use = Move every secret to the keyring or to an encrypted file, verified before the old copies are removed
+help-store-status-json = Print the status as JSON
+help-store-use-store = Where to keep the secrets from now on
+help-store-use-password-file = For `file`: file holding the new file's password (first line); without it, a terminal asks
+help-store-password-file = With the encrypted file store: file holding its password (first line); without it, a terminal asks
+cli-store-password-prompt = Password of { $path }:
+cli-store-new-password-prompt = New password for { $path }:
+cli-store-repeat-password-prompt = Repeat the password:
+cli-store-status-keyring = Secrets are kept in the keyring ({ $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+  })
+cli-store-status-file = Secrets are kept in the encrypted file { $path } ({ $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+  })
+cli-store-status-file-left = An encrypted file from earlier is still there: { $path } (`ninsho store use keyring` empties and removes it)
+cli-store-already = Secrets are already kept in the { $store ->
+    [file] encrypted file
+   *[other] keyring
+  }
+cli-store-leftovers-removed = Removed { $count ->
+    [one] 1 old copy
+   *[other] { $count } old copies
+  } that an interrupted move had left
+cli-store-progress = Copying { $done } of { $total }…
+cli-store-moved-file = Moved { $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+  } to the encrypted file { $path }; the keyring no longer holds them
+cli-store-moved-keyring = Moved { $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+  } to the keyring; the encrypted file is removed
+cli-store-left = { $count ->
+    [one] 1 old copy
+   *[other] { $count } old copies
+  } could not be removed from the { $store ->
+    [file] encrypted file
+   *[other] keyring
+  }; run the same `ninsho store use` again to remove them
+err-store-choice-read = cannot read { $path }: { $why }
+err-store-choice-write = cannot write { $path }: { $why }
+err-store-choice-damaged = { $path } is damaged, or was written by a newer Ninsho
+err-store-verify = the copy of item { $id } read back differently; nothing was switched and the old copies are kept
+err-store-prompt = cannot ask for the password of { $path }: { $why }
+err-store-password-needed = the secrets are in the encrypted file { $path }: give its password with --store-password-file F, or run on a terminal to be asked
+err-store-new-password-needed = give the encrypted file's password with --password-file F, or run on a terminal to be asked
+err-store-passwords-differ = the two passwords differ; nothing was changed
+err-store-from-unreachable = cannot move the accounts out of the keyring: { $error }
+err-store-file-exists = { $path } is there from an earlier try and does not open with this password ({ $error }); give its password, or move it away

@@ -196,6 +196,16 @@ ui-keyring-explain = Ninshoはすべてのシークレットキーをシステ�
 ui-keyring-fix = 解決するには：
 ui-keyring-fix-locked = • キーリングがロックされている場合は、ロックを解除してください（ログインし直すか、「パスワードと鍵」を開きます）。
 ui-keyring-fix-missing = • キーリングが動いていない場合は、gnome-keyringをインストールして起動するか（例：`sudo apt install gnome-keyring`）、KeePassXCのSecret Service連携を有効にしてください。
+ui-unlock-title = アカウントのロックを解除
+ui-unlock-explain = これらのアカウントのシークレットは暗号化ファイル{ $path }に保管しています。パスワードを入力すると認証コードを表示します。
+ui-unlock-button = ロックを解除
+ui-unlock-needed = 暗号化ファイルはロックされています
+ui-file-store-heading = このコンピューターにキーリングがない場合
+ui-file-store-explain = 代わりに、データフォルダーの暗号化ファイルにシークレットを保管できます。ファイルは自分で決めたパスワードで保護されます（Aegisの保管庫と同じ形式です）。Ninshoを起動するたびにパスワードを入力します。
+ui-file-store-offer = 暗号化ファイルを使う…
+ui-file-store-make = 暗号化ファイルを使う
+ui-file-store-making = 暗号化ファイルを作成しています…
+ui-file-store-has-accounts = シークレットをキーリングに保存したアカウントがすでにあります。キーリングを起動してから `ninsho store use file` を実行すると、暗号化ファイルに移せます
 ui-retry = 再試行
 ui-password-title = { $name }は暗号化されています
 ui-password-explain = この{ $format }エクスポートのパスワードを入力してください。
@@ -796,6 +806,21 @@ ui-follow-applied = { $name }からの変更を反映しました：追加{ $add
 ui-follow-failed = { $name }にあるバックアップを読み込めません：{ $error }
 ui-follow-settings-failed = フォローしているバックアップの一覧を読み込めません：{ $error }
 ui-follow-apply-failed = { $name }からの変更を反映できません：{ $error }
+ui-follow-heading = ほかのデバイスのバックアップをフォロー
+ui-follow-section-explain = スマートフォンやほかのパソコンが同期フォルダー（Syncthing、Nextcloud、Dropbox、USBメモリーなど）に保存する暗号化バックアップを読み込めます。Aegisと2FASのバックアップ、ほかのパソコンのNinshoのバックアップに対応しています。変更があるとお知らせを表示し、内容を確認してから反映します。反映するまで、こちらでは何も変わりません。
+ui-follow-none = フォローしているフォルダーはありません。
+ui-follow-stop = フォローをやめる
+ui-follow-stop-tooltip = このフォルダーとそのパスワードをこちらから削除します。反映済みのアカウントは残ります
+ui-follow-set-up = フォルダーをフォロー…
+ui-follow-set-up-tooltip = ほかのデバイスがフォルダーに保存するバックアップをフォローします
+ui-follow-path = フォルダーまたはファイル
+ui-follow-path-hint = ほかのデバイスのバックアップが届く場所
+ui-follow-password = バックアップのパスワード
+ui-follow-start = フォロー
+ui-follow-start-tooltip = このパスワードで最新のバックアップを読み込み、以後フォローします
+ui-follow-working = バックアップを読み込んでいます…
+ui-follow-add-failed = フォローできません：{ $error }
+ui-follow-folder-title = ほかのデバイスのバックアップがあるフォルダー
 
 ## The reminder to back up (src/ui/app/backup.rs)
 
@@ -818,3 +843,38 @@ err-file-store-damaged = 暗号化ファイル{ $path }が壊れているか、�
 err-file-store-read = 暗号化ファイル{ $path }を読み込めません：{ $why }
 err-file-store-write = 暗号化ファイル{ $path }を書き込めません：{ $why }
 err-file-store-lock = 暗号化ファイル{ $path }をロックできません：{ $why }
+help-store = シークレットの保管場所：OSのキーリング（既定）または暗号化ファイル
+help-store-status = シークレットの保管場所（キーリングまたは暗号化ファイル）を表示します
+help-store-use = すべてのシークレットをキーリングまたは暗号化ファイルに移します。確認してから元の場所のコピーを削除します
+help-store-status-json = 状態をJSONで出力します
+help-store-use-store = これからシークレットを保管する場所
+help-store-use-password-file = `file` の場合：新しいファイルのパスワードを書いたファイル（1行目）。指定しないと端末で入力を求めます
+help-store-password-file = 暗号化ファイルに保管している場合：そのパスワードを書いたファイル（1行目）。指定しないと端末で入力を求めます
+cli-store-password-prompt = { $path }のパスワード：
+cli-store-new-password-prompt = { $path }の新しいパスワード：
+cli-store-repeat-password-prompt = もう一度入力してください：
+cli-store-status-keyring = シークレットはキーリングに保管しています（アカウント{ $count }件）
+cli-store-status-file = シークレットは暗号化ファイル{ $path }に保管しています（アカウント{ $count }件）
+cli-store-status-file-left = 以前の暗号化ファイルが残っています：{ $path }（`ninsho store use keyring` で中身を移して削除します）
+cli-store-already = シークレットはすでに{ $store ->
+    [file] 暗号化ファイル
+   *[other] キーリング
+  }に保管しています
+cli-store-leftovers-removed = 中断された移動で残っていた古いコピーを{ $count }件削除しました
+cli-store-progress = コピーしています（{ $done }/{ $total }）…
+cli-store-moved-file = アカウント{ $count }件を暗号化ファイル{ $path }に移しました。キーリングにはもう残っていません
+cli-store-moved-keyring = アカウント{ $count }件をキーリングに移し、暗号化ファイルを削除しました
+cli-store-left = { $store ->
+    [file] 暗号化ファイル
+   *[other] キーリング
+  }から古いコピー{ $count }件を削除できませんでした。同じ `ninsho store use` をもう一度実行すると削除します
+err-store-choice-read = { $path }を読み込めません：{ $why }
+err-store-choice-write = { $path }を書き込めません：{ $why }
+err-store-choice-damaged = { $path }が壊れているか、新しいバージョンの Ninsho で書かれています
+err-store-verify = 項目{ $id }のコピーを読み戻すと内容が違いました。切り替えずに、元のコピーを残しています
+err-store-prompt = { $path }のパスワードを入力できません：{ $why }
+err-store-password-needed = シークレットは暗号化ファイル{ $path }にあります。--store-password-file F でパスワードを指定するか、端末で実行して入力してください
+err-store-new-password-needed = --password-file F で暗号化ファイルのパスワードを指定するか、端末で実行して入力してください
+err-store-passwords-differ = 2つのパスワードが違います。何も変更していません
+err-store-from-unreachable = キーリングからアカウントを移せません：{ $error }
+err-store-file-exists = 以前の試行で作られた{ $path }があり、このパスワードでは開けません（{ $error }）。そのパスワードを指定するか、ファイルを別の場所に移してください

@@ -31,7 +31,7 @@ use crate::vault::recovery::{PastedCodes, read_codes};
 /// Asks where to save a file, given a suggested name; `None` when cancelled.
 pub type SaveDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
 /// The desktop's folder chooser (a seam, so tests answer it).
-pub type FolderDialog = Arc<dyn Fn() -> Option<PathBuf> + Send + Sync>;
+pub type FolderDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
 
 /// Opens a file in the system's viewer, or says why it could not.
 pub type OpenFile = dyn Fn(&Path) -> Result<(), String> + Send + Sync;
@@ -55,11 +55,7 @@ impl Default for Opener {
 }
 
 fn system_folder_dialog() -> FolderDialog {
-    Arc::new(|| {
-        rfd::FileDialog::new()
-            .set_title(t!("ui-auto-backup-folder-title"))
-            .pick_folder()
-    })
+    Arc::new(|title| rfd::FileDialog::new().set_title(title).pick_folder())
 }
 
 fn system_save_dialog() -> SaveDialog {
@@ -343,6 +339,23 @@ impl App {
     /// Replaces the desktop's folder chooser (for tests).
     pub fn set_folder_dialog(&mut self, folder_dialog: FolderDialog) {
         self.backup.folder_dialog = folder_dialog;
+    }
+
+    /// A folder, from the desktop's chooser or the window's own (chooser.rs),
+    /// under `title`; the answer arrives on the receiver.
+    pub(super) fn choose_folder(
+        &mut self,
+        ctx: &egui::Context,
+        title: String,
+    ) -> Option<Receiver<Option<PathBuf>>> {
+        let dialog = self.backup.folder_dialog.clone();
+        let asked = title.clone();
+        self.choose(
+            ctx,
+            super::chooser::Ask::Folder(title),
+            move || dialog(&asked),
+            |p| p,
+        )
     }
 
     /// The automatic backup form's folder, once the chooser answers.
@@ -644,13 +657,8 @@ impl App {
         });
         if pick {
             // The desktop's folder chooser, or the window's own (chooser.rs).
-            let dialog = self.backup.folder_dialog.clone();
-            self.backup.picking_folder = self.choose(
-                ui.ctx(),
-                super::chooser::Ask::Folder,
-                move || dialog(),
-                |p| p,
-            );
+            self.backup.picking_folder =
+                self.choose_folder(ui.ctx(), t!("ui-auto-backup-folder-title"));
         }
         if cancel {
             self.backup.auto_form = None;
@@ -705,6 +713,8 @@ impl App {
             }
             ui.add_space(12.0);
             self.auto_backup_section(ui);
+            ui.add_space(12.0);
+            self.follow_section(ui);
             ui.add_space(12.0);
             self.export_section(ui, chosen, busy);
             ui.add_space(12.0);

@@ -27,8 +27,8 @@ pub(super) enum Ask {
     Open,
     /// Where to save, with a suggested file name.
     Save(String),
-    /// A folder (where automatic backups go).
-    Folder,
+    /// A folder, under this title.
+    Folder(String),
 }
 
 /// Carries the in-window chooser's answer back to whoever asked.
@@ -128,8 +128,8 @@ impl App {
                     .title(&t!("ui-save-sheet-title"))
                     .initial_path(start(dirs::document_dir()))
                     .default_filename(name.as_str()),
-                Ask::Folder => egui_file::FileDialog::select_folder()
-                    .title(&t!("ui-auto-backup-folder-title"))
+                Ask::Folder(title) => egui_file::FileDialog::select_folder()
+                    .title(title)
                     .initial_path(start(dirs::document_dir())),
             };
             let mut dialog = dialog
@@ -137,7 +137,7 @@ impl App {
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 8.0))
                 .default_size(size)
                 .show_rename(false)
-                .show_new_folder(matches!(request.ask, Ask::Save(_) | Ask::Folder))
+                .show_new_folder(matches!(request.ask, Ask::Save(_) | Ask::Folder(_)))
                 .open_button_text(t!("ui-chooser-open").into())
                 .save_button_text(t!("ui-chooser-save").into())
                 .cancel_button_text(t!("ui-cancel").into())

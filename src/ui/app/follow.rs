@@ -8,8 +8,14 @@
 //! applied only when ticked, under a warning when most accounts are gone
 //! there. Reading, comparing and applying happen in the worker; this module
 //! only holds what it sent and sends back what was ticked.
+//!
+//! The Backup view lists the followed folders, with "Stop following" for
+//! each and a form to follow another (a folder or file and its backup
+//! password), as `ninsho follow add` and `remove` do.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
 
 use eframe::egui;
 use egui::{Key, Modifiers, RichText};
@@ -17,9 +23,10 @@ use uuid::Uuid;
 
 use super::{App, View, describe};
 use crate::follow::Choice;
-use crate::otp::display_name;
+use crate::otp::{display_name, printable};
 use crate::t;
 use crate::ui::worker::{Command, FollowEvent, FollowReview, Stamp};
+use zeroize::Zeroizing;
 
 #[derive(Default)]
 pub(super) struct FollowState {
@@ -27,6 +34,23 @@ pub(super) struct FollowState {
     pending: Vec<FollowReview>,
     /// "Later" (or an apply) hides a source's banner until its file changes.
     dismissed: HashMap<Uuid, Stamp>,
+    /// The sources followed, with their paths, as the worker last told.
+    sources: Vec<(Uuid, String)>,
+    /// The form that follows another folder, while open.
+    form: Option<FollowForm>,
+    /// Sent a source to add or remove; the next list (or failure) answers.
+    busy: bool,
+    /// Why the last add failed, shown under the form.
+    add_error: Option<String>,
+    /// The form's folder chooser, while open.
+    picking: Option<Receiver<Option<PathBuf>>>,
+}
+
+/// The fields that follow another device's folder.
+#[derive(Default)]
+struct FollowForm {
+    path: String,
+    password: Zeroizing<String>,
 }
 
 impl FollowState {
@@ -114,11 +138,23 @@ impl App {
         match event {
             FollowEvent::Review(review) => self.follow.put(review),
             FollowEvent::UpToDate(id) => self.follow.drop_source(id),
-            FollowEvent::Sources(ids) => {
-                self.follow
-                    .pending
-                    .retain(|p| ids.contains(&p.review.source.id));
-                self.follow.dismissed.retain(|id, _| ids.contains(id));
+            FollowEvent::Sources(sources) => {
+                let known = |id: &Uuid| sources.iter().any(|(s, _)| s == id);
+                self.follow.pending.retain(|p| known(&p.review.source.id));
+                self.follow.dismissed.retain(|id, _| known(id));
+                if self.follow.busy {
+                    // What was sent is done: an added source closes the form.
+                    self.follow.busy = false;
+                    if sources.len() > self.follow.sources.len() {
+                        self.follow.form = None;
+                        self.follow.picking = None;
+                    }
+                }
+                self.follow.sources = sources;
+            }
+            FollowEvent::AddFailed(why) => {
+                self.follow.busy = false;
+                self.follow.add_error = Some(t!("ui-follow-add-failed", error = why));
             }
             FollowEvent::Applied {
                 source,
@@ -142,7 +178,128 @@ impl App {
                     removed = removed
                 ));
             }
-            FollowEvent::Failed(msg) => self.notice(msg),
+            FollowEvent::Failed(msg) => {
+                self.follow.busy = false;
+                self.notice(msg)
+            }
+        }
+    }
+
+    /// The worker failed a command (a removal among them): nothing is busy.
+    pub(super) fn follow_failed(&mut self) {
+        self.follow.busy = false;
+    }
+
+    /// The Backup view's section: the folders followed, each with "Stop
+    /// following", and the form that follows another.
+    pub(super) fn follow_section(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new(t!("ui-follow-heading")).strong());
+        ui.label(t!("ui-follow-section-explain"));
+        if let Some(rx) = &self.follow.picking {
+            match rx.try_recv() {
+                Ok(answer) => {
+                    self.follow.picking = None;
+                    if let (Some(path), Some(form)) = (answer, &mut self.follow.form) {
+                        form.path = path.display().to_string();
+                    }
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => self.follow.picking = None,
+            }
+        }
+        let busy = self.follow.busy;
+        let mut stop = None;
+        if self.follow.sources.is_empty() {
+            ui.label(t!("ui-follow-none"));
+        }
+        for (_, path) in &self.follow.sources {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(printable(path));
+                if ui
+                    .add_enabled(!busy, egui::Button::new(t!("ui-follow-stop")))
+                    .on_hover_text(t!("ui-follow-stop-tooltip"))
+                    .clicked()
+                {
+                    stop = Some(path.clone());
+                }
+            });
+        }
+        if let Some(path) = stop {
+            self.follow.busy = true;
+            self.worker.send(Command::FollowRemove(path));
+        }
+        if busy {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(t!("ui-follow-working"));
+            });
+        }
+        let picking = self.follow.picking.is_some();
+        let Some(form) = &mut self.follow.form else {
+            if ui
+                .add_enabled(!busy, egui::Button::new(t!("ui-follow-set-up")))
+                .on_hover_text(t!("ui-follow-set-up-tooltip"))
+                .clicked()
+            {
+                self.follow.form = Some(FollowForm::default());
+                self.follow.add_error = None;
+            }
+            return;
+        };
+        let mut pick = false;
+        egui::Grid::new("follow-form")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label = ui.label(t!("ui-follow-path"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.path).hint_text(t!("ui-follow-path-hint")),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
+                // Its own row, as in the automatic backup form.
+                ui.label("");
+                pick = ui
+                    .add_enabled(
+                        !picking && !busy,
+                        egui::Button::new(t!("ui-auto-backup-choose-folder")),
+                    )
+                    .on_hover_text(t!("ui-auto-backup-choose-folder-tooltip"))
+                    .clicked();
+                ui.end_row();
+                let label = ui.label(t!("ui-follow-password"));
+                ui.add(egui::TextEdit::singleline(&mut *form.password).password(true))
+                    .labelled_by(label.id);
+                ui.end_row();
+            });
+        if let Some(why) = &self.follow.add_error {
+            ui.label(RichText::new(why).color(ui.visuals().error_fg_color));
+        }
+        let ready = !busy && !form.path.trim().is_empty() && !form.password.is_empty();
+        let (mut start, mut cancel) = (false, false);
+        ui.horizontal(|ui| {
+            start = ui
+                .add_enabled(ready, egui::Button::new(t!("ui-follow-start")))
+                .on_hover_text(t!("ui-follow-start-tooltip"))
+                .clicked();
+            cancel = ui.button(t!("ui-cancel")).clicked();
+        });
+        if pick {
+            self.follow.picking = self.choose_folder(ui.ctx(), t!("ui-follow-folder-title"));
+        }
+        if cancel {
+            self.follow.form = None;
+            self.follow.picking = None;
+            self.follow.add_error = None;
+        } else if start && let Some(form) = &mut self.follow.form {
+            // The form stays (with its path) until the worker answers: a
+            // wrong password is said under it, to be typed again.
+            self.follow.busy = true;
+            self.follow.add_error = None;
+            let password = std::mem::take(&mut form.password);
+            self.worker.send(Command::FollowAdd {
+                path: PathBuf::from(form.path.trim()),
+                password,
+            });
         }
     }
 

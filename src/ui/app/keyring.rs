@@ -9,6 +9,9 @@ use crate::ui::worker::Command;
 
 impl App {
     pub(super) fn keyring_screen(&mut self, ui: &mut egui::Ui, msg: &str) {
+        if self.unlock_screen(ui, msg) {
+            return;
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             ui.add_space(24.0);
             ui.heading(t!("ui-keyring-title"));
@@ -26,6 +29,7 @@ impl App {
                 self.secrets_done = false;
                 self.worker.send(Command::Load);
             }
+            self.file_store_offer(ui);
         });
     }
 }

@@ -73,8 +73,11 @@ pub enum FollowEvent {
     Review(FollowReview),
     /// Nothing to review in this source (any banner of it goes).
     UpToDate(Uuid),
-    /// The sources followed now (after `ninsho follow add` or `remove`).
-    Sources(Vec<Uuid>),
+    /// The sources followed now, with their paths (after start-up, and after
+    /// a source is added or removed here or with the CLI).
+    Sources(Vec<(Uuid, String)>),
+    /// Following a folder from the window failed (the reason, for the form).
+    AddFailed(String),
     /// What an apply did.
     Applied {
         source: Uuid,
@@ -198,7 +201,12 @@ impl Worker {
             self.following
                 .failing
                 .retain(|id, _| id.is_nil() || ids.contains(id));
-            self.emit(Event::Follow(FollowEvent::Sources(ids)));
+            let listed = settings
+                .sources
+                .iter()
+                .map(|s| (s.id, s.path.clone()))
+                .collect();
+            self.emit(Event::Follow(FollowEvent::Sources(listed)));
         }
         let host = crate::autobackup::host();
         let mut key = None;
@@ -310,6 +318,43 @@ impl Worker {
                 self.following.checked.remove(&id);
             }
         }
+    }
+
+    /// Follows a folder or file from the window, as `ninsho follow add` does:
+    /// read first with the password (a wrong one is refused before anything
+    /// is saved), then the password to the keyring and the source to the
+    /// settings; then checked at once.
+    pub(super) fn follow_add(&mut self, path: PathBuf, password: zeroize::Zeroizing<String>) {
+        let Some(vault) = self.vault.as_ref() else {
+            return self.emit(Event::Failed(t!("ui-keyring-not-ready")));
+        };
+        let host = crate::autobackup::host();
+        let added = follow::canonical(&path)
+            .and_then(|canonical| {
+                let probe = Source {
+                    id: Uuid::nil(),
+                    path: canonical,
+                    format: None,
+                    applied: None,
+                };
+                follow::read(&probe, &password, &host)
+            })
+            .and_then(|_| follow::add(&self.data_dir, vault.store(), &path, None, &password));
+        match added {
+            Ok(_) => self.follow_check(),
+            Err(e) => self.emit(Event::Follow(FollowEvent::AddFailed(e.to_string()))),
+        }
+    }
+
+    /// Stops following a source (its password leaves the keyring).
+    pub(super) fn follow_remove(&mut self, path: String) {
+        let Some(vault) = self.vault.as_ref() else {
+            return self.emit(Event::Failed(t!("ui-keyring-not-ready")));
+        };
+        if let Err(e) = follow::remove(&self.data_dir, vault.store(), Path::new(&path)) {
+            self.emit(Event::Failed(e.to_string()));
+        }
+        self.follow_check();
     }
 
     /// Tells the window of a failure once (until it changes or clears).
