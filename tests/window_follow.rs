@@ -610,6 +610,9 @@ fn a_folder_is_followed_and_forgotten_from_the_backup_view() {
             .set_folder_dialog(Arc::new(move |_| Some(chosen.clone())));
     }
     r.click("Backup");
+    // Folded while nothing is followed.
+    assert!(!r.has_text("No folder is followed."));
+    r.click("Following other devices");
     r.wait_for_text("No folder is followed.");
     r.click("Follow a folder…");
     assert!(!r.enabled("Follow"), "nothing to follow yet");

@@ -210,6 +210,57 @@ fn snapshot_of_the_keyring_error_screen_in_japanese() {
     r.harness.snapshot("ja_keyring_error_360x480");
 }
 
+/// The keyring screen of the real window also offers an encrypted file
+/// (issue 20): in Japanese, inside the smallest window (it scrolls), and the
+/// unlock screen of a data folder that chose the file.
+#[test]
+fn snapshot_of_the_file_store_offer_and_unlock_screen_in_japanese() {
+    let _language = japanese();
+    let mut r = rig_with(&[], SMALLEST, false);
+    let data = r.data.path().to_path_buf();
+    r.harness
+        .state_mut()
+        .set_store(data.clone(), ninsho::ui::app::PasswordSlot::default());
+    r.wait_for("キーリングを利用できません");
+    r.click("暗号化ファイルを使う…");
+    r.wait_for_text("パスワード（確認）");
+    assert_cjk_font(&mut r);
+    assert_fits_sideways(&r, "file store offer", false);
+    r.settle();
+    r.harness.snapshot("ja_file_store_offer_360x480");
+
+    ninsho::vault::file_store::FileStore::create(&ninsho::vault::choice::file_path(&data), "pw")
+        .unwrap();
+    ninsho::vault::choice::choose(&data, ninsho::vault::choice::StoreKind::File).unwrap();
+    r.harness
+        .state_mut()
+        .set_store(data, ninsho::ui::app::PasswordSlot::default());
+    r.harness.run_steps(2);
+    r.wait_for_text("アカウントのロックを解除");
+    assert!(r.has("ロックを解除"));
+    // No snapshot: the screen names the file, whose folder is a new
+    // temporary one each run.
+    assert_fits(&r, "unlock");
+}
+
+/// The Backup view's section that follows another device, open with its
+/// form, in Japanese (a tall window, so the whole menu is in the picture).
+#[test]
+fn snapshot_of_following_another_device_in_japanese() {
+    let _language = japanese();
+    let mut r = rig(&[GITHUB], egui::vec2(360.0, 1500.0));
+    r.wait_for_codes(&[GITHUB]);
+    r.click("バックアップ");
+    r.click("ほかのデバイスのバックアップをフォロー");
+    r.wait_for_text("フォローしているフォルダーはありません。");
+    r.click("フォルダーをフォロー…");
+    r.wait_for_text("バックアップのパスワード");
+    assert_cjk_font(&mut r);
+    assert_fits(&r, "follow form");
+    r.settle();
+    r.harness.snapshot("ja_follow_form_360x1500");
+}
+
 /// Old settings (saved before the language choice) still load, as "System".
 #[test]
 fn settings_saved_without_a_language_load_as_system() {

@@ -714,8 +714,6 @@ impl App {
             ui.add_space(12.0);
             self.auto_backup_section(ui);
             ui.add_space(12.0);
-            self.follow_section(ui);
-            ui.add_space(12.0);
             self.export_section(ui, chosen, busy);
             ui.add_space(12.0);
             ui.label(RichText::new(t!("ui-transfer-heading")).strong());
@@ -726,6 +724,8 @@ impl App {
             {
                 self.view = View::Backup(self.transfer_panel(ui.ctx()));
             }
+            ui.add_space(12.0);
+            self.follow_section(ui);
             ui.add_space(12.0);
             done = ui.button(t!("ui-done")).clicked();
         });

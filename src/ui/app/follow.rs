@@ -193,7 +193,15 @@ impl App {
     /// The Backup view's section: the folders followed, each with "Stop
     /// following", and the form that follows another.
     pub(super) fn follow_section(&mut self, ui: &mut egui::Ui) {
-        ui.label(RichText::new(t!("ui-follow-heading")).strong());
+        // Folded (one line) until something is followed: most people follow
+        // nothing, and the menu's other sections stay in view.
+        egui::CollapsingHeader::new(RichText::new(t!("ui-follow-heading")).strong())
+            .id_salt("follow-section")
+            .default_open(!self.follow.sources.is_empty())
+            .show(ui, |ui| self.follow_section_body(ui));
+    }
+
+    fn follow_section_body(&mut self, ui: &mut egui::Ui) {
         ui.label(t!("ui-follow-section-explain"));
         if let Some(rx) = &self.follow.picking {
             match rx.try_recv() {
