@@ -306,3 +306,64 @@ fn without_a_keyring_a_new_folder_keeps_its_secrets_in_the_file() {
             .exists()
     );
 }
+
+/// Portable use: the data folder on a USB stick with the file store, on a
+/// computer with no keyring. Every command works, and nothing is written
+/// outside the stick: the home folder, the XDG folders and the temporary
+/// folder stay empty.
+#[test]
+fn a_data_folder_on_a_stick_leaves_nothing_on_the_computer() {
+    let env = Env::new();
+    let computer = tempfile::tempdir().unwrap();
+    let stick = tempfile::tempdir().unwrap();
+    let home = computer.path().join("home");
+    let tmp = computer.path().join("tmp");
+    for d in [&home, &tmp] {
+        std::fs::create_dir(d).unwrap();
+    }
+    let data = stick.path().join("Ninsho");
+    let pw = stick.path().join("password.txt");
+    std::fs::write(&pw, "stick password\n").unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env_remove("NINSHO_DATA_DIR")
+            .env("HOME", &home)
+            .env("TMPDIR", &tmp)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_STATE_HOME", home.join(".local/state"))
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/ninsho-no-bus",
+            )
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--store-password-file")
+            .arg(&pw)
+            .args(args);
+        let out = common::run_cmd(&mut cmd, "");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let pw_arg = pw.to_str().unwrap();
+    run(&["store", "use", "file", "--password-file", pw_arg]);
+    run(&["add", GITHUB]);
+    run(&["add", COUNTER]);
+    assert!(run(&["list"]).contains("GitHub"));
+    let code = run(&["code", "GitHub", "--at", AT]);
+    assert_eq!(code, run(&["code", "--uri", GITHUB, "--at", AT]));
+    run(&["code", "Bank", "--next"]);
+    run(&["remove", "Bank", "--yes"]);
+    assert!(!run(&["list"]).contains("Bank"));
+    assert_eq!(
+        all_files(computer.path()),
+        Vec::<(PathBuf, Vec<u8>)>::new(),
+        "nothing left on the computer"
+    );
+    assert_nothing_plain(stick.path().join("Ninsho").as_path());
+}
