@@ -282,6 +282,15 @@ fn without_a_keyring_a_new_folder_keeps_its_secrets_in_the_file() {
     assert_eq!(next.trim().len(), 6);
     assert!(ok(&["store", "status"]).contains("encrypted file"));
     assert_nothing_plain(env.data.path());
+    // The file gone (a stick unplugged): status says so, a code says why.
+    let file = env.data.path().join(ninsho::vault::file_store::FILE_NAME);
+    let away = env.data.path().join("away.json");
+    std::fs::rename(&file, &away).unwrap();
+    assert!(ok(&["store", "status"]).contains("The encrypted file is missing"));
+    let out = run(&["code", "GitHub", "--store-password-file", pw]);
+    let message = assert_clean_error(&out, "code with the file gone");
+    assert!(message.contains(file.to_str().unwrap()), "{message}");
+    std::fs::rename(&away, &file).unwrap();
     // The empty password is refused before anything is made.
     let empty_env = Env::new();
     let empty = password_file(&empty_env, "empty", "");

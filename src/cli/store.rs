@@ -213,8 +213,16 @@ fn status(dir: &Path, json: bool, stdout: &mut dyn Write) -> Result<()> {
         ),
     };
     writeln!(stdout, "{line}")?;
-    if kind == StoreKind::Keyring && file_exists {
-        writeln!(stdout, "{}", t!("cli-store-status-file-left", path = path))?;
+    match (kind, file_exists) {
+        (StoreKind::Keyring, true) => {
+            writeln!(stdout, "{}", t!("cli-store-status-file-left", path = path))?
+        }
+        (StoreKind::File, false) => writeln!(
+            stdout,
+            "{}",
+            t!("cli-store-status-file-missing", path = path)
+        )?,
+        _ => {}
     }
     Ok(())
 }

@@ -959,6 +959,7 @@ cli-store-status-file = Secrets are kept in the encrypted file { $path } ({ $cou
    *[other] { $count } accounts
   })
 cli-store-status-file-left = An encrypted file from earlier is still there: { $path } (`ninsho store use keyring` empties and removes it)
+cli-store-status-file-missing = The encrypted file is missing: { $path } (moved, deleted, or on a drive that is not plugged in); no code can be shown without it
 cli-store-already = Secrets are already kept in the { $store ->
     [file] encrypted file
    *[other] keyring

@@ -856,6 +856,7 @@ cli-store-repeat-password-prompt = もう一度入力してください：
 cli-store-status-keyring = シークレットはキーリングに保管しています（アカウント{ $count }件）
 cli-store-status-file = シークレットは暗号化ファイル{ $path }に保管しています（アカウント{ $count }件）
 cli-store-status-file-left = 以前の暗号化ファイルが残っています：{ $path }（`ninsho store use keyring` で中身を移して削除します）
+cli-store-status-file-missing = 暗号化ファイルが見つかりません：{ $path }（移動・削除されたか、ドライブが接続されていません）。このファイルがないと認証コードを表示できません
 cli-store-already = シークレットはすでに{ $store ->
     [file] 暗号化ファイル
    *[other] キーリング
