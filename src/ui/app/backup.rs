@@ -224,6 +224,18 @@ impl BackupState {
     }
 }
 
+/// The folder a chooser answered with, once it has (the receiver then goes;
+/// also when the chooser went away without answering).
+pub(super) fn take_folder(picking: &mut Option<Receiver<Option<PathBuf>>>) -> Option<PathBuf> {
+    let answer = match picking.as_ref()?.try_recv() {
+        Ok(answer) => answer,
+        Err(std::sync::mpsc::TryRecvError::Empty) => return None,
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+    };
+    *picking = None;
+    answer
+}
+
 /// US Letter where it is the norm (by locale), A4 elsewhere and for a
 /// Japanese sheet.
 fn default_paper() -> Paper {
@@ -360,18 +372,11 @@ impl App {
 
     /// The automatic backup form's folder, once the chooser answers.
     fn poll_folder_dialog(&mut self) {
-        let Some(rx) = &self.backup.picking_folder else {
-            return;
-        };
-        match rx.try_recv() {
-            Ok(answer) => {
-                self.backup.picking_folder = None;
-                if let (Some(path), Some(form)) = (answer, &mut self.backup.auto_form) {
-                    form.folder = path.display().to_string();
-                }
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {}
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.backup.picking_folder = None,
+        if let (Some(path), Some(form)) = (
+            take_folder(&mut self.backup.picking_folder),
+            &mut self.backup.auto_form,
+        ) {
+            form.folder = path.display().to_string();
         }
     }
 

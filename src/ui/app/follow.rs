@@ -203,17 +203,11 @@ impl App {
 
     fn follow_section_body(&mut self, ui: &mut egui::Ui) {
         ui.label(t!("ui-follow-section-explain"));
-        if let Some(rx) = &self.follow.picking {
-            match rx.try_recv() {
-                Ok(answer) => {
-                    self.follow.picking = None;
-                    if let (Some(path), Some(form)) = (answer, &mut self.follow.form) {
-                        form.path = path.display().to_string();
-                    }
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => {}
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => self.follow.picking = None,
-            }
+        if let (Some(path), Some(form)) = (
+            super::backup::take_folder(&mut self.follow.picking),
+            &mut self.follow.form,
+        ) {
+            form.path = path.display().to_string();
         }
         let busy = self.follow.busy;
         let mut stop = None;
