@@ -342,15 +342,26 @@ pub fn store_connect_with(
     keyring: worker::Connect,
 ) -> worker::Connect {
     use crate::vault::choice::{self, StoreKind};
+    use crate::vault::file_store::FileStore;
     use crate::vault::{SecretStore, StoreError};
+    // Once unlocked, the file stays open for this window: a later load (a
+    // retry, a reload the folder watcher asked for) needs no password again.
+    let opened: Arc<Mutex<Option<Arc<FileStore>>>> = Arc::default();
     Arc::new(move || match choice::chosen(&data_dir) {
         Ok(StoreKind::Keyring) => keyring(),
         Ok(StoreKind::File) => {
             let path = choice::file_path(&data_dir);
+            let mut cached = opened.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(store) = cached.as_ref().filter(|s| s.path() == path) {
+                return Ok(Box::new(store.clone()) as Box<dyn SecretStore>);
+            }
             let password = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
             match password {
-                Some(password) => crate::vault::file_store::FileStore::open(&path, &password)
-                    .map(|s| Box::new(s) as Box<dyn SecretStore>),
+                Some(password) => {
+                    let store = Arc::new(FileStore::open(&path, &password)?);
+                    *cached = Some(store.clone());
+                    Ok(Box::new(store) as Box<dyn SecretStore>)
+                }
                 None => Err(StoreError::File {
                     detail: crate::t!("ui-unlock-needed"),
                 }),
