@@ -129,10 +129,13 @@ impl FileStore {
 
     /// Opens the store file at `path` with `password` (one key derivation).
     pub fn open(path: &Path, password: &str) -> Result<FileStore, StoreError> {
+        // The size and time before the read: a write by another process
+        // after it (during the key derivation) then makes the next read look
+        // again. Taken after, it hid that write from every later read.
+        let seen = seen(path);
         let bytes = Zeroizing::new(fs::read(path).map_err(|e| io_error(Doing::Read, path, &e))?);
         let (vault, db) = OpenVault::open(&bytes, password).map_err(|e| format_error(path, e))?;
         let items = items_of(path, &db.0)?;
-        let seen = seen(path);
         Ok(FileStore {
             path: path.to_path_buf(),
             inner: Mutex::new(Inner {
