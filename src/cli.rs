@@ -1,4 +1,4 @@
-//! The command line: `ninsho list | code | add | edit | remove | import | export | scan | recovery | backup | follow`.
+//! The command line: `ninsho list | code | add | edit | remove | import | export | scan | recovery | backup | follow | store | lock`.
 //!
 //! Exit status 0 on success, 1 with a one-line `ninsho: …` message on stderr on
 //! any error, 2 for usage errors (clap). Only this edge uses `anyhow`.
@@ -20,6 +20,7 @@ use crate::vault::{self, SecretStore, StoreError, Vault};
 mod backup;
 mod follow;
 mod help;
+mod lock;
 mod recovery;
 mod scan;
 mod store;
@@ -100,6 +101,8 @@ pub enum Command {
         #[command(subcommand)]
         command: store::StoreCommand,
     },
+    /// Lock every running Ninsho window.
+    Lock,
 }
 
 #[derive(Args, Debug)]
@@ -322,6 +325,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         Some(Command::Backup { command }) => backup::backup(data_dir, command, stdout, stderr),
         Some(Command::Follow { command }) => follow::follow(data_dir, command, stdout, stderr),
         Some(Command::Store { command }) => store::store(data_dir, command, stdout, stderr),
+        Some(Command::Lock) => lock::lock(stdout),
     };
     if result.is_ok()
         && let Some(watch) = watch

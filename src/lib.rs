@@ -10,6 +10,7 @@ pub mod cli;
 pub mod follow;
 pub mod formats;
 pub mod i18n;
+pub mod lock;
 pub mod otp;
 pub mod scan;
 pub mod ui;

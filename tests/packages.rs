@@ -1,7 +1,7 @@
 //! Protects: the packages people install. The Debian package `.ci/package.sh`
-//! made installs into a scratch root with its program, desktop entry, metainfo
-//! and icon where desktops look, and the program runs from there; the desktop
-//! tools accept the installed files; the Flatpak manifest's crate list vendors
+//! made installs into a scratch root with its program, desktop entry, metainfo,
+//! icon and polkit action where desktops look, and the program runs from there;
+//! the desktop tools accept the installed files; the Flatpak manifest's crate list vendors
 //! every crate of `Cargo.lock` so its offline build can resolve. (The Windows
 //! zip is checked under Wine in `tests/windows_wine.rs`.)
 
@@ -105,9 +105,13 @@ fn deb_installs_into_a_scratch_root_and_runs() {
     let icon = root
         .path()
         .join(format!("usr/share/icons/hicolor/256x256/apps/{ID}.png"));
-    for f in [&desktop, &metainfo, &icon] {
+    let policy = root
+        .path()
+        .join(format!("usr/share/polkit-1/actions/{ID}.policy"));
+    for f in [&desktop, &metainfo, &icon, &policy] {
         assert!(f.is_file(), "the package has no {}", f.display());
     }
+    check_policy(&policy);
     let text = run_ok(Command::new("desktop-file-validate").arg(&desktop));
     assert_clean_validation("desktop-file-validate", &text);
     let text = run_ok(
@@ -179,6 +183,53 @@ fn desktop_entry_and_metainfo_are_valid() {
                 .arg(&metainfo),
         );
         assert_clean_validation("appstreamcli", &text);
+    }
+}
+
+/// The window lock's polkit action: unlocking asks the person at the desktop
+/// for their own password every time, and never lets anyone through unasked.
+#[test]
+fn polkit_action_asks_for_the_users_own_password() {
+    check_policy(&manifest_dir().join(format!("assets/{ID}.policy")));
+}
+
+/// The policy file is well-formed XML (when `xmllint` is there: libxml2-utils)
+/// and declares the unlock action as the program asks for it.
+fn check_policy(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let found = Command::new("sh")
+        .args(["-c", "command -v xmllint"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        let out = run_ok(Command::new("xmllint").arg("--noout").arg(path));
+        assert!(out.trim().is_empty(), "xmllint: {out}");
+    } else {
+        eprintln!(
+            "not checked with xmllint (not installed): {}",
+            path.display()
+        );
+    }
+    #[cfg(target_os = "linux")]
+    assert_eq!(ninsho::lock::dbus::UNLOCK_ACTION, format!("{ID}.unlock"));
+    assert!(
+        text.contains(&format!(r#"<action id="{ID}.unlock">"#)),
+        "{text}"
+    );
+    assert_eq!(text.matches("<action ").count(), 1, "{text}");
+    for who in ["allow_any", "allow_inactive", "allow_active"] {
+        assert!(
+            text.contains(&format!("<{who}>auth_self</{who}>")),
+            "{who} must be auth_self: {text}"
+        );
+    }
+    assert!(!text.contains(">yes<"), "{text}");
+    for element in ["description", "message"] {
+        assert!(text.contains(&format!("<{element}>")), "{text}");
+        assert!(
+            text.contains(&format!(r#"<{element} xml:lang="ja">"#)),
+            "no Japanese {element}: {text}"
+        );
     }
 }
 

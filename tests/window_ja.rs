@@ -456,3 +456,36 @@ fn the_banner_and_review_of_a_followed_backup_fit_the_smallest_window_in_japanes
     r.click("2件の変更を反映");
     r.wait_for_text("スマホからの変更を反映しました：追加2件、変更0件、削除0件");
 }
+
+#[test]
+fn snapshot_of_the_lock_settings_and_the_lock_screen_in_japanese() {
+    let _language = japanese();
+    let mut r = rig(&[GITHUB], SMALLEST);
+    r.wait_for_codes(&[GITHUB]);
+    r.click("設定");
+    r.click("パスワードでロック");
+    r.wait_for("ロックのパスワードを保存");
+    for (i, field) in ["パスワード", "パスワード（確認）"].iter().enumerate() {
+        assert!(r.has(field), "{field}");
+        let fields = r.fields();
+        fields[fields.len() - 2 + i].focus();
+        r.harness.run_steps(1);
+        r.fields()[r.fields().len() - 2 + i].type_text("鍵のパスワード");
+        r.harness.run_steps(1);
+    }
+    assert_cjk_font(&mut r);
+    r.settle();
+    r.harness.snapshot("ja_lock_settings_360x480");
+    r.click("ロックのパスワードを保存");
+    r.wait_for("ロックのパスワードを変更…");
+    assert!(r.has_text("操作がないままこの分数がたつとロック"));
+    r.click("完了");
+    r.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    r.wait_for("Ninshoはロックされています");
+    assert!(!r.has_text("GitHub"), "no name while locked");
+    assert!(r.has("ロックを解除"));
+    assert_fits(&r, "lock screen");
+    r.settle();
+    r.harness.snapshot("ja_lock_screen_360x480");
+}

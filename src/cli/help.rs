@@ -133,6 +133,7 @@ fn about(path: &str) -> Option<String> {
         "store" => t!("help-store"),
         "store status" => t!("help-store-status"),
         "store use" => t!("help-store-use"),
+        "lock" => t!("help-lock"),
         "help" | "recovery help" | "backup help" | "follow help" | "store help" => {
             t!("help-help-command")
         }

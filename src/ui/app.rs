@@ -21,6 +21,7 @@ mod edit;
 mod follow;
 mod keyring;
 mod list;
+mod lock;
 mod password;
 mod review;
 mod scan;
@@ -37,6 +38,7 @@ use review::Candidate;
 
 mod backup;
 pub use backup::{Opener, SaveDialog};
+pub use lock::{LOCK_SHORTCUT, LockRequester};
 pub use unlock::PasswordSlot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +177,8 @@ pub struct App {
     list_viewport: (f32, f32),
     /// The data folder's store when not the keyring, or offered (unlock.rs).
     store: Option<unlock::StoreUi>,
+    /// The window lock (lock.rs).
+    lock: lock::LockState,
 }
 
 impl App {
@@ -213,6 +217,7 @@ impl App {
             scroll_to: None,
             list_viewport: (0.0, 0.0),
             store: None,
+            lock: Default::default(),
         }
     }
 
@@ -228,6 +233,9 @@ impl App {
     /// Applies worker events. Called at the start of every frame.
     fn drain_events(&mut self) {
         while let Ok(event) = self.worker.events.try_recv() {
+            if self.hidden_while_locked(&event) {
+                continue;
+            }
             self.scan_event_seen(&event);
             match event {
                 Event::Entries { entries, seen } => {
@@ -314,6 +322,7 @@ impl App {
                 }
                 Event::Backup(event) => self.backup_event(event),
                 Event::Follow(event) => self.follow_event(event),
+                Event::Lock(event) => self.lock_event(event),
             }
         }
     }
@@ -502,6 +511,7 @@ impl App {
             self.install_fonts(ctx);
         }
         self.drain_events();
+        self.lock_tick(ctx);
         self.take_dropped_files(ctx);
         self.scan_tick(ctx);
         self.chooser_tick(ctx);
@@ -543,10 +553,14 @@ impl App {
 
     /// Asks for the next frame only when something visible will change.
     fn schedule_repaint(&self, ctx: &egui::Context, now: f64) {
+        // Minimised too: the window locks after the minutes without input.
+        let mut wait = self.lock_wake(now);
         if ctx.input(|i| i.viewport().minimized == Some(true)) {
+            if wait.is_finite() {
+                ctx.request_repaint_after(Duration::from_secs_f64(wait.max(0.01) + 0.005));
+            }
             return;
         }
-        let mut wait = f64::INFINITY;
         let counting_down = matches!(self.view, View::List)
             && self.keyring_error.is_none()
             && self
@@ -571,6 +585,9 @@ impl App {
     /// Draws the whole window.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if self.lock.locked {
+            return self.lock_screen(ui);
+        }
         if let Some(msg) = self.keyring_error.clone() {
             self.keyring_screen(ui, &msg);
             return;

@@ -207,6 +207,8 @@ pub struct Services {
     /// Whether the desktop can show its file chooser; without one the window
     /// shows its own (app/chooser.rs).
     pub system_chooser: sources::ChooserCheck,
+    /// The desktop's own authentication, for a lock set to use it.
+    pub system_auth: worker::SystemAuth,
 }
 
 impl Services {
@@ -218,6 +220,7 @@ impl Services {
             screen: Arc::new(sources::SystemScreen),
             pick_files: sources::system_file_picker(),
             system_chooser: sources::system_chooser_check(),
+            system_auth: worker::SystemAuth::system(),
         }
     }
 }
@@ -242,6 +245,9 @@ pub struct Settings {
     /// The window's language; `None` follows the system (`NINSHO_LANG`, the
     /// locale). Settings saved before there was a choice load as `None`.
     pub language: Option<crate::i18n::Lang>,
+    /// The window lock: how, and when (no secret: the password's hash is
+    /// in the store).
+    pub lock: crate::lock::LockSettings,
 }
 
 impl Default for Settings {
@@ -251,6 +257,7 @@ impl Default for Settings {
             clipboard_clear_secs: 30,
             privacy: false,
             language: None,
+            lock: Default::default(),
         }
     }
 }
@@ -344,22 +351,25 @@ pub fn store_connect_with(
     use crate::vault::choice::{self, StoreKind};
     use crate::vault::file_store::FileStore;
     use crate::vault::{SecretStore, StoreError};
-    // Once unlocked, the file stays open for this window: a later load (a
-    // retry, a reload the folder watcher asked for) needs no password again.
-    let opened: Arc<Mutex<Option<Arc<FileStore>>>> = Arc::default();
+    // Once unlocked, the file stays open while the worker holds it: a later
+    // load (a retry, a reload the folder watcher asked for) needs no password
+    // again. Only a weak reference here: when the window locks, the worker
+    // lets the store go, its decrypted items are wiped, and only the
+    // password opens it again.
+    let opened: Arc<Mutex<std::sync::Weak<FileStore>>> = Arc::default();
     Arc::new(move || match choice::chosen(&data_dir) {
         Ok(StoreKind::Keyring) => keyring(),
         Ok(StoreKind::File) => {
             let path = choice::file_path(&data_dir);
             let mut cached = opened.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(store) = cached.as_ref().filter(|s| s.path() == path) {
-                return Ok(Box::new(store.clone()) as Box<dyn SecretStore>);
+            if let Some(store) = cached.upgrade().filter(|s| s.path() == path) {
+                return Ok(Box::new(store) as Box<dyn SecretStore>);
             }
             let password = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
             match password {
                 Some(password) => {
                     let store = Arc::new(FileStore::open(&path, &password)?);
-                    *cached = Some(store.clone());
+                    *cached = Arc::downgrade(&store);
                     Ok(Box::new(store) as Box<dyn SecretStore>)
                 }
                 None => Err(StoreError::File {
@@ -407,6 +417,8 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             app.set_store(folder, slot);
             app.install_fonts(&cc.egui_ctx);
             close_on_signals(&cc.egui_ctx);
+            let watch = lock_on_desktop_signals(app.lock_requester(&cc.egui_ctx));
+            app.keep(watch);
             Ok(Box::new(app))
         }),
     );
@@ -458,6 +470,32 @@ fn close_on_signals(ctx: &egui::Context) {
 
 #[cfg(not(unix))]
 fn close_on_signals(_ctx: &egui::Context) {}
+
+/// The screen locking, the computer going to sleep and `ninsho lock` lock
+/// the window (the session bus and logind, on a thread of their own).
+/// The watch stops when what this returns is dropped: the window keeps it.
+#[cfg(target_os = "linux")]
+fn lock_on_desktop_signals(requester: app::LockRequester) -> Option<Box<dyn std::any::Any>> {
+    let watch = crate::lock::dbus::watch(move |reason| {
+        trace(&format!("lock asked: {reason:?}"));
+        requester.request();
+    });
+    match watch {
+        Ok(watch) => Some(Box::new(watch)),
+        Err(e) => {
+            eprintln!(
+                "ninsho: {}",
+                crate::t!("ui-no-lock-watch", error = e.to_string())
+            );
+            None
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lock_on_desktop_signals(_requester: app::LockRequester) -> Option<Box<dyn std::any::Any>> {
+    None
+}
 
 /// How long a closed window waits for the keyring to take the last writes.
 const FINISH_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);

@@ -32,7 +32,9 @@ use crate::t;
 use crate::vault::{Entry, RecoveryCode, SecretStore, StoreError, Vault, meta};
 
 mod follow;
+mod lock;
 pub use follow::{FollowEvent, FollowReview, Stamp};
+pub use lock::{LockEvent, SystemAuth};
 
 /// Connects to the secret store; called again when the user presses Retry.
 pub type Connect = Arc<dyn Fn() -> Result<Box<dyn SecretStore>, StoreError> + Send + Sync>;
@@ -97,6 +99,18 @@ pub enum Command {
         review: FollowReview,
         choice: crate::follow::Choice,
     },
+    /// Keep this lock password (its Argon2id hash, in the store).
+    SetLockPassword(Zeroizing<String>),
+    /// The lock is off: remove its password.
+    ClearLockPassword,
+    /// Is this the lock password? Answers `LockEvent::Unlocked` or `Refused`.
+    CheckLockPassword(Zeroizing<String>),
+    /// Ask the desktop's own authentication (on a thread of its own).
+    UnlockWithSystem(SystemAuth),
+    /// The window locked: forget what it was shown (see `Worker::lock`).
+    Lock,
+    /// The window unlocked: send the list and the codes again.
+    Reveal,
 }
 
 #[derive(Debug)]
@@ -220,6 +234,8 @@ pub enum Event {
     Backup(BackupEvent),
     /// Followed backups of other devices.
     Follow(FollowEvent),
+    /// The window lock's answers.
+    Lock(LockEvent),
 }
 
 /// Wakes the window when an event is sent. Set once the window exists; events
@@ -632,6 +648,12 @@ impl Worker {
             Command::FollowAdd { path, password } => return self.follow_add(path, password),
             Command::FollowRemove(path) => return self.follow_remove(path),
             Command::MakeFileStore(password) => return self.make_file_store(&password),
+            Command::SetLockPassword(password) => return self.set_lock_password(&password),
+            Command::ClearLockPassword => return self.clear_lock_password(),
+            Command::CheckLockPassword(password) => return self.check_lock_password(&password),
+            Command::UnlockWithSystem(auth) => return self.unlock_with_system(auth),
+            Command::Lock => return self.lock(),
+            Command::Reveal => return self.reveal(),
             other => other,
         };
         let Some(vault) = self.vault.as_mut() else {
@@ -648,7 +670,13 @@ impl Worker {
             | Command::FollowApply { .. }
             | Command::FollowAdd { .. }
             | Command::FollowRemove(_)
-            | Command::MakeFileStore(_) => unreachable!("handled above"),
+            | Command::MakeFileStore(_)
+            | Command::SetLockPassword(_)
+            | Command::ClearLockPassword
+            | Command::CheckLockPassword(_)
+            | Command::UnlockWithSystem(_)
+            | Command::Lock
+            | Command::Reveal => unreachable!("handled above"),
             Command::Add(accounts) => {
                 let events = self.events.clone();
                 let waker = self.waker.clone();

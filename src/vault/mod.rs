@@ -43,7 +43,7 @@ pub const BACKUP_PASSWORD_ITEM: &str = "ninsho-backup-password";
 /// Items of the service that are Ninsho's own but not accounts: repair neither
 /// restores them as accounts nor reports them as foreign.
 pub fn is_reserved_item(id: &str) -> bool {
-    id == BACKUP_PASSWORD_ITEM || crate::follow::is_own_item(id)
+    id == BACKUP_PASSWORD_ITEM || id == crate::lock::PASSWORD_ITEM || crate::follow::is_own_item(id)
 }
 
 /// Most matches an ambiguous query lists: past that, a count says how many more.

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use ninsho::otp::parse_uri;
 use ninsho::ui::worker::{self, Connect};
 use ninsho::ui::{App, MemoryClipboard, Services, Settings};
@@ -52,6 +52,18 @@ pub fn rig_services(
     keyring_up: bool,
     adjust: impl FnOnce(&mut Services),
 ) -> Rig {
+    rig_full(accounts, size, keyring_up, Settings::default(), adjust)
+}
+
+/// [`rig_services`] with the window's saved settings (the clock and the
+/// rest may be changed through `adjust`).
+pub fn rig_full(
+    accounts: &[&str],
+    size: egui::Vec2,
+    keyring_up: bool,
+    settings: Settings,
+    adjust: impl FnOnce(&mut Services),
+) -> Rig {
     let data = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::new());
     if !accounts.is_empty() {
@@ -83,7 +95,7 @@ pub fn rig_services(
     let app = App::new(
         worker::spawn(data.path().to_path_buf(), connect),
         services,
-        Settings::default(),
+        settings,
     );
     let harness = Harness::builder().with_size(size).build_ui_state(
         |ui, app: &mut App| {
@@ -118,7 +130,7 @@ impl Rig {
             }
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        panic!("\"{label}\" never appeared");
+        panic!("\"{label}\" never appeared; on screen: {}", self.texts());
     }
 
     /// Steps frames until some label contains `text`.
@@ -130,7 +142,10 @@ impl Rig {
             }
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        panic!("no text containing \"{text}\" appeared");
+        panic!(
+            "no text containing \"{text}\" appeared; on screen: {}",
+            self.texts()
+        );
     }
 
     /// Steps frames until no label contains `text`.
@@ -143,6 +158,18 @@ impl Rig {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         panic!("\"{text}\" never went away");
+    }
+
+    /// Every label and value on screen, for a failure's message.
+    pub fn texts(&self) -> String {
+        let mut out = Vec::new();
+        for n in self.harness.query_all_by(|_| true) {
+            let n = n.accesskit_node();
+            if let Some(t) = n.label().or(n.value()) {
+                out.push(format!("{t:?}"));
+            }
+        }
+        out.join(", ")
     }
 
     pub fn has_text(&self, text: &str) -> bool {

@@ -231,6 +231,35 @@ ui-unlock-title = Unlock your accounts
 ui-unlock-explain = The secrets of these accounts are kept in the encrypted file { $path }. Type its password to show the codes.
 ui-unlock-button = Unlock
 ui-unlock-needed = the encrypted file is locked
+
+## The window lock (Settings → Lock, the lock screen)
+ui-lock-heading = Lock
+ui-lock-mode-off = Off
+ui-lock-mode-password = With a password
+ui-lock-mode-system = With your computer's login
+ui-lock-mode-file = With the encrypted file's password
+ui-lock-system-unsupported = not available on this system yet: use a password
+ui-lock-password-explain = Choose the password that unlocks Ninsho. Only a hash of it is kept, in the keyring.
+ui-lock-save-password = Save the lock password
+ui-lock-saving = Saving…
+ui-lock-change-password = Change the lock password…
+ui-lock-idle = Lock after this many minutes without input (0: never)
+ui-lock-on-minimise = Lock when the window is minimised
+ui-lock-now = Lock now ({ $shortcut })
+ui-lock-off-hint = Choose a lock in Settings first.
+ui-lock-title = Ninsho is locked
+ui-lock-explain = Type the lock password to show your accounts.
+ui-lock-explain-system = Unlock with your computer's login password (or fingerprint).
+ui-lock-system-button = Unlock…
+ui-lock-or-password = Or type the lock password:
+ui-lock-wrong = Wrong password. You can try again in { $secs } s.
+ui-lock-wait = Next try in { $secs } s
+ui-lock-system-unavailable = Your computer could not ask for your login ({ $error }). Type the lock password instead.
+ui-lock-system-refused = Your computer did not confirm that it is you.
+ui-lock-no-password = No lock password was found in the keyring, so the lock is off. Choose one again in Settings.
+ui-lock-item-label = Ninsho lock password (hash)
+ui-no-lock-watch = cannot watch for the screen locking: { $error }
+err-lock-hash = cannot make the lock password's hash: { $detail }
 ui-file-store-heading = No keyring on this computer?
 ui-file-store-explain = Ninsho can keep the secrets in an encrypted file in its data folder instead, protected by a password you choose (the file is an Aegis vault). You type the password each time Ninsho starts.
 ui-file-store-offer = Use an encrypted file instead…
@@ -994,3 +1023,24 @@ err-store-new-password-needed = give the encrypted file's password with --passwo
 err-store-passwords-differ = the two passwords differ; nothing was changed
 err-store-from-unreachable = cannot move the accounts out of the keyring: { $error }
 err-store-file-exists = { $path } is there from an earlier try and does not open with this password ({ $error }); give its password, or move it away
+
+## ninsho lock and the lock's D-Bus watch
+help-lock = Lock every running Ninsho window
+cli-lock-done = { $count ->
+    [one] locked the window
+   *[other] locked { $count } windows
+  }
+cli-lock-none = no Ninsho window is running
+cli-lock-unsupported = locking a running window is not supported on this system yet
+err-lock-request-no-session-bus = no D-Bus session bus to reach the windows over: { $error }
+err-lock-request-list = the session bus did not list the running windows: { $error }
+err-lock-request-call = { $locked ->
+    [0] a window did not lock: { $error }
+    [one] locked 1 window, but another did not lock: { $error }
+   *[other] locked { $locked } windows, but another did not lock: { $error }
+  }
+err-lock-watch-no-session-bus = no D-Bus session bus, so the window will not lock with the screen and `ninsho lock` cannot reach it: { $error }
+err-polkit-process = cannot read when this program started, which the system's authentication needs: { $why }
+err-polkit-stat-unreadable = /proc/self/stat is not in the expected form
+err-polkit-unreachable = cannot reach the system's authentication service (polkit): { $error }
+err-polkit-failed = could not check the authorization with the system's authentication service (polkit): { $error }

@@ -200,6 +200,35 @@ ui-unlock-title = アカウントのロックを解除
 ui-unlock-explain = これらのアカウントのシークレットは暗号化ファイル{ $path }に保管しています。パスワードを入力すると認証コードを表示します。
 ui-unlock-button = ロックを解除
 ui-unlock-needed = 暗号化ファイルはロックされています
+
+## The window lock (Settings → Lock, the lock screen)
+ui-lock-heading = ロック
+ui-lock-mode-off = オフ
+ui-lock-mode-password = パスワードでロック
+ui-lock-mode-system = コンピューターのログインでロック
+ui-lock-mode-file = 暗号化ファイルのパスワードでロック
+ui-lock-system-unsupported = このシステムではまだ使えません。パスワードを使ってください
+ui-lock-password-explain = Ninshoのロックを解除するパスワードを決めてください。キーリングにはそのハッシュだけを保管します。
+ui-lock-save-password = ロックのパスワードを保存
+ui-lock-saving = 保存しています…
+ui-lock-change-password = ロックのパスワードを変更…
+ui-lock-idle = 操作がないままこの分数がたつとロック（0：ロックしない）
+ui-lock-on-minimise = ウィンドウを最小化したらロック
+ui-lock-now = 今すぐロック（{ $shortcut }）
+ui-lock-off-hint = 先に設定でロックを選んでください。
+ui-lock-title = Ninshoはロックされています
+ui-lock-explain = ロックのパスワードを入力するとアカウントを表示します。
+ui-lock-explain-system = コンピューターのログインパスワード（または指紋）でロックを解除します。
+ui-lock-system-button = ロックを解除…
+ui-lock-or-password = または、ロックのパスワードを入力：
+ui-lock-wrong = パスワードが違います。{ $secs }秒後にもう一度試せます。
+ui-lock-wait = 次に試せるまで{ $secs }秒
+ui-lock-system-unavailable = コンピューターのログインを確認できませんでした（{ $error }）。ロックのパスワードを入力してください。
+ui-lock-system-refused = コンピューターで本人であることを確認できませんでした。
+ui-lock-no-password = キーリングにロックのパスワードが見つからないため、ロックをオフにしました。設定でもう一度選んでください。
+ui-lock-item-label = Ninshoのロックのパスワード（ハッシュ）
+ui-no-lock-watch = 画面のロックを監視できません：{ $error }
+err-lock-hash = ロックのパスワードのハッシュを作れません：{ $detail }
 ui-file-store-heading = このコンピューターにキーリングがない場合
 ui-file-store-explain = 代わりに、データフォルダーの暗号化ファイルにシークレットを保管できます。ファイルは自分で決めたパスワードで保護されます（Aegisの保管庫と同じ形式です）。Ninshoを起動するたびにパスワードを入力します。
 ui-file-store-offer = 暗号化ファイルを使う…
@@ -879,3 +908,23 @@ err-store-new-password-needed = --password-file F で暗号化ファイルのパ
 err-store-passwords-differ = 2つのパスワードが違います。何も変更していません
 err-store-from-unreachable = キーリングからアカウントを移せません：{ $error }
 err-store-file-exists = 以前の試行で作られた{ $path }があり、このパスワードでは開けません（{ $error }）。そのパスワードを指定するか、ファイルを別の場所に移してください
+
+## ninsho lock and the lock's D-Bus watch
+help-lock = 実行中の Ninsho のウィンドウをすべてロックします
+cli-lock-done = { $count ->
+    [1] ウィンドウをロックしました
+   *[other] ウィンドウを{ $count }個ロックしました
+  }
+cli-lock-none = 実行中の Ninsho のウィンドウはありません
+cli-lock-unsupported = このシステムでは、実行中のウィンドウのロックにまだ対応していません
+err-lock-request-no-session-bus = ウィンドウに接続するための D-Bus セッションバスがありません：{ $error }
+err-lock-request-list = 実行中のウィンドウの一覧をセッションバスから取得できませんでした：{ $error }
+err-lock-request-call = { $locked ->
+    [0] ロックできなかったウィンドウがあります：{ $error }
+   *[other] ウィンドウを{ $locked }個ロックしましたが、ロックできなかったウィンドウがあります：{ $error }
+  }
+err-lock-watch-no-session-bus = D-Bus セッションバスがないため、画面のロックに合わせてウィンドウをロックできず、`ninsho lock` も届きません：{ $error }
+err-polkit-process = システムの認証に必要な、このプログラムの開始時刻を読み取れません：{ $why }
+err-polkit-stat-unreadable = /proc/self/stat が想定した形式ではありません
+err-polkit-unreachable = システムの認証サービス（polkit）に接続できません：{ $error }
+err-polkit-failed = システムの認証サービス（polkit）で認可を確認できませんでした：{ $error }

@@ -145,6 +145,14 @@ pub struct BackupState {
 }
 
 impl BackupState {
+    /// The window locked: the open forms and the passwords typed into them go.
+    pub(super) fn forget(&mut self) {
+        self.auto_form = None;
+        self.export_prompt = false;
+        self.password = Zeroizing::new(String::new());
+        self.repeat = Zeroizing::new(String::new());
+    }
+
     /// The sheet's paper: the user's pick, else what the current language and
     /// the locale suggest.
     fn paper(&self) -> Paper {

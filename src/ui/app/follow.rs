@@ -54,6 +54,14 @@ struct FollowForm {
 }
 
 impl FollowState {
+    /// The window locked: reviews (they hold the other device's secrets)
+    /// and the open form go; the worker offers the reviews again.
+    pub(super) fn forget(&mut self) {
+        self.pending.clear();
+        self.form = None;
+        self.add_error = None;
+    }
+
     fn put(&mut self, review: FollowReview) {
         let id = review.review.source.id;
         match self.pending.iter_mut().find(|p| p.review.source.id == id) {

@@ -31,7 +31,7 @@ pub(super) struct StoreUi {
     path: PathBuf,
     slot: PasswordSlot,
     /// The secrets are in the file: a store error asks for its password.
-    file: bool,
+    pub(super) file: bool,
     password: Zeroizing<String>,
     repeat: Zeroizing<String>,
     /// A password was sent: the next store error is its answer.
@@ -81,6 +81,18 @@ impl App {
         self.keyring_error = None;
         self.secrets_done = false;
         self.worker.send(Command::Load);
+    }
+
+    /// The window locked on the file store: the file is closed, and its
+    /// unlock screen asks for its password.
+    pub(super) fn ask_file_password(&mut self) {
+        if let Some(store) = &mut self.store {
+            store.tried = false;
+            store.password.zeroize_now();
+            store.clear();
+        }
+        self.keyring_error = Some(t!("ui-unlock-needed"));
+        self.secrets_done = false;
     }
 
     /// A store error arrived: a password sent for it is spent.

@@ -167,6 +167,12 @@ impl Following {
         }
     }
 
+    /// The window locked and dropped its reviews: the next check reads
+    /// every source again and offers its changes anew.
+    pub(super) fn forget(&mut self) {
+        self.checked.clear();
+    }
+
     /// A change was seen: check soon.
     pub(super) fn changed(&mut self) {
         self.pending.store(false, Ordering::SeqCst);

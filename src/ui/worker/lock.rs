@@ -1,0 +1,156 @@
+//! The worker's side of the window lock (issue 20): the lock password's
+//! hash in the store, its check, the system's own authentication, and
+//! showing the accounts again once unlocked. Key derivations and the
+//! desktop's authentication dialog never run on the UI thread.
+
+use std::sync::Arc;
+
+use super::{Event, Worker};
+use crate::lock;
+use crate::t;
+use crate::vault::{Entry, SecretStore};
+
+/// Asks the desktop whether the person at it is its user (polkit on Linux);
+/// blocks until answered. `Err` when the system cannot ask (no polkit).
+#[derive(Clone)]
+pub struct SystemAuth(pub Arc<dyn Fn() -> Result<bool, String> + Send + Sync>);
+
+impl std::fmt::Debug for SystemAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SystemAuth")
+    }
+}
+
+impl SystemAuth {
+    /// The desktop's own: polkit's unlock action on Linux; elsewhere none
+    /// yet (Windows Hello and LocalAuthentication are not built), so the
+    /// lock falls back to its password.
+    pub fn system() -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            SystemAuth(Arc::new(|| {
+                lock::dbus::Polkit::system().check(lock::dbus::UNLOCK_ACTION)
+            }))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            SystemAuth(Arc::new(|| Err(t!("ui-lock-system-unsupported"))))
+        }
+    }
+}
+
+/// What the worker answers about the lock.
+#[derive(Debug)]
+pub enum LockEvent {
+    /// The lock password was saved (as its hash).
+    PasswordSet,
+    /// The lock password was removed (the lock is off).
+    PasswordCleared,
+    /// The password, or the system's authentication, let the person in.
+    Unlocked,
+    /// A wrong password.
+    Refused,
+    /// The system's authentication said no (or its dialog was cancelled).
+    SystemRefused,
+    /// No lock password is saved (the store was changed, or the settings
+    /// came from another computer): the window turns its lock off rather
+    /// than lock its user out.
+    NoPassword,
+    /// The system's authentication cannot be used here: use the password.
+    SystemUnavailable(String),
+    /// Something failed (the store); the message is for the user.
+    Failed(String),
+}
+
+impl Worker {
+    fn lock_store(&self) -> Result<&dyn SecretStore, String> {
+        self.vault
+            .as_ref()
+            .map(|v| v.store() as &dyn SecretStore)
+            .ok_or_else(|| t!("ui-keyring-not-ready"))
+    }
+
+    /// Keeps the Argon2id hash of `password` as the lock's store item.
+    pub(super) fn set_lock_password(&mut self, password: &str) {
+        let done = lock::hash_password(password)
+            .map_err(|e| e.to_string())
+            .and_then(|hash| {
+                self.lock_store()?
+                    .set(
+                        lock::PASSWORD_ITEM,
+                        &t!("ui-lock-item-label"),
+                        hash.as_bytes(),
+                    )
+                    .map_err(|e| e.to_string())
+            });
+        self.emit(Event::Lock(match done {
+            Ok(()) => LockEvent::PasswordSet,
+            Err(e) => LockEvent::Failed(e),
+        }));
+    }
+
+    pub(super) fn clear_lock_password(&mut self) {
+        let done = self
+            .lock_store()
+            .and_then(|s| s.delete(lock::PASSWORD_ITEM).map_err(|e| e.to_string()));
+        self.emit(Event::Lock(match done {
+            Ok(_) => LockEvent::PasswordCleared,
+            Err(e) => LockEvent::Failed(e),
+        }));
+    }
+
+    /// Checks a typed password against the stored hash.
+    pub(super) fn check_lock_password(&mut self, password: &str) {
+        let hash = self
+            .lock_store()
+            .and_then(|s| s.get(lock::PASSWORD_ITEM).map_err(|e| e.to_string()));
+        let event = match hash {
+            Ok(Some(hash)) => match std::str::from_utf8(&hash) {
+                Ok(hash) if lock::verify_password(hash, password) => LockEvent::Unlocked,
+                _ => LockEvent::Refused,
+            },
+            Ok(None) => LockEvent::NoPassword,
+            Err(e) => LockEvent::Failed(e),
+        };
+        self.emit(Event::Lock(event));
+    }
+
+    /// Asks the desktop on a thread of its own: its dialog waits on a person.
+    pub(super) fn unlock_with_system(&self, auth: SystemAuth) {
+        self.spawn_job("ninsho-system-auth", move |_| {
+            Event::Lock(match (auth.0)() {
+                Ok(true) => LockEvent::Unlocked,
+                Ok(false) => LockEvent::SystemRefused,
+                Err(e) => LockEvent::SystemUnavailable(e),
+            })
+        });
+    }
+
+    /// The window locked: forget what it was shown, so that [`Worker::reveal`]
+    /// sends everything again, and let the store go where it holds secrets
+    /// in this process (the file store: its password opens it again).
+    pub(super) fn lock(&mut self) {
+        self.shown.clear();
+        self.following.forget();
+        if crate::ui::file_store_of(&self.data_dir).is_some() {
+            self.vault = None;
+        }
+    }
+
+    /// Unlocked: the list and the codes again (the file store: loaded anew).
+    pub(super) fn reveal(&mut self) {
+        let Some(vault) = &self.vault else {
+            return self.load();
+        };
+        let entries: Vec<Entry> = vault.entries().cloned().collect();
+        self.emit_entries(entries.clone());
+        if let Some(vault) = &self.vault
+            && let Err(e) = self.stream_secrets(vault, &entries)
+        {
+            return self.emit(Event::KeyringError(e.to_string()));
+        }
+        self.emit(Event::SecretsDone);
+        self.emit_backup_status();
+        self.follow_check();
+    }
+}
