@@ -4,7 +4,8 @@
 //! typed again, the right one shows every code (the key derivation runs on
 //! the worker) — and the password typed is not kept by the window. Where no
 //! keyring answers, the keyring screen offers an encrypted file instead, and
-//! refuses while accounts are saved in the keyring.
+//! refuses while accounts are saved in the keyring. With the window lock on,
+//! locking closes the file: only its password opens it again (issue 20).
 //! Driven through AccessKit labels; no keyring is involved at all.
 
 use std::path::Path;
@@ -50,6 +51,10 @@ struct Rig {
 }
 
 fn window(dir: &Path) -> Rig {
+    window_with(dir, Settings::default())
+}
+
+fn window_with(dir: &Path, settings: Settings) -> Rig {
     // No keyring at all: the file store needs none.
     let keyring: worker::Connect = Arc::new(|| {
         Err(StoreError::Unavailable {
@@ -62,7 +67,7 @@ fn window(dir: &Path) -> Rig {
     let mut app = App::new(
         worker::spawn(dir.to_path_buf(), connect),
         services,
-        Settings::default(),
+        settings,
     );
     app.set_store(dir.to_path_buf(), slot.clone());
     let harness = Harness::builder()
@@ -94,7 +99,18 @@ impl Rig {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        panic!("no text containing \"{text}\" appeared");
+        let texts: Vec<String> = self
+            .harness
+            .query_all_by(|_| true)
+            .filter_map(|n| {
+                let n = n.accesskit_node();
+                n.label().or(n.value()).map(|t| format!("{t:?}"))
+            })
+            .collect();
+        panic!(
+            "no text containing \"{text}\" appeared; on screen: {}",
+            texts.join(", ")
+        );
     }
 
     fn type_password(&mut self, text: &str) {
@@ -249,4 +265,34 @@ fn the_offer_is_refused_while_accounts_are_saved_in_the_keyring() {
     r.wait_for_text("accounts are already saved with their secrets in the keyring");
     assert_eq!(choice::chosen(dir.path()).unwrap(), StoreKind::Keyring);
     assert!(!choice::file_path(dir.path()).exists(), "nothing was made");
+}
+
+#[test]
+fn locking_closes_the_file_and_only_its_password_opens_it_again() {
+    let dir = folder_with_file_store();
+    let mut settings = Settings::default();
+    settings.lock.mode = ninsho::lock::LockMode::Password;
+    let mut r = window_with(dir.path(), settings);
+    r.wait_for_text("Unlock your accounts");
+    r.type_password(PASSWORD);
+    r.harness.key_press(egui::Key::Enter);
+    r.wait_for_text(&code(GITHUB));
+
+    r.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    r.wait_for_text("Unlock your accounts");
+    assert!(r.harness.state().is_locked());
+    assert!(!r.has_text(&code(GITHUB)), "no code once locked");
+    assert!(!r.has_text("GitHub"), "no name once locked");
+    // The file was let go: a wrong password does not open it.
+    r.type_password("not the password");
+    r.harness.key_press(egui::Key::Enter);
+    r.wait_for_text("wrong password");
+    assert!(!r.has_text(&code(GITHUB)));
+    r.type_password(PASSWORD);
+    r.harness.key_press(egui::Key::Enter);
+    for uri in [GITHUB, GITLAB] {
+        r.wait_for_text(&code(uri));
+    }
+    assert!(!r.harness.state().is_locked());
 }

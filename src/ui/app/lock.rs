@@ -110,7 +110,8 @@ impl App {
     /// Once per frame, before drawing: whatever locks the window.
     pub(super) fn lock_tick(&mut self, ctx: &egui::Context) {
         let now = self.now();
-        let first = self.lock.idle.is_none();
+        // The file store starts on its unlock screen anyway.
+        let first = self.lock.idle.is_none() && !self.on_file_store();
         let idle = self.lock.idle.get_or_insert(Idle::new(now));
         if ctx.input(|i| i.events.iter().any(is_input)) {
             idle.input(now);
@@ -133,7 +134,7 @@ impl App {
 
     /// Locks the window now (nothing when the lock is off).
     pub(super) fn lock_now(&mut self, ctx: &egui::Context) {
-        if !self.settings.lock.enabled() || self.lock.locked {
+        if !self.settings.lock.enabled() || self.is_locked() {
             return;
         }
         super::super::trace("locked");

@@ -121,14 +121,16 @@ impl App {
             let field = ui
                 .add(egui::TextEdit::singleline(&mut *state.password).password(true))
                 .labelled_by(label.id);
-            if !state.tried && ui.memory(|m| m.focused().is_none()) {
+            // Read before the focus goes back to the field: Enter takes it,
+            // and given back at once, the field no longer says it lost it.
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            if !state.tried && !enter && ui.memory(|m| m.focused().is_none()) {
                 field.request_focus();
             }
             if state.tried {
                 ui.label(RichText::new(msg).color(ui.visuals().error_fg_color));
             }
             ui.add_space(8.0);
-            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             unlock = ui
                 .add_enabled(
                     !state.password.is_empty(),
