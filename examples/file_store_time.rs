@@ -4,6 +4,8 @@
 //! `ninsho store use file` writes them); then, RUNS times, "open" (read
 //! the file, derive the key with scrypt, decrypt) and "read-all" (every
 //! item's value through `SecretStore::get`, as the window's start does).
+//! Last, "import": ITEMS accounts added through the vault into a new data
+//! folder on the file store, as `ninsho import` adds them (one batch).
 //! Prints "what wall_ms cpu_ms" per run.
 //!
 //!     file_store_time [ITEMS] [RUNS]      default 1000 items, 5 runs
@@ -60,4 +62,29 @@ fn main() {
             cpu_ms() - cpu
         );
     }
+    import(count, password);
+}
+
+/// `count` accounts imported into a new data folder on the file store.
+fn import(count: usize, password: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ninsho::vault::choice::file_path(dir.path());
+    let store = FileStore::create(&path, password).unwrap();
+    let accounts: Vec<ninsho::otp::OtpAccount> = (0..count)
+        .map(|i| {
+            let uri = format!(
+                "otpauth://totp/Service{i}:user{i}?secret=JBSWY3DPEHPK3PXP&issuer=Service{i}"
+            );
+            ninsho::otp::parse_uri(&uri).unwrap().account
+        })
+        .collect();
+    let mut vault = ninsho::vault::Vault::open(dir.path(), store).unwrap();
+    let (wall, cpu) = (Instant::now(), cpu_ms());
+    let report = vault.add(accounts, &mut |_, _| {}).unwrap();
+    assert_eq!(report.added.len(), count);
+    println!(
+        "import {:.1} {:.1}",
+        wall.elapsed().as_secs_f64() * 1000.0,
+        cpu_ms() - cpu
+    );
 }

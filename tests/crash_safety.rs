@@ -7,7 +7,9 @@
 //! before and after each keyring write and metadata rename, and between the
 //! halves of an edit, and is killed there. Every point of every command is
 //! tried, so the verdict does not depend on the machine's speed. Kills at random
-//! instants, with 500 accounts, are in `tests/crash_random.rs`.
+//! instants, with 500 accounts, are in `tests/crash_random.rs`. Every trial runs
+//! twice: with the secrets in the keyring, and in the encrypted file store
+//! (issue 20), whose writes pass the same named points.
 #![cfg(unix)]
 
 mod common;
@@ -24,7 +26,6 @@ use crash::{
     AT, Kill, Names, Run, generate, names, pending_writes, restart_and_audit, run, run_killed,
 };
 use ninsho::otp::{Kind, OtpAccount};
-use ninsho::vault::keyring::KeyringStore;
 use ninsho::vault::{Entry, Vault, crashpoint};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -57,9 +58,26 @@ struct Trial<'a> {
     entries: Vec<Entry>,
 }
 
+/// Where the trial's data folder keeps its secrets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Store {
+    Keyring,
+    /// The encrypted file store (issue 20).
+    File,
+}
+
 impl<'a> Trial<'a> {
-    fn new(bin: &'a str, step: Step, file: &'a Path, originals: &'a [OtpAccount]) -> Self {
-        let env = Env::new();
+    fn new(
+        bin: &'a str,
+        store: Store,
+        step: Step,
+        file: &'a Path,
+        originals: &'a [OtpAccount],
+    ) -> Self {
+        let env = match store {
+            Store::Keyring => Env::new(),
+            Store::File => Env::with_file_store(),
+        };
         let mut ids = HashMap::new();
         let mut entries = Vec::new();
         if step != Step::Import {
@@ -187,11 +205,7 @@ impl<'a> Trial<'a> {
                 }
             }
             Step::Recovery => {
-                let vault = Vault::open(
-                    self.env.data.path(),
-                    KeyringStore::connect(&self.env.service).unwrap(),
-                )
-                .unwrap();
+                let vault = Vault::open(self.env.data.path(), self.env.store()).unwrap();
                 let codes: Vec<String> = vault
                     .recovery_codes(self.target().id)
                     .unwrap()
@@ -244,15 +258,19 @@ fn sigkill_at_every_named_write_point_loses_nothing_reported() {
     std::fs::write(&file, lines).unwrap();
     let mut kills = 0;
     let mut repairs_killed = 0;
-    for step in [
+    let steps = [
         Step::Import,
         Step::Edit,
         Step::Next,
         Step::Remove,
         Step::Recovery,
-    ] {
+    ];
+    for (store, step) in [Store::Keyring, Store::File]
+        .into_iter()
+        .flat_map(|store| steps.map(|step| (store, step)))
+    {
         // Left alone once, tracing: the points the command passes, in order.
-        let traced = Trial::new(bin, step, &file, &originals).run(Kill::Never, true);
+        let traced = Trial::new(bin, store, step, &file, &originals).run(Kill::Never, true);
         let points: Vec<String> = traced
             .stderr
             .iter()
@@ -276,14 +294,17 @@ fn sigkill_at_every_named_write_point_loses_nothing_reported() {
         {
             assert!(
                 names.contains(expected),
-                "{step:?} never passed {expected}: {points:?}"
+                "{store:?}: {step:?} never passed {expected}: {points:?}"
             );
         }
         for (k, point) in points.iter().enumerate() {
-            let mut trial = Trial::new(bin, step, &file, &originals);
+            let mut trial = Trial::new(bin, store, step, &file, &originals);
             let r = trial.run(Kill::At(point), false);
             keyring.restart_if_dead();
-            assert!(r.killed, "{step:?} finished without stopping at {point}");
+            assert!(
+                r.killed,
+                "{store:?}: {step:?} finished without stopping at {point}"
+            );
             kills += 1;
             let pending = pending_writes(&trial.env);
             let mut repair = "";
@@ -302,7 +323,9 @@ fn sigkill_at_every_named_write_point_loses_nothing_reported() {
                 };
             }
             trial.check(&r);
-            eprintln!("{step:?} killed at {point}; {pending} pending{repair}; nothing lost");
+            eprintln!(
+                "{store:?}: {step:?} killed at {point}; {pending} pending{repair}; nothing lost"
+            );
         }
     }
     eprintln!(

@@ -404,32 +404,44 @@ impl<S: SecretStore> Vault<S> {
         })?;
 
         let total = fresh.len();
+        let items: Vec<(String, String, zeroize::Zeroizing<Vec<u8>>)> = fresh
+            .iter()
+            .zip(&pending)
+            .map(|(account, entry)| {
+                let mut saved = entry.clone();
+                saved.state = State::Saved;
+                let item = Item {
+                    v: 1,
+                    secret: account.secret.to_base32().to_string(),
+                    recovery_codes: Vec::new(),
+                    entry: saved,
+                };
+                (entry.id.to_string(), entry.keyring_label(), item.encode())
+            })
+            .collect();
+        let batch: Vec<(&str, &str, &[u8])> = items
+            .iter()
+            .map(|(id, label, value)| (id.as_str(), label.as_str(), value.as_slice()))
+            .collect();
+        // One batch: the keyring takes the items one by one, the file store
+        // writes itself once. The named crash points come around each item
+        // the store reports written, as with single writes.
         let mut written = 0;
-        let mut failure = None;
-        for (account, entry) in fresh.iter().zip(&pending) {
-            let mut saved = entry.clone();
-            saved.state = State::Saved;
-            let item = Item {
-                v: 1,
-                secret: account.secret.to_base32().to_string(),
-                recovery_codes: Vec::new(),
-                entry: saved,
-            };
-            match self.set_item(
-                &entry.id.to_string(),
-                &entry.keyring_label(),
-                &item.encode(),
-            ) {
-                Ok(()) => {
-                    written += 1;
-                    progress(written, total);
-                }
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
+        let failure = if batch.is_empty() {
+            None
+        } else {
+            crashpoint::reached("keyring.before-set");
+            self.store
+                .set_many(&batch, &mut |done| {
+                    written = done;
+                    crashpoint::reached("keyring.after-set");
+                    progress(done, total);
+                    if done < total {
+                        crashpoint::reached("keyring.before-set");
+                    }
+                })
+                .err()
+        };
 
         let done: HashSet<Uuid> = pending[..written].iter().map(|e| e.id).collect();
         self.update(|entries| {

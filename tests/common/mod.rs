@@ -61,13 +61,56 @@ pub fn fixtures() -> Option<PathBuf> {
 pub struct Env {
     pub data: tempfile::TempDir,
     pub service: String,
+    /// Set when the data folder keeps its secrets in the encrypted file
+    /// store (issue 20): the file with its password, outside the data folder.
+    pub store_password: Option<(tempfile::TempDir, PathBuf)>,
 }
+
+/// The password of the file stores [`Env::with_file_store`] makes.
+pub const FILE_STORE_PASSWORD: &str = "test file store password";
 
 impl Env {
     pub fn new() -> Env {
         Env {
             data: tempfile::tempdir().unwrap(),
             service: format!("ninsho-test-{}", uuid::Uuid::new_v4()),
+            store_password: None,
+        }
+    }
+
+    /// An empty data folder that chose the encrypted file store (`ninsho
+    /// store use file`); every command gets `--store-password-file`.
+    pub fn with_file_store() -> Env {
+        let mut env = Env::new();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("store-password");
+        std::fs::write(&file, FILE_STORE_PASSWORD).unwrap();
+        let out = env
+            .cmd()
+            .args(["store", "use", "file", "--password-file"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        env.store_password = Some((dir, file));
+        env
+    }
+
+    /// The store the data folder's secrets are in, opened as the CLI opens it.
+    pub fn store(&self) -> Box<dyn ninsho::vault::SecretStore> {
+        match &self.store_password {
+            Some(_) => Box::new(
+                ninsho::vault::file_store::FileStore::open(
+                    &ninsho::vault::choice::file_path(self.data.path()),
+                    FILE_STORE_PASSWORD,
+                )
+                .unwrap(),
+            ),
+            None => Box::new(ninsho::vault::keyring::KeyringStore::connect(&self.service).unwrap()),
         }
     }
 
@@ -84,6 +127,9 @@ impl Env {
             // messages, and a Japanese desktop's LANG must not change them.
             .env("NINSHO_LANG", "en")
             .env_remove("RUST_BACKTRACE");
+        if let Some((_, file)) = &self.store_password {
+            c.arg("--store-password-file").arg(file);
+        }
         c
     }
 

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use crate::common::Env;
 use ninsho::otp::{self, OtpAccount};
-use ninsho::vault::keyring::KeyringStore;
 use ninsho::vault::{Entry, SecretStore, State, Vault, crashpoint, meta};
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -234,7 +233,7 @@ pub fn audit(
         .collect();
     assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
 
-    let vault = Vault::open(dir, KeyringStore::connect(&env.service).unwrap()).unwrap();
+    let vault = Vault::open(dir, env.store()).unwrap();
     let entries: Vec<Entry> = vault.entries().cloned().collect();
     assert_eq!(listed.len(), entries.len());
     let mut in_keyring = vault.store().ids().unwrap();
