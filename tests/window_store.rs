@@ -6,6 +6,7 @@
 //! keyring answers, the keyring screen offers an encrypted file instead, and
 //! refuses while accounts are saved in the keyring. With the window lock on,
 //! locking closes the file: only its password opens it again (issue 20).
+//! A `store use` while the window runs takes the window to the new store.
 //! Driven through AccessKit labels; no keyring is involved at all.
 
 use std::path::Path;
@@ -61,6 +62,11 @@ fn window_with(dir: &Path, settings: Settings) -> Rig {
             detail: "no D-Bus session bus to reach the Secret Service".into(),
         })
     });
+    window_over(dir, keyring, settings)
+}
+
+/// A window whose keyring is `keyring`.
+fn window_over(dir: &Path, keyring: worker::Connect, settings: Settings) -> Rig {
     let slot = PasswordSlot::default();
     let connect = ninsho::ui::store_connect_with(dir.to_path_buf(), slot.clone(), keyring);
     let services = Services::new(Arc::new(|| NOW), Box::new(MemoryClipboard::default()));
@@ -295,4 +301,46 @@ fn locking_closes_the_file_and_only_its_password_opens_it_again() {
         r.wait_for_text(&code(uri));
     }
     assert!(!r.harness.state().is_locked());
+}
+
+#[test]
+fn a_store_switched_while_the_window_runs_is_followed_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(MemoryStore::new());
+    let accounts = [GITHUB, GITLAB]
+        .iter()
+        .map(|u| parse_uri(u).unwrap().account)
+        .collect();
+    Vault::open(dir.path(), keyring.clone())
+        .unwrap()
+        .add(accounts, &mut |_, _| {})
+        .unwrap();
+    let connect: worker::Connect = {
+        let keyring = keyring.clone();
+        Arc::new(move || Ok(Box::new(keyring.clone()) as Box<dyn ninsho::vault::SecretStore>))
+    };
+    let mut r = window_over(dir.path(), connect, Settings::default());
+    r.wait_for_text(&code(GITHUB));
+
+    // What `ninsho store use file` does, beside the window.
+    let file = FileStore::create(&choice::file_path(dir.path()), PASSWORD).unwrap();
+    choice::migrate(
+        dir.path(),
+        &*keyring,
+        &file,
+        StoreKind::File,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    drop(file);
+    assert!(keyring.is_empty(), "the move emptied the keyring");
+    r.wait_for_text("Unlock your accounts");
+    assert!(!r.has_text(&code(GITHUB)), "no code until the file is open");
+    r.type_password(PASSWORD);
+    r.harness.key_press(egui::Key::Enter);
+    for uri in [GITHUB, GITLAB] {
+        r.wait_for_text(&code(uri));
+    }
+    assert!(r.has_text("moved to another store"), "the switch is told");
+    assert!(keyring.is_empty(), "nothing went back to the keyring");
 }

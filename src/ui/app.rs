@@ -323,6 +323,7 @@ impl App {
                 Event::Backup(event) => self.backup_event(event),
                 Event::Follow(event) => self.follow_event(event),
                 Event::Lock(event) => self.lock_event(event),
+                Event::StoreChanged { file } => self.store_changed(file),
             }
         }
     }

@@ -236,6 +236,11 @@ pub enum Event {
     Follow(FollowEvent),
     /// The window lock's answers.
     Lock(LockEvent),
+    /// `ninsho store use` switched the data folder's store while the window
+    /// ran: the window reloads from it (`file`: it needs its password).
+    StoreChanged {
+        file: bool,
+    },
 }
 
 /// Wakes the window when an event is sent. Set once the window exists; events
@@ -369,6 +374,7 @@ pub fn spawn_with(data_dir: PathBuf, connect: Connect, timing: BackupTiming) -> 
         backup_failing: false,
         timing,
         following: Default::default(),
+        store_kind: None,
     };
     let thread = std::thread::Builder::new()
         .name("ninsho-store".into())
@@ -416,6 +422,8 @@ struct Worker {
     timing: BackupTiming,
     /// Followed backups: when to check them, and what was last read.
     following: follow::Following,
+    /// The store the vault was opened on (`store.json` as it was then).
+    store_kind: Option<crate::vault::choice::StoreKind>,
 }
 
 /// How long after the window's last change its automatic backup is made.
@@ -790,6 +798,18 @@ impl Worker {
     /// Reads the metadata file again after a change from outside; sends the
     /// new list, and the secrets of accounts that are new to this window.
     fn reload(&mut self) {
+        // `ninsho store use` moved the secrets while the window ran: open
+        // the store it chose (the file store asks for its password), so no
+        // later write lands in the store the secrets left.
+        let chosen = crate::vault::choice::chosen(&self.data_dir).ok();
+        if chosen.is_some() && self.store_kind.is_some() && chosen != self.store_kind {
+            self.vault = None;
+            self.store_kind = None;
+            self.emit(Event::StoreChanged {
+                file: chosen == Some(crate::vault::choice::StoreKind::File),
+            });
+            return self.load();
+        }
         let Some(vault) = self.vault.as_mut() else {
             // Still loading: the load reads the file after this change anyway.
             return;
@@ -874,6 +894,10 @@ impl Worker {
                 }
                 choice::choose(&self.data_dir, choice::StoreKind::File).map_err(|e| e.to_string())
             });
+        if made.is_ok() {
+            // The window made this switch itself: no news for it.
+            self.store_kind = Some(choice::StoreKind::File);
+        }
         match made {
             Ok(()) => self.emit(Event::FileStoreMade),
             Err(e) => self.emit(Event::KeyringError(e)),
@@ -893,6 +917,8 @@ impl Worker {
             ),
             Err(e) => return self.emit(Event::Failed(e.to_string())),
         }
+        // The store this load opens (a later switch is seen by `reload`).
+        self.store_kind = crate::vault::choice::chosen(&self.data_dir).ok();
         let store = match (self.connect)() {
             Ok(s) => s,
             Err(e) => return self.emit(Event::KeyringError(e.to_string())),
@@ -1005,11 +1031,12 @@ fn is_change(event: &notify::Event) -> bool {
 }
 
 /// Whether a change is about the metadata file.
+/// The accounts file, or the store choice (`ninsho store use` switched it).
 fn concerns_metadata(event: &notify::Event) -> bool {
-    event
-        .paths
-        .iter()
-        .any(|p| p.file_name() == Some(std::ffi::OsStr::new(meta::FILE_NAME)))
+    event.paths.iter().any(|p| {
+        p.file_name() == Some(std::ffi::OsStr::new(meta::FILE_NAME))
+            || p.file_name() == Some(std::ffi::OsStr::new(crate::vault::choice::CHOICE_FILE))
+    })
 }
 
 /// Replaces anything shaped like a UUID with "an account": the last guard

@@ -231,6 +231,7 @@ ui-unlock-title = Unlock your accounts
 ui-unlock-explain = The secrets of these accounts are kept in the encrypted file { $path }. Type its password to show the codes.
 ui-unlock-button = Unlock
 ui-unlock-needed = the encrypted file is locked
+ui-store-changed = The accounts' secrets were moved to another store (ninsho store use); the window now reads them there.
 
 ## The window lock (Settings → Lock, the lock screen)
 ui-lock-heading = Lock

@@ -200,6 +200,7 @@ ui-unlock-title = アカウントのロックを解除
 ui-unlock-explain = これらのアカウントのシークレットは暗号化ファイル{ $path }に保管しています。パスワードを入力すると認証コードを表示します。
 ui-unlock-button = ロックを解除
 ui-unlock-needed = 暗号化ファイルはロックされています
+ui-store-changed = アカウントのシークレットが別の保管場所に移されました（ninsho store use）。ウィンドウは移動先から読み込みます。
 
 ## The window lock (Settings → Lock, the lock screen)
 ui-lock-heading = ロック

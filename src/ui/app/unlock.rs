@@ -95,6 +95,20 @@ impl App {
         self.secrets_done = false;
     }
 
+    /// The data folder's store was switched while the window ran: the
+    /// codes go and come back from the new store (the file asks for its
+    /// password first).
+    pub(super) fn store_changed(&mut self, file: bool) {
+        self.secrets.clear();
+        self.missing.clear();
+        self.secrets_done = false;
+        if let Some(store) = &mut self.store {
+            store.file = file;
+            store.tried = false;
+        }
+        self.notice(t!("ui-store-changed"));
+    }
+
     /// A store error arrived: a password sent for it is spent.
     pub(super) fn store_failed(&mut self) {
         if let Some(store) = &mut self.store {
