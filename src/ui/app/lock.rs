@@ -336,7 +336,7 @@ impl App {
                 ui.radio_value(&mut chosen, LockMode::Password, t!("ui-lock-mode-file"));
             } else {
                 ui.radio_value(&mut chosen, LockMode::Password, t!("ui-lock-mode-password"));
-                ui.add_enabled_ui(cfg!(target_os = "linux"), |ui| {
+                ui.add_enabled_ui(crate::ui::worker::SystemAuth::AVAILABLE, |ui| {
                     ui.radio_value(&mut chosen, LockMode::System, t!("ui-lock-mode-system"))
                         .on_disabled_hover_text(t!("ui-lock-system-unsupported"));
                 });

@@ -22,9 +22,9 @@ impl std::fmt::Debug for SystemAuth {
 }
 
 impl SystemAuth {
-    /// The desktop's own: polkit's unlock action on Linux; elsewhere none
-    /// yet (Windows Hello and LocalAuthentication are not built), so the
-    /// lock falls back to its password.
+    /// The desktop's own: polkit's unlock action on Linux, Windows Hello on
+    /// Windows; elsewhere none yet (macOS's LocalAuthentication is not
+    /// built), so the lock falls back to its password.
     pub fn system() -> Self {
         #[cfg(target_os = "linux")]
         {
@@ -32,11 +32,67 @@ impl SystemAuth {
                 lock::dbus::Polkit::system().check(lock::dbus::UNLOCK_ACTION)
             }))
         }
-        #[cfg(not(target_os = "linux"))]
+        #[cfg(windows)]
+        {
+            SystemAuth(Arc::new(windows_hello))
+        }
+        #[cfg(target_os = "macos")]
+        {
+            SystemAuth(Arc::new(local_authentication))
+        }
+        #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
         {
             SystemAuth(Arc::new(|| Err(t!("ui-lock-system-unsupported"))))
         }
     }
+
+    /// Whether this system has a way to ask (the Settings offer it only then).
+    pub const AVAILABLE: bool = cfg!(any(target_os = "linux", windows, target_os = "macos"));
+}
+
+/// macOS: LocalAuthentication's owner check (Touch ID, a watch, or the
+/// login password); `Err` where it cannot ask, so the lock's password
+/// stands in. Blocks this (worker) thread until the person answers.
+#[cfg(target_os = "macos")]
+fn local_authentication() -> Result<bool, String> {
+    use block2::RcBlock;
+    use objc2::runtime::Bool;
+    use objc2_foundation::{NSError, NSString};
+    use objc2_local_authentication::{LAContext, LAPolicy};
+    let policy = LAPolicy::DeviceOwnerAuthentication;
+    // SAFETY: a new context, used on this thread only until the reply.
+    let context = unsafe { LAContext::new() };
+    unsafe { context.canEvaluatePolicy_error(policy) }
+        .map_err(|e| e.localizedDescription().to_string())?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reply = RcBlock::new(move |ok: Bool, _error: *mut NSError| {
+        let _ = tx.send(ok.as_bool());
+    });
+    let reason = NSString::from_str(&t!("ui-lock-system-reason"));
+    // SAFETY: the block and the reason live until the call returns; the
+    // reply comes on another queue and only sends on the channel.
+    unsafe { context.evaluatePolicy_localizedReason_reply(policy, &reason, &reply) };
+    rx.recv().map_err(|e| e.to_string())
+}
+
+/// Windows Hello (PIN, face, fingerprint) through `UserConsentVerifier`;
+/// `Err` where it is not set up, so the lock's password stands in.
+#[cfg(windows)]
+fn windows_hello() -> Result<bool, String> {
+    use windows::Security::Credentials::UI::{
+        UserConsentVerificationResult, UserConsentVerifier, UserConsentVerifierAvailability,
+    };
+    let available = UserConsentVerifier::CheckAvailabilityAsync()
+        .and_then(|op| op.join())
+        .map_err(|e| e.message())?;
+    if available != UserConsentVerifierAvailability::Available {
+        return Err(t!("ui-lock-hello-unavailable"));
+    }
+    let reason = windows::core::HSTRING::from(t!("ui-lock-system-reason"));
+    let result = UserConsentVerifier::RequestVerificationAsync(&reason)
+        .and_then(|op| op.join())
+        .map_err(|e| e.message())?;
+    Ok(result == UserConsentVerificationResult::Verified)
 }
 
 /// What the worker answers about the lock.
