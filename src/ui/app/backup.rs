@@ -813,25 +813,12 @@ impl App {
                 b.export_note = None;
             }
         } else {
-            egui::Grid::new("export-password")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    let label = ui.label(t!("ui-password"));
-                    ui.add(egui::TextEdit::singleline(&mut *b.password).password(true))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    let label = ui.label(t!("ui-password-repeat"));
-                    ui.add(egui::TextEdit::singleline(&mut *b.repeat).password(true))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                });
-            let differ = !b.repeat.is_empty() && b.password.as_str() != b.repeat.as_str();
-            if differ {
-                ui.label(
-                    RichText::new(t!("ui-password-mismatch")).color(ui.visuals().error_fg_color),
-                );
-            }
-            let ready = !b.password.is_empty() && b.password.as_str() == b.repeat.as_str();
+            let ready = super::password::new_password_fields(
+                ui,
+                "export-password",
+                &mut b.password,
+                &mut b.repeat,
+            );
             let mut start = false;
             ui.horizontal(|ui| {
                 start = ui

@@ -417,22 +417,12 @@ impl App {
             return;
         };
         ui.label(t!("ui-lock-password-explain"));
-        egui::Grid::new("lock-password-form")
-            .num_columns(2)
-            .show(ui, |ui| {
-                let label = ui.label(t!("ui-password"));
-                ui.add(egui::TextEdit::singleline(&mut *form.password).password(true))
-                    .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label(t!("ui-password-repeat"));
-                ui.add(egui::TextEdit::singleline(&mut *form.repeat).password(true))
-                    .labelled_by(label.id);
-                ui.end_row();
-            });
-        if !form.repeat.is_empty() && *form.password != *form.repeat {
-            ui.label(RichText::new(t!("ui-password-mismatch")).color(ui.visuals().error_fg_color));
-        }
-        let ready = !form.password.is_empty() && *form.password == *form.repeat;
+        let ready = super::password::new_password_fields(
+            ui,
+            "lock-password-form",
+            &mut form.password,
+            &mut form.repeat,
+        );
         let (mut save, mut cancel) = (false, false);
         ui.horizontal(|ui| {
             save = ui

@@ -1,4 +1,5 @@
-//! The password prompt for a dropped encrypted export.
+//! The password prompt for a dropped encrypted export, and the pair of
+//! fields that sets a new password (typed twice).
 
 use eframe::egui;
 use egui::{Key, RichText};
@@ -58,4 +59,29 @@ impl App {
         });
         done
     }
+}
+
+/// A new password typed twice (an encrypted export, the file store, the
+/// lock): the two fields, and under them whether they differ. Returns
+/// whether the password may be used (not empty, both the same).
+pub(super) fn new_password_fields(
+    ui: &mut egui::Ui,
+    id: &str,
+    password: &mut Zeroizing<String>,
+    repeat: &mut Zeroizing<String>,
+) -> bool {
+    egui::Grid::new(id).num_columns(2).show(ui, |ui| {
+        let label = ui.label(t!("ui-password"));
+        ui.add(egui::TextEdit::singleline(&mut **password).password(true))
+            .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label(t!("ui-password-repeat"));
+        ui.add(egui::TextEdit::singleline(&mut **repeat).password(true))
+            .labelled_by(label.id);
+        ui.end_row();
+    });
+    if !repeat.is_empty() && **password != **repeat {
+        ui.label(RichText::new(t!("ui-password-mismatch")).color(ui.visuals().error_fg_color));
+    }
+    !password.is_empty() && **password == **repeat
 }

@@ -187,23 +187,12 @@ impl App {
             }
             return;
         }
-        egui::Grid::new("file-store-form")
-            .num_columns(2)
-            .show(ui, |ui| {
-                let label = ui.label(t!("ui-password"));
-                ui.add(egui::TextEdit::singleline(&mut *state.password).password(true))
-                    .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label(t!("ui-password-repeat"));
-                ui.add(egui::TextEdit::singleline(&mut *state.repeat).password(true))
-                    .labelled_by(label.id);
-                ui.end_row();
-            });
-        let differ = !state.repeat.is_empty() && *state.password != *state.repeat;
-        if differ {
-            ui.label(RichText::new(t!("ui-password-mismatch")).color(ui.visuals().error_fg_color));
-        }
-        let ready = !state.password.is_empty() && *state.password == *state.repeat;
+        let ready = super::password::new_password_fields(
+            ui,
+            "file-store-form",
+            &mut state.password,
+            &mut state.repeat,
+        );
         let (mut make, mut cancel) = (false, false);
         ui.horizontal(|ui| {
             make = ui
