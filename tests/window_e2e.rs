@@ -82,6 +82,43 @@ impl Stderr {
         }
     }
 
+    /// Waits for a line containing one of `needles`; its index, or `None`
+    /// if the process ended first.
+    fn wait_for_any(&self, needles: &[&str]) -> Option<usize> {
+        let started = Instant::now();
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(1)) {
+                Ok(line) => {
+                    if let Some(i) = needles.iter().position(|n| line.contains(n)) {
+                        return Some(i);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) => {
+                    assert!(
+                        started.elapsed() < HANG_GUARD,
+                        "hung waiting for {needles:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Like [`Stderr::wait_for`], giving up after `patience` with `None`
+    /// (the caller asks again); `Some(false)` if the process ended.
+    fn wait_for_within(&self, needle: &str, patience: Duration) -> Option<bool> {
+        let until = Instant::now() + patience;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return Some(true),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Disconnected) => return Some(false),
+                Err(RecvTimeoutError::Timeout) => return None,
+            }
+        }
+    }
+
     fn rest(self) -> String {
         self.all.join().unwrap()
     }
@@ -395,4 +432,110 @@ fn lang_for_a_run_wins_over_the_language_saved_in_settings() {
         let saved = std::fs::read_to_string(&state).unwrap();
         assert!(saved.contains("language:Some(Ja)"), "{saved}");
     }
+}
+
+/// The window lock wired as `ninsho` runs it (issue 20): with the lock on
+/// in its saved settings, the window starts locked; the lock password typed
+/// into the real window (xdotool) unlocks it and the codes come back; then
+/// `ninsho lock` reaches it over the session bus and it locks again.
+#[test]
+fn a_window_with_the_lock_on_starts_locked_and_ninsho_lock_locks_it_again() {
+    if !common::real_keyring() || !common::have_tool("xdotool") {
+        return;
+    }
+    let Some(_turn) = display_turn() else { return };
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+    ]);
+    let password = "e2e lock password";
+    let hash = ninsho::lock::hash_password(password).unwrap();
+    ninsho::vault::SecretStore::set(
+        &ninsho::vault::keyring::KeyringStore::connect(&env.service).unwrap(),
+        ninsho::lock::PASSWORD_ITEM,
+        "Ninsho lock password (hash)",
+        hash.as_bytes(),
+    )
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join(".local/share/ninsho/app.ron");
+    std::fs::create_dir_all(state.parent().unwrap()).unwrap();
+    std::fs::write(
+        &state,
+        r#"{"ninsho-settings": "(theme:System,clipboard_clear_secs:30,privacy:false,language:None,lock:(mode:Password,idle_minutes:0,on_minimise:false))"}"#,
+    )
+    .unwrap();
+    let mut app = Command::new(common::binary())
+        .env("NINSHO_DATA_DIR", env.data.path())
+        .env("NINSHO_KEYRING_SERVICE", &env.service)
+        .env("NINSHO_LANG", "en")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join(".local/share"))
+        .env("NINSHO_TRACE_STARTUP", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = Stderr::follow(&mut app);
+    let fail = |app: &mut std::process::Child, stderr: Stderr, what: &str| -> ! {
+        let _ = app.kill();
+        let _ = app.wait();
+        panic!("{what}: {}", stderr.rest());
+    };
+    if !stderr.wait_for("ninsho-trace: locked") {
+        fail(&mut app, stderr, "the window did not start locked");
+    }
+    let Some(wid) = find_window("Ninsho", Instant::now() + HANG_GUARD) else {
+        fail(&mut app, stderr, "no window");
+    };
+    // Typed once the password field has the focus (the window says so).
+    // Without a window manager the window's focus can be lost to the
+    // pointer: it is given again until the window says it has it.
+    let guard = Instant::now() + HANG_GUARD;
+    loop {
+        xdotool(&["windowfocus", "--sync", &wid]);
+        match stderr.wait_for_within("ninsho-trace: lock screen ready", Duration::from_secs(5)) {
+            Some(true) => break,
+            Some(false) => fail(&mut app, stderr, "the window ended while locked"),
+            None if Instant::now() > guard => fail(
+                &mut app,
+                stderr,
+                "the lock screen's field never had the focus",
+            ),
+            None => {}
+        }
+    }
+    xdotool(&["type", "--delay", "5", password]);
+    xdotool(&["key", "Return"]);
+    match stderr.wait_for_any(&["ninsho-trace: unlocked", "ninsho-trace: lock refused"]) {
+        Some(0) => {}
+        Some(_) => fail(&mut app, stderr, "the right password was refused"),
+        None => fail(&mut app, stderr, "the window ended while locked"),
+    }
+    if !stderr.wait_for("ninsho-trace: all codes ready") {
+        fail(&mut app, stderr, "no codes after the unlock");
+    }
+
+    let out = env.cmd().arg("lock").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    // Other tests' windows may share the harness's bus: each is locked too.
+    assert!(
+        out.status.success() && (said.trim() == "locked the window" || said.starts_with("locked ")),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !stderr.wait_for("ninsho-trace: lock asked: Command") {
+        fail(&mut app, stderr, "ninsho lock did not reach the window");
+    }
+    if !stderr.wait_for("ninsho-trace: locked") {
+        fail(&mut app, stderr, "the window did not lock again");
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &app.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = app.wait().unwrap();
+    assert!(status.success(), "{status:?}: {}", stderr.rest());
 }

@@ -60,6 +60,8 @@ pub(super) struct LockState {
     saving: Option<LockMode>,
     /// The desktop's lock requests come while this is held.
     watch: Option<Box<dyn std::any::Any>>,
+    /// "lock screen ready" was traced (the field has the focus) since the lock.
+    ready_traced: bool,
 }
 
 struct PasswordForm {
@@ -153,7 +155,15 @@ impl App {
         // egui's memory of widgets: a text field's undo history may hold
         // what was typed into it.
         ctx.data_mut(|d| d.clear());
+        // The focus was on a widget the lock screen does not have: let go,
+        // so the password field takes it.
+        ctx.memory_mut(|m| {
+            if let Some(id) = m.focused() {
+                m.surrender_focus(id);
+            }
+        });
         self.lock.password = Zeroizing::new(String::new());
+        self.lock.ready_traced = false;
         self.lock.error = None;
         self.lock.checking = false;
         self.lock.form = None;
@@ -217,6 +227,7 @@ impl App {
                 self.lock_event(LockEvent::Unlocked);
             }
             LockEvent::Refused => {
+                super::super::trace("lock refused");
                 self.lock.checking = false;
                 let wait = self.lock.backoff.failed(now);
                 self.lock.error = Some(t!("ui-lock-wrong", secs = wait.ceil() as u64));
@@ -290,6 +301,14 @@ impl App {
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             if !system && !enter && ui.memory(|m| m.focused().is_none()) {
                 field.request_focus();
+                // Another frame at once, so the field has the focus before
+                // the first key comes (an idle window draws no frame until then).
+                if ui.input(|i| i.focused) {
+                    ui.ctx().request_repaint();
+                }
+            } else if field.has_focus() && !self.lock.ready_traced {
+                self.lock.ready_traced = true;
+                super::super::trace("lock screen ready");
             }
             let ready = !self.lock.password.is_empty() && wait <= 0.0 && !self.lock.checking;
             ui.add_space(8.0);
