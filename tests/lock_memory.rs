@@ -9,6 +9,7 @@
 //! tests/zeroize_on_drop.rs), so only memory still in use is searched and a
 //! hit is a secret the window still keeps. The test never holds the secret
 //! in plain form itself: it keeps it inverted and compares inverting.
+#![cfg(target_os = "linux")]
 
 mod common;
 #[path = "support/ui_rig.rs"]

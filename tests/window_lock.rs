@@ -10,7 +10,9 @@
 //! `ninsho lock` lock the window (`lock::dbus`'s watch, as `ui::run` starts it).
 //! Driven through AccessKit, over the in-memory store.
 
+#[cfg(target_os = "linux")]
 mod common;
+#[cfg(target_os = "linux")]
 #[path = "support/private_keyring.rs"]
 mod private_keyring;
 #[path = "support/ui_rig.rs"]
@@ -347,6 +349,7 @@ fn turning_the_lock_off_removes_its_password_from_the_store() {
 }
 
 /// Steps frames until the window is locked (only a hang fails this).
+#[cfg(target_os = "linux")]
 fn wait_until_locked(r: &mut Rig) {
     let guard = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while !r.is_locked() {
