@@ -218,6 +218,20 @@ impl Drop for Child {
     }
 }
 
+/// The window of `env`'s data folder and keyring service, with its own
+/// home (where eframe keeps `app.ron`) and start-up traces on stderr.
+fn window_command(env: &Env, home: &std::path::Path) -> Command {
+    let mut cmd = Command::new(common::binary());
+    cmd.env("NINSHO_DATA_DIR", env.data.path())
+        .env("NINSHO_KEYRING_SERVICE", &env.service)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("NINSHO_TRACE_STARTUP", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    cmd
+}
+
 fn xdotool(args: &[&str]) {
     let _ = Command::new("xdotool").args(args).status();
 }
@@ -332,16 +346,7 @@ fn sigterm_closes_the_window_cleanly() {
         "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
     ]);
     let home = tempfile::tempdir().unwrap();
-    let mut app = Command::new(common::binary())
-        .env("NINSHO_DATA_DIR", env.data.path())
-        .env("NINSHO_KEYRING_SERVICE", &env.service)
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join(".local/share"))
-        .env("NINSHO_TRACE_STARTUP", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut app = window_command(&env, home.path()).spawn().unwrap();
     let stderr = Stderr::follow(&mut app);
     if !stderr.wait_for("ninsho-trace: all codes ready") {
         let _ = app.wait();
@@ -389,19 +394,12 @@ fn lang_for_a_run_wins_over_the_language_saved_in_settings() {
         (Some("en"), None, "en"),
         (None, Some("en"), "en"),
     ] {
-        let mut cmd = Command::new(common::binary());
-        cmd.env("NINSHO_DATA_DIR", env.data.path())
-            .env("NINSHO_KEYRING_SERVICE", &env.service)
-            .env("HOME", home.path())
-            .env("XDG_DATA_HOME", home.path().join(".local/share"))
-            .env("NINSHO_TRACE_STARTUP", "1")
-            .env("LANG", "C.UTF-8")
+        let mut cmd = window_command(&env, home.path());
+        cmd.env("LANG", "C.UTF-8")
             .env_remove("LANGUAGE")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
-            .env_remove("NINSHO_LANG")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            .env_remove("NINSHO_LANG");
         if let Some(l) = lang_env {
             cmd.env("NINSHO_LANG", l);
         }
@@ -466,15 +464,8 @@ fn a_window_with_the_lock_on_starts_locked_and_ninsho_lock_locks_it_again() {
         r#"{"ninsho-settings": "(theme:System,clipboard_clear_secs:30,privacy:false,language:None,lock:(mode:Password,idle_minutes:0,on_minimise:false))"}"#,
     )
     .unwrap();
-    let mut app = Command::new(common::binary())
-        .env("NINSHO_DATA_DIR", env.data.path())
-        .env("NINSHO_KEYRING_SERVICE", &env.service)
+    let mut app = window_command(&env, home.path())
         .env("NINSHO_LANG", "en")
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join(".local/share"))
-        .env("NINSHO_TRACE_STARTUP", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let stderr = Stderr::follow(&mut app);
