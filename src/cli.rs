@@ -325,7 +325,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         Some(Command::Backup { command }) => backup::backup(data_dir, command, stdout, stderr),
         Some(Command::Follow { command }) => follow::follow(data_dir, command, stdout, stderr),
         Some(Command::Store { command }) => store::store(data_dir, command, stdout, stderr),
-        Some(Command::Lock) => lock::lock(stdout),
+        Some(Command::Lock) => lock::lock(data_dir, stdout),
     };
     if result.is_ok()
         && let Some(watch) = watch

@@ -522,6 +522,27 @@ fn a_window_with_the_lock_on_starts_locked_and_ninsho_lock_locks_it_again() {
     if !stderr.wait_for("ninsho-trace: locked") {
         fail(&mut app, stderr, "the window did not lock again");
     }
+    // Without a session bus (as on Windows and macOS), `ninsho lock` asks
+    // through the data folder, where the window keeps a file while it runs.
+    let out = env
+        .cmd()
+        .arg("lock")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "locked the window",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !stderr.wait_for("ninsho-trace: lock asked: data folder") {
+        fail(
+            &mut app,
+            stderr,
+            "ninsho lock did not reach the window without a bus",
+        );
+    }
     let term = Command::new("kill")
         .args(["-TERM", &app.id().to_string()])
         .status()
@@ -529,4 +550,20 @@ fn a_window_with_the_lock_on_starts_locked_and_ninsho_lock_locks_it_again() {
     assert!(term.success());
     let status = app.wait().unwrap();
     assert!(status.success(), "{status:?}: {}", stderr.rest());
+    // Closed, the window took its file with it: nothing answers any more.
+    let out = env
+        .cmd()
+        .arg("lock")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "ninsho: no Ninsho window is running"
+    );
+    let running: Vec<_> = std::fs::read_dir(env.data.path().join("running"))
+        .unwrap()
+        .collect();
+    assert!(running.is_empty(), "{running:?}");
 }

@@ -419,3 +419,50 @@ fn the_screen_saver_and_ninsho_lock_lock_the_window_over_d_bus() {
     r.shows_nothing_of(GITHUB, T0);
     drop(watch);
 }
+
+/// Where no session bus reaches the window (Windows, macOS; Linux without
+/// one), `ninsho lock` asks through the data folder: the real binary, no bus.
+#[test]
+fn ninsho_lock_without_a_session_bus_locks_the_window_through_its_data_folder() {
+    let clock = Clock::new();
+    let mut settings = locked_settings(LockMode::Password);
+    settings.lock.idle_minutes = 0;
+    let mut r = lock_rig(settings, &clock, None);
+    r.unlock();
+    // As `ui::run` does for every window.
+    let requester = r.harness.state().lock_requester(&r.harness.ctx);
+    let presence =
+        ninsho::lock::request::Presence::announce(r.data.path(), move || requester.request())
+            .unwrap();
+    let data = r.data.path().to_path_buf();
+    let lock = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ninsho"))
+            .arg("lock")
+            .env("NINSHO_DATA_DIR", &data)
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("NINSHO_LANG", "en")
+            .output()
+            .unwrap()
+    };
+    let out = lock();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "locked the window"
+    );
+    wait_until_locked(&mut r);
+    r.shows_nothing_of(GITHUB, T0);
+
+    // Closed, the window is no longer found.
+    drop(presence);
+    let out = lock();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "ninsho: no Ninsho window is running"
+    );
+}

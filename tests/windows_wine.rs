@@ -1,7 +1,8 @@
 //! Protects: the Windows build really works. The cross-built `ninsho.exe` runs
 //! under Wine with Credential Manager as Wine implements it (CredWriteW,
 //! CredReadW, CredEnumerateW, CredDeleteW): the CLI's core scenario end to end,
-//! nothing secret in `%APPDATA%`, and the window opening and showing accounts.
+//! nothing secret in `%APPDATA%`, the window opening and showing accounts, and
+//! `ninsho lock` reaching it.
 //!
 //! `.ci/windows.sh` builds the binary and prepares the Wine prefix, then sets
 //! `NINSHO_TEST_WINDOWS=1`, under which a missing piece fails instead of skipping.
@@ -723,9 +724,20 @@ fn windows_window_opens_under_wine_and_shows_the_accounts() {
         .status()
         .unwrap();
     assert!(status.success(), "import failed");
+    // `ninsho lock` reaches the running window through its data folder (the
+    // lock is off here: the window is asked, and shows how to turn it on).
+    let out = wine.run_in(&service, Some(data.path()), &["lock"], "");
+    let said = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let asked = wait_for("ninsho-trace: lock asked: data folder");
     let _ = app.0.kill();
     let _ = app.0.wait();
     let stderr = reader.join().unwrap_or_default();
+    assert!(
+        out.status.success() && said == "locked the window",
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(asked, "the window was not asked to lock: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     let (w, h, pixels) = common::read_ppm(&std::fs::read(&shot).unwrap());
     assert!(w >= 320 && h >= 300, "window is {w}x{h}");

@@ -13,6 +13,7 @@
 
 #[cfg(target_os = "linux")]
 pub mod dbus;
+pub mod request;
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use serde::{Deserialize, Serialize};

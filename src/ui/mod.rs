@@ -414,11 +414,11 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
             trace(&format!("language {}", crate::i18n::current().tag()));
             let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
             let mut app = App::new(handle, services, settings);
+            let watch = lock_on_desktop_signals(&folder, app.lock_requester(&cc.egui_ctx));
+            app.keep(watch);
             app.set_store(folder, slot);
             app.install_fonts(&cc.egui_ctx);
             close_on_signals(&cc.egui_ctx);
-            let watch = lock_on_desktop_signals(app.lock_requester(&cc.egui_ctx));
-            app.keep(watch);
             Ok(Box::new(app))
         }),
     );
@@ -472,16 +472,39 @@ fn close_on_signals(ctx: &egui::Context) {
 fn close_on_signals(_ctx: &egui::Context) {}
 
 /// The screen locking, the computer going to sleep and `ninsho lock` lock
-/// the window (the session bus and logind, on a thread of their own).
-/// The watch stops when what this returns is dropped: the window keeps it.
+/// the window: the session bus and logind (Linux), and lock requests in the
+/// data folder (every system), each on a thread of its own. The watches stop
+/// when what this returns is dropped: the window keeps it.
+fn lock_on_desktop_signals(
+    data_dir: &std::path::Path,
+    requester: app::LockRequester,
+) -> Option<Box<dyn std::any::Any>> {
+    let asked = requester.clone();
+    let presence = crate::lock::request::Presence::announce(data_dir, move || {
+        trace("lock asked: data folder");
+        asked.request();
+    });
+    let presence = match presence {
+        Ok(presence) => Some(presence),
+        Err(e) => {
+            eprintln!(
+                "ninsho: {}",
+                crate::t!("ui-no-lock-request-watch", error = e.to_string())
+            );
+            None
+        }
+    };
+    Some(Box::new((presence, bus_lock_watch(requester))))
+}
+
 #[cfg(target_os = "linux")]
-fn lock_on_desktop_signals(requester: app::LockRequester) -> Option<Box<dyn std::any::Any>> {
+fn bus_lock_watch(requester: app::LockRequester) -> Option<crate::lock::dbus::Watch> {
     let watch = crate::lock::dbus::watch(move |reason| {
         trace(&format!("lock asked: {reason:?}"));
         requester.request();
     });
     match watch {
-        Ok(watch) => Some(Box::new(watch)),
+        Ok(watch) => Some(watch),
         Err(e) => {
             eprintln!(
                 "ninsho: {}",
@@ -493,9 +516,7 @@ fn lock_on_desktop_signals(requester: app::LockRequester) -> Option<Box<dyn std:
 }
 
 #[cfg(not(target_os = "linux"))]
-fn lock_on_desktop_signals(_requester: app::LockRequester) -> Option<Box<dyn std::any::Any>> {
-    None
-}
+fn bus_lock_watch(_requester: app::LockRequester) {}
 
 /// How long a closed window waits for the keyring to take the last writes.
 const FINISH_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);

@@ -262,6 +262,7 @@ ui-lock-system-reason = Unlock Ninsho to show your two-factor authentication cod
 ui-lock-no-password = No lock password was found in the keyring, so the lock is off. Choose one again in Settings.
 ui-lock-item-label = Ninsho lock password (hash)
 ui-no-lock-watch = cannot watch for the screen locking: { $error }
+ui-no-lock-request-watch = `ninsho lock` cannot reach this window: { $error }
 err-lock-hash = cannot make the lock password's hash: { $detail }
 ui-file-store-heading = No keyring on this computer?
 ui-file-store-explain = Ninsho can keep the secrets in an encrypted file in its data folder instead, protected by a password you choose (the file is an Aegis vault). You type the password each time Ninsho starts.
@@ -1034,7 +1035,14 @@ cli-lock-done = { $count ->
    *[other] locked { $count } windows
   }
 cli-lock-none = no Ninsho window is running
-cli-lock-unsupported = locking a running window is not supported on this system yet
+err-lock-request-folder = cannot ask the running windows to lock: { $error }
+err-lock-request-no-answer = { $locked ->
+    [0] { $total ->
+        [one] the running Ninsho window did not answer within { $secs } seconds
+       *[other] none of the { $total } running Ninsho windows answered within { $secs } seconds
+      }
+   *[other] locked { $locked } of { $total } windows; the others did not answer within { $secs } seconds
+  }
 err-lock-request-no-session-bus = no D-Bus session bus to reach the windows over: { $error }
 err-lock-request-list = the session bus did not list the running windows: { $error }
 err-lock-request-call = { $locked ->
@@ -1042,7 +1050,7 @@ err-lock-request-call = { $locked ->
     [one] locked 1 window, but another did not lock: { $error }
    *[other] locked { $locked } windows, but another did not lock: { $error }
   }
-err-lock-watch-no-session-bus = no D-Bus session bus, so the window will not lock with the screen and `ninsho lock` cannot reach it: { $error }
+err-lock-watch-no-session-bus = no D-Bus session bus, so the window will not lock with the screen: { $error }
 err-polkit-process = cannot read when this program started, which the system's authentication needs: { $why }
 err-polkit-stat-unreadable = /proc/self/stat is not in the expected form
 err-polkit-unreachable = cannot reach the system's authentication service (polkit): { $error }

@@ -231,6 +231,7 @@ ui-lock-system-reason = 二段階認証の認証コードを表示するため�
 ui-lock-no-password = キーリングにロックのパスワードが見つからないため、ロックをオフにしました。設定でもう一度選んでください。
 ui-lock-item-label = Ninshoのロックのパスワード（ハッシュ）
 ui-no-lock-watch = 画面のロックを監視できません：{ $error }
+ui-no-lock-request-watch = `ninsho lock` がこのウィンドウに届きません：{ $error }
 err-lock-hash = ロックのパスワードのハッシュを作れません：{ $detail }
 ui-file-store-heading = このコンピューターにキーリングがない場合
 ui-file-store-explain = 代わりに、データフォルダーの暗号化ファイルにシークレットを保管できます。ファイルは自分で決めたパスワードで保護されます（Aegisの保管庫と同じ形式です）。Ninshoを起動するたびにパスワードを入力します。
@@ -919,14 +920,18 @@ cli-lock-done = { $count ->
    *[other] ウィンドウを{ $count }個ロックしました
   }
 cli-lock-none = 実行中の Ninsho のウィンドウはありません
-cli-lock-unsupported = このシステムでは、実行中のウィンドウのロックにまだ対応していません
+err-lock-request-folder = 実行中のウィンドウにロックを頼めません：{ $error }
+err-lock-request-no-answer = { $locked ->
+    [0] 実行中の Ninsho のウィンドウが{ $secs }秒以内に応答しませんでした
+   *[other] { $total }個中{ $locked }個のウィンドウをロックしました。残りは{ $secs }秒以内に応答しませんでした
+  }
 err-lock-request-no-session-bus = ウィンドウに接続するための D-Bus セッションバスがありません：{ $error }
 err-lock-request-list = 実行中のウィンドウの一覧をセッションバスから取得できませんでした：{ $error }
 err-lock-request-call = { $locked ->
     [0] ロックできなかったウィンドウがあります：{ $error }
    *[other] ウィンドウを{ $locked }個ロックしましたが、ロックできなかったウィンドウがあります：{ $error }
   }
-err-lock-watch-no-session-bus = D-Bus セッションバスがないため、画面のロックに合わせてウィンドウをロックできず、`ninsho lock` も届きません：{ $error }
+err-lock-watch-no-session-bus = D-Bus セッションバスがないため、画面のロックに合わせてウィンドウをロックできません：{ $error }
 err-polkit-process = システムの認証に必要な、このプログラムの開始時刻を読み取れません：{ $why }
 err-polkit-stat-unreadable = /proc/self/stat が想定した形式ではありません
 err-polkit-unreachable = システムの認証サービス（polkit）に接続できません：{ $error }
