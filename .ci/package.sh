@@ -12,23 +12,25 @@
 # The Flatpak is built from assets/flatpak/ by flatpak-builder, which needs
 # Flathub's GNOME runtime (see the README).
 set -euo pipefail
+export NINSHO_CI_START=${NINSHO_CI_START:-$(date +%s)}
+phase() { echo "== $* ($(date +%T), $(($(date +%s) - NINSHO_CI_START)) s in)"; }
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 
 [[ -x target/release/ninsho ]] || cargo build --release --locked --bin ninsho
 if ! cargo deb --version >/dev/null 2>&1; then
-  echo "== installing cargo-deb"
+  phase "installing cargo-deb"
   cargo install cargo-deb --locked --version '^3' --quiet
 fi
-echo "== Debian package"
+phase "Debian package"
 deb=$(cargo deb --no-build --locked | tail -1)
 [[ -f $deb ]] || { echo "cargo deb made no package" >&2; exit 1; }
 realpath "$deb"
 
 exe=target/x86_64-pc-windows-gnu/release/ninsho.exe
 [[ -f $exe ]] || cargo build --release --locked --target x86_64-pc-windows-gnu --bin ninsho
-echo "== Windows zip"
+phase "Windows zip"
 name="ninsho-$version-windows-x86_64"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

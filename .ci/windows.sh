@@ -13,6 +13,8 @@
 # 4. exports NINSHO_TEST_WINDOWS=1, NINSHO_WINDOWS_BIN and NINSHO_WINE_PREFIX when
 #    sourced, so tests/windows_wine.rs runs inside the normal `cargo test`.
 set -euo pipefail
+export NINSHO_CI_START=${NINSHO_CI_START:-$(date +%s)}
+phase() { echo "== $* ($(date +%T), $(($(date +%s) - NINSHO_CI_START)) s in)"; }
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 WINDOWS_PACKAGES=(gcc-mingw-w64-x86-64 wine64 clang)
@@ -22,7 +24,7 @@ for p in "${WINDOWS_PACKAGES[@]}"; do
 done
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "== installing: ${missing[*]}"
+    phase "installing: ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
@@ -33,20 +35,20 @@ fi
 
 rustup target add x86_64-pc-windows-gnu aarch64-apple-darwin
 
-echo "== cargo clippy (x86_64-pc-windows-gnu)"
+phase "cargo clippy (x86_64-pc-windows-gnu)"
 cargo clippy --all-targets --locked --target x86_64-pc-windows-gnu -- -D warnings
 # criterion (a dev-dependency) compiles a small C file for the target; there is
 # no macOS SDK here, so clang builds it freestanding (it needs no libc). Checked,
 # never linked.
-echo "== cargo clippy (aarch64-apple-darwin)"
+phase "cargo clippy (aarch64-apple-darwin)"
 CC_aarch64_apple_darwin=clang CFLAGS_aarch64_apple_darwin=-ffreestanding \
   cargo clippy --all-targets --locked --target aarch64-apple-darwin -- -D warnings
 
-echo "== Windows binary (release)"
+phase "Windows binary (release)"
 cargo build --locked --release --target x86_64-pc-windows-gnu --bin ninsho
 export NINSHO_WINDOWS_BIN="$PWD/target/x86_64-pc-windows-gnu/release/ninsho.exe"
 
-echo "== Wine prefix"
+phase "Wine prefix"
 WINE=/usr/lib/wine/wine64
 command -v wine64 >/dev/null && WINE=$(command -v wine64)
 export NINSHO_WINE_PREFIX="$PWD/target/wine-prefix"

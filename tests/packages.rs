@@ -271,6 +271,23 @@ fn flatpak_sources_vendor_every_locked_crate() {
         finish.contains(&"--talk-name=org.freedesktop.secrets"),
         "the sandbox cannot reach the keyring: {finish:?}"
     );
+    // The window lock's watch (issue 20): the screen savers' signals on the
+    // session bus and logind's on the system bus reach it only if named.
+    // The window's own bus name (its app id) needs no permission.
+    #[cfg(target_os = "linux")]
+    {
+        use ninsho::lock::dbus::{BUS_NAME, LOGIND, SCREEN_SAVERS};
+        for saver in SCREEN_SAVERS {
+            let arg = format!("--talk-name={saver}");
+            assert!(finish.contains(&arg.as_str()), "no {arg}: {finish:?}");
+        }
+        let arg = format!("--system-talk-name={LOGIND}");
+        assert!(
+            finish.contains(&arg.as_str()),
+            "logind's lock and sleep signals do not reach the sandbox: {finish:?}"
+        );
+        assert_eq!(BUS_NAME, ID);
+    }
     let module = &manifest["modules"][0];
     let commands = module["build-commands"].to_string();
     for file in [

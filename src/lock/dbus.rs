@@ -48,14 +48,14 @@ pub const UNLOCK_ACTION: &str = "io.github.ninsho.Ninsho.unlock";
 
 /// Screen savers whose `ActiveChanged(true)` means the screen is locked:
 /// KDE's and the freedesktop name most use, GNOME's, MATE's and Cinnamon's.
-const SCREEN_SAVERS: [&str; 4] = [
+pub const SCREEN_SAVERS: [&str; 4] = [
     "org.freedesktop.ScreenSaver",
     "org.gnome.ScreenSaver",
     "org.mate.ScreenSaver",
     "org.cinnamon.ScreenSaver",
 ];
 
-const LOGIND: &str = "org.freedesktop.login1";
+pub const LOGIND: &str = "org.freedesktop.login1";
 const LOGIND_PATH: &str = "/org/freedesktop/login1";
 const LOGIND_MANAGER: &str = "org.freedesktop.login1.Manager";
 const LOGIND_SESSION: &str = "org.freedesktop.login1.Session";

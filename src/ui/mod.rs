@@ -412,7 +412,8 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
                 crate::i18n::set(lang);
             }
             trace(&format!("language {}", crate::i18n::current().tag()));
-            let services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
+            let mut services = Services::new(system_clock(), Box::new(SystemClipboard::default()));
+            services.system_auth = worker::SystemAuth::for_window(cc);
             let mut app = App::new(handle, services, settings);
             let watch = lock_on_desktop_signals(&folder, app.lock_requester(&cc.egui_ctx));
             app.keep(watch);
@@ -479,22 +480,58 @@ fn lock_on_desktop_signals(
     data_dir: &std::path::Path,
     requester: app::LockRequester,
 ) -> Option<Box<dyn std::any::Any>> {
-    let asked = requester.clone();
-    let presence = crate::lock::request::Presence::announce(data_dir, move || {
-        trace("lock asked: data folder");
-        asked.request();
-    });
-    let presence = match presence {
-        Ok(presence) => Some(presence),
-        Err(e) => {
+    let folder = FolderLockRequests::start(data_dir.to_path_buf(), requester.clone());
+    Some(Box::new((folder, bus_lock_watch(requester))))
+}
+
+/// The window's file for `ninsho lock` in the data folder (`lock::request`),
+/// made and removed on a thread of its own: the data folder may be on a slow
+/// disk (a USB stick). Dropped, it removes the file before it returns.
+struct FolderLockRequests {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FolderLockRequests {
+    fn start(data_dir: PathBuf, requester: app::LockRequester) -> Self {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("ninsho-lock-requests".into())
+            .spawn(move || {
+                let presence = crate::lock::request::Presence::announce(&data_dir, move || {
+                    trace("lock asked: data folder");
+                    requester.request();
+                });
+                if let Err(e) = &presence {
+                    eprintln!(
+                        "ninsho: {}",
+                        crate::t!("ui-no-lock-request-watch", error = e.to_string())
+                    );
+                }
+                // Until the window drops its end.
+                let _ = stopped.recv();
+                drop(presence);
+            });
+        if let Err(e) = &thread {
             eprintln!(
                 "ninsho: {}",
                 crate::t!("ui-no-lock-request-watch", error = e.to_string())
             );
-            None
         }
-    };
-    Some(Box::new((presence, bus_lock_watch(requester))))
+        FolderLockRequests {
+            stop: Some(stop),
+            thread: thread.ok(),
+        }
+    }
+}
+
+impl Drop for FolderLockRequests {
+    fn drop(&mut self) {
+        self.stop.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 #[cfg(target_os = "linux")]

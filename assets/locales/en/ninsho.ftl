@@ -240,6 +240,7 @@ ui-lock-mode-password = With a password
 ui-lock-mode-system = With your computer's login
 ui-lock-mode-file = With the encrypted file's password
 ui-lock-system-unsupported = not available on this system yet: use a password
+ui-lock-system-flatpak = not available inside Flatpak, whose sandbox cannot ask for your computer's login: use a password
 ui-lock-password-explain = Choose the password that unlocks Ninsho. Only a hash of it is kept, in the keyring.
 ui-lock-save-password = Save the lock password
 ui-lock-saving = Saving…

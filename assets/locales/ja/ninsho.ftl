@@ -209,6 +209,7 @@ ui-lock-mode-password = パスワードでロック
 ui-lock-mode-system = コンピューターのログインでロック
 ui-lock-mode-file = 暗号化ファイルのパスワードでロック
 ui-lock-system-unsupported = このシステムではまだ使えません。パスワードを使ってください
+ui-lock-system-flatpak = Flatpak の中では使えません（サンドボックスからはコンピューターのログインを確認できません）。パスワードを使ってください
 ui-lock-password-explain = Ninshoのロックを解除するパスワードを決めてください。キーリングにはそのハッシュだけを保管します。
 ui-lock-save-password = ロックのパスワードを保存
 ui-lock-saving = 保存しています…

@@ -355,9 +355,10 @@ impl App {
                 ui.radio_value(&mut chosen, LockMode::Password, t!("ui-lock-mode-file"));
             } else {
                 ui.radio_value(&mut chosen, LockMode::Password, t!("ui-lock-mode-password"));
-                ui.add_enabled_ui(crate::ui::worker::SystemAuth::AVAILABLE, |ui| {
+                let why = crate::ui::worker::SystemAuth::unavailable();
+                ui.add_enabled_ui(why.is_none(), |ui| {
                     ui.radio_value(&mut chosen, LockMode::System, t!("ui-lock-mode-system"))
-                        .on_disabled_hover_text(t!("ui-lock-system-unsupported"));
+                        .on_disabled_hover_text(why.unwrap_or_default());
                 });
             }
         });

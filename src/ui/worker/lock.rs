@@ -22,19 +22,22 @@ impl std::fmt::Debug for SystemAuth {
 }
 
 impl SystemAuth {
-    /// The desktop's own: polkit's unlock action on Linux, Windows Hello on
-    /// Windows; elsewhere none yet (macOS's LocalAuthentication is not
-    /// built), so the lock falls back to its password.
+    /// The desktop's own: polkit's unlock action on Linux (not inside
+    /// Flatpak), Windows Hello on Windows, LocalAuthentication on macOS;
+    /// elsewhere none, so the lock falls back to its password.
     pub fn system() -> Self {
         #[cfg(target_os = "linux")]
         {
             SystemAuth(Arc::new(|| {
+                if let Some(why) = Self::unavailable() {
+                    return Err(why);
+                }
                 lock::dbus::Polkit::system().check(lock::dbus::UNLOCK_ACTION)
             }))
         }
         #[cfg(windows)]
         {
-            SystemAuth(Arc::new(windows_hello))
+            SystemAuth(Arc::new(|| windows_hello(None)))
         }
         #[cfg(target_os = "macos")]
         {
@@ -46,8 +49,45 @@ impl SystemAuth {
         }
     }
 
-    /// Whether this system has a way to ask (the Settings offer it only then).
-    pub const AVAILABLE: bool = cfg!(any(target_os = "linux", windows, target_os = "macos"));
+    /// [`SystemAuth::system`], its dialog owned by `window`: Windows Hello
+    /// opens in front of the window that asked, not behind it.
+    #[cfg(windows)]
+    pub fn for_window(window: &dyn raw_window_handle::HasWindowHandle) -> Self {
+        use raw_window_handle::RawWindowHandle;
+        match window.window_handle().map(|h| h.as_raw()) {
+            Ok(RawWindowHandle::Win32(handle)) => {
+                let hwnd = handle.hwnd.get();
+                SystemAuth(Arc::new(move || windows_hello(Some(hwnd))))
+            }
+            _ => Self::system(),
+        }
+    }
+
+    /// [`SystemAuth::system`]: polkit's agent and LocalAuthentication place
+    /// their dialogs themselves.
+    #[cfg(not(windows))]
+    pub fn for_window<W: ?Sized>(_window: &W) -> Self {
+        Self::system()
+    }
+
+    /// Why this system has no way to ask, if it has none (the Settings offer
+    /// the system's way only when it has one).
+    pub fn unavailable() -> Option<String> {
+        unavailable_under(std::path::Path::new("/"))
+    }
+}
+
+/// [`SystemAuth::unavailable`] with the file system's root at `root`.
+/// Inside Flatpak's sandbox (`/.flatpak-info`) polkit would see another
+/// process than ours, and no polkit action can be installed from there.
+fn unavailable_under(root: &std::path::Path) -> Option<String> {
+    if !cfg!(any(target_os = "linux", windows, target_os = "macos")) {
+        return Some(t!("ui-lock-system-unsupported"));
+    }
+    if cfg!(target_os = "linux") && root.join(".flatpak-info").exists() {
+        return Some(t!("ui-lock-system-flatpak"));
+    }
+    None
 }
 
 /// macOS: LocalAuthentication's owner check (Touch ID, a watch, or the
@@ -76,12 +116,16 @@ fn local_authentication() -> Result<bool, String> {
 }
 
 /// Windows Hello (PIN, face, fingerprint) through `UserConsentVerifier`;
-/// `Err` where it is not set up, so the lock's password stands in.
+/// `Err` where it is not set up, so the lock's password stands in. With the
+/// window's handle its dialog is owned by the window (in front of it).
 #[cfg(windows)]
-fn windows_hello() -> Result<bool, String> {
+fn windows_hello(window: Option<isize>) -> Result<bool, String> {
     use windows::Security::Credentials::UI::{
         UserConsentVerificationResult, UserConsentVerifier, UserConsentVerifierAvailability,
     };
+    use windows::Win32::Foundation::HWND;
+    use windows::Win32::System::WinRT::IUserConsentVerifierInterop;
+    use windows_future::IAsyncOperation;
     let available = UserConsentVerifier::CheckAvailabilityAsync()
         .and_then(|op| op.join())
         .map_err(|e| e.message())?;
@@ -89,9 +133,20 @@ fn windows_hello() -> Result<bool, String> {
         return Err(t!("ui-lock-hello-unavailable"));
     }
     let reason = windows::core::HSTRING::from(t!("ui-lock-system-reason"));
-    let result = UserConsentVerifier::RequestVerificationAsync(&reason)
-        .and_then(|op| op.join())
-        .map_err(|e| e.message())?;
+    let asked = match window {
+        Some(hwnd) => windows::core::factory::<UserConsentVerifier, IUserConsentVerifierInterop>()
+            .and_then(|interop| {
+                // SAFETY: `hwnd` is a handle the system checks, not memory:
+                // a window closed meanwhile makes the call fail.
+                unsafe {
+                    interop.RequestVerificationForWindowAsync::<
+                        IAsyncOperation<UserConsentVerificationResult>,
+                    >(HWND(hwnd as *mut core::ffi::c_void), &reason)
+                }
+            }),
+        None => UserConsentVerifier::RequestVerificationAsync(&reason),
+    };
+    let result = asked.and_then(|op| op.join()).map_err(|e| e.message())?;
     Ok(result == UserConsentVerificationResult::Verified)
 }
 
@@ -208,5 +263,26 @@ impl Worker {
         self.emit(Event::SecretsDone);
         self.emit_backup_status();
         self.follow_check();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Protects: the system's way is offered only where it can ask (issue 20:
+    //! not inside Flatpak, whose sandbox polkit cannot see into).
+    use super::*;
+
+    #[test]
+    fn inside_flatpak_the_systems_way_is_not_offered_and_says_why() {
+        let root = tempfile::tempdir().unwrap();
+        let here = unavailable_under(root.path());
+        std::fs::write(root.path().join(".flatpak-info"), "[Application]\n").unwrap();
+        let sandboxed = unavailable_under(root.path());
+        if cfg!(target_os = "linux") {
+            assert_eq!(here, None);
+            assert_eq!(sandboxed, Some(t!("ui-lock-system-flatpak")));
+        } else if cfg!(any(windows, target_os = "macos")) {
+            assert_eq!((here, sandboxed), (None, None));
+        }
     }
 }
