@@ -349,7 +349,6 @@ fn turning_the_lock_off_removes_its_password_from_the_store() {
 }
 
 /// Steps frames until the window is locked (only a hang fails this).
-#[cfg(target_os = "linux")]
 fn wait_until_locked(r: &mut Rig) {
     let guard = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while !r.is_locked() {

@@ -52,8 +52,8 @@ impl SystemAuth {
     /// [`SystemAuth::system`], its dialog owned by `window`: Windows Hello
     /// opens in front of the window that asked, not behind it.
     #[cfg(windows)]
-    pub fn for_window(window: &dyn raw_window_handle::HasWindowHandle) -> Self {
-        use raw_window_handle::RawWindowHandle;
+    pub fn for_window(window: &dyn winit::raw_window_handle::HasWindowHandle) -> Self {
+        use winit::raw_window_handle::RawWindowHandle;
         match window.window_handle().map(|h| h.as_raw()) {
             Ok(RawWindowHandle::Win32(handle)) => {
                 let hwnd = handle.hwnd.get();
