@@ -921,7 +921,7 @@ cli-lock-done = { $count ->
    *[other] ウィンドウを{ $count }個ロックしました
   }
 cli-lock-none = 実行中の Ninsho のウィンドウはありません
-err-lock-request-folder = 実行中のウィンドウにロックを頼めません：{ $error }
+err-lock-request-folder = 実行中のウィンドウにロックを要求できません：{ $error }
 err-lock-request-no-answer = { $locked ->
     [0] 実行中の Ninsho のウィンドウが{ $secs }秒以内に応答しませんでした
    *[other] { $total }個中{ $locked }個のウィンドウをロックしました。残りは{ $secs }秒以内に応答しませんでした
