@@ -524,12 +524,14 @@ fn a_window_with_the_lock_on_starts_locked_and_ninsho_lock_locks_it_again() {
     }
     // Without a session bus (as on Windows and macOS), `ninsho lock` asks
     // through the data folder, where the window keeps a file while it runs.
-    let out = env
-        .cmd()
-        .arg("lock")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .output()
-        .unwrap();
+    let lock_without_bus = || {
+        env.cmd()
+            .arg("lock")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .output()
+            .unwrap()
+    };
+    let out = lock_without_bus();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         "locked the window",
@@ -551,12 +553,7 @@ fn a_window_with_the_lock_on_starts_locked_and_ninsho_lock_locks_it_again() {
     let status = app.wait().unwrap();
     assert!(status.success(), "{status:?}: {}", stderr.rest());
     // Closed, the window took its file with it: nothing answers any more.
-    let out = env
-        .cmd()
-        .arg("lock")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .output()
-        .unwrap();
+    let out = lock_without_bus();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr).trim(),

@@ -62,6 +62,15 @@ fn locked_settings(mode: LockMode) -> Settings {
     }
 }
 
+/// A window with the password lock on and no idle timer, unlocked.
+fn unlocked_rig(clock: &Clock) -> Rig {
+    let mut settings = locked_settings(LockMode::Password);
+    settings.lock.idle_minutes = 0;
+    let mut r = lock_rig(settings, clock, None);
+    r.unlock();
+    r
+}
+
 fn code(uri: &str, at: f64) -> String {
     ninsho::otp::group_code(&parse_uri(uri).unwrap().account.code_at(at as u64))
 }
@@ -248,10 +257,7 @@ fn a_window_with_the_lock_on_starts_locked_and_locks_after_the_minutes_without_i
 #[test]
 fn minimising_locks_when_chosen_and_a_request_from_another_thread_locks() {
     let clock = Clock::new();
-    let mut settings = locked_settings(LockMode::Password);
-    settings.lock.idle_minutes = 0;
-    let mut r = lock_rig(settings, &clock, None);
-    r.unlock();
+    let mut r = unlocked_rig(&clock);
     let requester = r.harness.state().lock_requester(&r.harness.ctx);
     std::thread::spawn(move || requester.request())
         .join()
@@ -366,10 +372,7 @@ fn the_screen_saver_and_ninsho_lock_lock_the_window_over_d_bus() {
     let dir = tempfile::tempdir().unwrap();
     let bus = private_keyring::Bus::without_activation(dir.path());
     let clock = Clock::new();
-    let mut settings = locked_settings(LockMode::Password);
-    settings.lock.idle_minutes = 0;
-    let mut r = lock_rig(settings, &clock, None);
-    r.unlock();
+    let mut r = unlocked_rig(&clock);
     // As `ui::run` does, on the test's own bus (no system bus: no logind).
     let requester = r.harness.state().lock_requester(&r.harness.ctx);
     let watch = ninsho::lock::dbus::Watcher::new()
@@ -399,12 +402,28 @@ fn the_screen_saver_and_ninsho_lock_lock_the_window_over_d_bus() {
         r.unlock();
     }
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ninsho"))
-        .arg("lock")
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .env("NINSHO_LANG", "en")
-        .output()
-        .unwrap();
+    says_it_locked_the_window(&ninsho_lock(None, Some(&bus.address)));
+    wait_until_locked(&mut r);
+    r.shows_nothing_of(GITHUB, T0);
+    drop(watch);
+}
+
+/// The real `ninsho lock`, with the data folder `data` and the session bus
+/// `bus` (none: no bus at all).
+fn ninsho_lock(data: Option<&std::path::Path>, bus: Option<&str>) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ninsho"));
+    command.arg("lock").env("NINSHO_LANG", "en");
+    match bus {
+        Some(address) => command.env("DBUS_SESSION_BUS_ADDRESS", address),
+        None => command.env_remove("DBUS_SESSION_BUS_ADDRESS"),
+    };
+    if let Some(data) = data {
+        command.env("NINSHO_DATA_DIR", data);
+    }
+    command.output().unwrap()
+}
+
+fn says_it_locked_the_window(out: &std::process::Output) {
     assert!(
         out.status.success(),
         "{}",
@@ -414,9 +433,6 @@ fn the_screen_saver_and_ninsho_lock_lock_the_window_over_d_bus() {
         String::from_utf8_lossy(&out.stdout).trim(),
         "locked the window"
     );
-    wait_until_locked(&mut r);
-    r.shows_nothing_of(GITHUB, T0);
-    drop(watch);
 }
 
 /// Where no session bus reaches the window (Windows, macOS; Linux without
@@ -424,41 +440,20 @@ fn the_screen_saver_and_ninsho_lock_lock_the_window_over_d_bus() {
 #[test]
 fn ninsho_lock_without_a_session_bus_locks_the_window_through_its_data_folder() {
     let clock = Clock::new();
-    let mut settings = locked_settings(LockMode::Password);
-    settings.lock.idle_minutes = 0;
-    let mut r = lock_rig(settings, &clock, None);
-    r.unlock();
+    let mut r = unlocked_rig(&clock);
     // As `ui::run` does for every window.
     let requester = r.harness.state().lock_requester(&r.harness.ctx);
     let presence =
         ninsho::lock::request::Presence::announce(r.data.path(), move || requester.request())
             .unwrap();
     let data = r.data.path().to_path_buf();
-    let lock = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_ninsho"))
-            .arg("lock")
-            .env("NINSHO_DATA_DIR", &data)
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("NINSHO_LANG", "en")
-            .output()
-            .unwrap()
-    };
-    let out = lock();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        "locked the window"
-    );
+    says_it_locked_the_window(&ninsho_lock(Some(&data), None));
     wait_until_locked(&mut r);
     r.shows_nothing_of(GITHUB, T0);
 
     // Closed, the window is no longer found.
     drop(presence);
-    let out = lock();
+    let out = ninsho_lock(Some(&data), None);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr).trim(),
