@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
+use ninsho::lock::Reached;
 use ninsho::lock::dbus::{
     self, BUS_NAME, INTERFACE, LockReason, LockRequestError, OBJECT_PATH, Polkit, UNLOCK_ACTION,
     Watch, Watcher, Watching,
@@ -73,15 +74,39 @@ impl PrivateBus {
 /// A window's watch on `session` (and `system`, for logind): what it was
 /// told, in order, on a channel that closes when the watch has ended.
 fn window(session: &str, system: Option<&str>) -> (Watch, mpsc::Receiver<LockReason>) {
+    window_with_lock(session, system, true)
+}
+
+/// [`window`], whose lock is on or off (`Lock()` answers which).
+fn window_with_lock(
+    session: &str,
+    system: Option<&str>,
+    lock_on: bool,
+) -> (Watch, mpsc::Receiver<LockReason>) {
     let (tx, rx) = mpsc::channel();
     let watch = Watcher::new()
         .session_bus(session)
         .system_bus(system)
         .spawn(move |reason| {
             let _ = tx.send(reason);
+            lock_on
         })
         .unwrap();
     (watch, rx)
+}
+
+/// Waits until `count` windows are queued for the name (a closed window
+/// leaves the queue shortly after its watch is dropped).
+fn wait_until_queued(bus: &PrivateBus, count: usize) {
+    let observer = bus.connect();
+    let deadline = Instant::now() + HANG_GUARD;
+    while queued(&observer).len() != count {
+        assert!(
+            Instant::now() < deadline,
+            "the closed window stayed queued (hang guard)"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 fn ready(watch: &Watch) -> Watching {
@@ -186,7 +211,7 @@ fn ninsho_lock_locks_every_window_and_says_how_many() {
     let address = bus.address();
 
     // No window yet.
-    assert_eq!(dbus::request_lock_at(address).unwrap(), 0);
+    assert_eq!(dbus::request_lock_at(address).unwrap(), Reached::default());
     let out = ninsho_lock(address, "en");
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(text(&out.stderr), "ninsho: no Ninsho window is running\n");
@@ -206,7 +231,10 @@ fn ninsho_lock_locks_every_window_and_says_how_many() {
             }
         );
     }
-    assert_eq!(dbus::request_lock_at(address).unwrap(), 2);
+    assert_eq!(
+        dbus::request_lock_at(address).unwrap(),
+        Reached { locked: 2, off: 0 }
+    );
     for rx in [&first_rx, &second_rx] {
         assert_eq!(rx.recv_timeout(HANG_GUARD), Ok(LockReason::Command));
     }
@@ -225,19 +253,36 @@ fn ninsho_lock_locks_every_window_and_says_how_many() {
         all_until_ended(&second_rx).is_empty(),
         "a stopped watch was told to lock"
     );
-    let observer = bus.connect();
-    let deadline = Instant::now() + HANG_GUARD;
-    while queued(&observer).len() != 1 {
-        assert!(
-            Instant::now() < deadline,
-            "the closed window stayed queued (hang guard)"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until_queued(&bus, 1);
     let out = ninsho_lock(address, "en");
     assert_eq!(text(&out.stdout), "locked the window\n", "{out:?}");
     assert_eq!(first_rx.recv_timeout(HANG_GUARD), Ok(LockReason::Command));
+
+    // A window whose lock is off in its Settings is asked too, but cannot
+    // lock: `ninsho lock` says so and fails, as the codes still show.
+    let (off, off_rx) = window_with_lock(address, None, false);
+    ready(&off);
+    assert_eq!(
+        dbus::request_lock_at(address).unwrap(),
+        Reached { locked: 1, off: 1 }
+    );
+    let out = ninsho_lock(address, "en");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        text(&out.stderr),
+        "ninsho: locked 1 of 2 windows; the others have their lock off and still show the codes: turn the lock on in their Settings → Lock\n"
+    );
+    assert!(out.stdout.is_empty(), "{out:?}");
     drop(first);
+    wait_until_queued(&bus, 1);
+    let out = ninsho_lock(address, "en");
+    assert_eq!(
+        text(&out.stderr),
+        "ninsho: the running Ninsho window has its lock off, so it still shows the codes: turn the lock on in its Settings → Lock\n"
+    );
+    for _ in 0..3 {
+        assert_eq!(off_rx.recv_timeout(HANG_GUARD), Ok(LockReason::Command));
+    }
 }
 
 #[test]
@@ -256,6 +301,15 @@ fn ninsho_lock_speaks_japanese() {
     let out = ninsho_lock(bus.address(), "ja");
     assert_eq!(text(&out.stdout), "ウィンドウをロックしました\n", "{out:?}");
     assert_eq!(rx.recv_timeout(HANG_GUARD), Ok(LockReason::Command));
+    drop(watch);
+    let (off, _off_rx) = window_with_lock(bus.address(), None, false);
+    ready(&off);
+    wait_until_queued(&bus, 1);
+    let out = ninsho_lock(bus.address(), "ja");
+    assert_eq!(
+        text(&out.stderr),
+        "ninsho: 実行中の Ninsho のウィンドウはロックがオフのため、コードを表示したままです。ウィンドウの設定の「ロック」でオンにしてください\n"
+    );
 }
 
 #[test]

@@ -460,3 +460,30 @@ fn ninsho_lock_without_a_session_bus_locks_the_window_through_its_data_folder() 
         "ninsho: no Ninsho window is running"
     );
 }
+
+/// A window whose lock is off is asked all the same, says so, and shows how
+/// to turn the lock on; `ninsho lock` fails, as the codes still show.
+#[test]
+fn ninsho_lock_says_when_the_windows_lock_is_off() {
+    let clock = Clock::new();
+    let mut r = lock_rig(Settings::default(), &clock, None);
+    r.harness.run_steps(2);
+    let requester = r.harness.state().lock_requester(&r.harness.ctx);
+    let _presence =
+        ninsho::lock::request::Presence::announce(r.data.path(), move || requester.request())
+            .unwrap();
+    let data = r.data.path().to_path_buf();
+    let out = ninsho_lock(Some(&data), None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "ninsho: the running Ninsho window has its lock off, so it still shows the codes: \
+         turn the lock on in its Settings → Lock"
+    );
+    let guard = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !r.has_text("Choose a lock in Settings first") {
+        assert!(std::time::Instant::now() < guard, "no hint shown");
+        r.harness.run_steps(1);
+    }
+    assert!(!r.is_locked());
+}

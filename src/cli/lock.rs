@@ -10,48 +10,54 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::lock::request;
+use crate::lock::{Reached, request};
 use crate::t;
 
 /// How long a running window has to answer: it answers from a thread of its
 /// own at once, so only a hung window takes this long.
 const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 
-/// Locks every running window and says how many; no window is an error, so
-/// a script can tell nothing was locked.
+/// Locks every running window and says how many. No window, or a window
+/// whose lock is off, is an error, so a script can tell the codes are still
+/// on the screen.
 pub fn lock(data_dir: Option<&Path>, stdout: &mut dyn Write) -> Result<()> {
     let bus = over_bus();
-    if let Ok(count @ 1..) = bus {
-        writeln!(stdout, "{}", t!("cli-lock-done", count = count))?;
-        return Ok(());
-    }
-    let count = match super::resolve_data_dir(data_dir) {
-        Ok(dir) => request::request_lock(&dir, ANSWER_WITHIN)?,
-        Err(_) => 0,
+    let reached = match &bus {
+        Ok(reached) if reached.total() > 0 => *reached,
+        _ => match super::resolve_data_dir(data_dir) {
+            Ok(dir) => request::request_lock(&dir, ANSWER_WITHIN)?,
+            Err(_) => Reached::default(),
+        },
     };
-    match (count, bus) {
-        (0, Err(bus)) => Err(bus),
-        (0, Ok(_)) => anyhow::bail!(t!("cli-lock-none")),
-        (count, _) => {
-            writeln!(stdout, "{}", t!("cli-lock-done", count = count))?;
+    match (reached, bus) {
+        (Reached { locked: 0, off: 0 }, Err(bus)) => Err(bus),
+        (Reached { locked: 0, off: 0 }, Ok(_)) => anyhow::bail!(t!("cli-lock-none")),
+        (Reached { locked, off: 0 }, _) => {
+            writeln!(stdout, "{}", t!("cli-lock-done", count = locked))?;
             Ok(())
         }
+        (Reached { locked, off }, _) => anyhow::bail!(t!(
+            "err-lock-off",
+            locked = locked,
+            off = off,
+            total = locked + off
+        )),
     }
 }
 
 /// The windows the session bus reached (none without a bus: the data folder
 /// is asked then).
 #[cfg(target_os = "linux")]
-fn over_bus() -> Result<usize> {
+fn over_bus() -> Result<Reached> {
     use crate::lock::dbus::{LockRequestError, request_lock};
     match request_lock() {
-        Err(LockRequestError::NoSessionBus(_)) => Ok(0),
+        Err(LockRequestError::NoSessionBus(_)) => Ok(Reached::default()),
         reached => Ok(reached?),
     }
 }
 
 /// Only Linux has a session bus that reaches the windows.
 #[cfg(not(target_os = "linux"))]
-fn over_bus() -> Result<usize> {
-    Ok(0)
+fn over_bus() -> Result<Reached> {
+    Ok(Reached::default())
 }

@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use super::Reached;
 use zbus::connection::Builder;
 use zbus::export::futures_core::Stream;
 use zbus::message::{Message, Type as MessageType};
@@ -41,7 +42,8 @@ use crate::t;
 pub const BUS_NAME: &str = "io.github.ninsho.Ninsho";
 /// Where each window serves [`INTERFACE`].
 pub const OBJECT_PATH: &str = "/io/github/ninsho/Ninsho";
-/// The window's interface: one method, `Lock()`.
+/// The window's interface: one method, `Lock() -> b` (whether the window's
+/// lock is on, so it locks).
 pub const INTERFACE: &str = "io.github.ninsho.Ninsho1";
 /// The polkit action for unlocking the window with the system's authentication.
 pub const UNLOCK_ACTION: &str = "io.github.ninsho.Ninsho.unlock";
@@ -84,7 +86,8 @@ pub enum LockReason {
     Sleep,
 }
 
-type OnLock = Arc<dyn Fn(LockReason) + Send + Sync>;
+/// Asks the window to lock; says whether its lock is on (it locks).
+type OnLock = Arc<dyn Fn(LockReason) -> bool + Send + Sync>;
 
 /// Which bus to use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,7 +150,9 @@ enum Ready {
 }
 
 /// Watches for reasons to lock with the user's own buses; see [`Watcher::spawn`].
-pub fn watch(on_lock: impl Fn(LockReason) + Send + Sync + 'static) -> std::io::Result<Watch> {
+pub fn watch(
+    on_lock: impl Fn(LockReason) -> bool + Send + Sync + 'static,
+) -> std::io::Result<Watch> {
     Watcher::new().spawn(on_lock)
 }
 
@@ -180,7 +185,7 @@ impl Watcher {
     /// session bus, one line on stderr says so.
     pub fn spawn(
         self,
-        on_lock: impl Fn(LockReason) + Send + Sync + 'static,
+        on_lock: impl Fn(LockReason) -> bool + Send + Sync + 'static,
     ) -> std::io::Result<Watch> {
         let stop = Arc::new(Stop::default());
         let (ready_tx, ready_rx) = mpsc::channel();
@@ -264,18 +269,18 @@ impl Stop {
 
 /// The object every window serves at [`OBJECT_PATH`].
 struct LockObject {
-    on_lock: Weak<dyn Fn(LockReason) + Send + Sync>,
+    on_lock: Weak<dyn Fn(LockReason) -> bool + Send + Sync>,
     stop: Arc<Stop>,
 }
 
 #[zbus::interface(name = "io.github.ninsho.Ninsho1")]
 impl LockObject {
-    /// Locks this window.
-    fn lock(&self) {
-        if let Some(on_lock) = self.on_lock.upgrade()
-            && !self.stop.stopped()
-        {
-            on_lock(LockReason::Command);
+    /// Locks this window; `false` when its lock is off in its Settings (it
+    /// cannot lock). A window already closing has nothing left to show.
+    fn lock(&self) -> bool {
+        match self.on_lock.upgrade() {
+            Some(on_lock) if !self.stop.stopped() => on_lock(LockReason::Command),
+            _ => true,
         }
     }
 }
@@ -311,7 +316,8 @@ fn run(watcher: Watcher, on_lock: OnLock, stop: Arc<Stop>, ready: mpsc::Sender<W
             if let Some(reason) = reason(source, &message)
                 && !stop.stopped()
             {
-                on_lock(reason);
+                // The screen's own lock covers a window whose lock is off.
+                let _ = on_lock(reason);
             }
         }
         // zbus may keep a connection's parts alive after the last handle is
@@ -565,17 +571,17 @@ impl fmt::Display for LockRequestError {
 impl std::error::Error for LockRequestError {}
 
 /// Locks every running window (`ninsho lock`) on the user's session bus;
-/// returns how many locked.
-pub fn request_lock() -> Result<usize, LockRequestError> {
+/// says how many locked and how many have their lock off.
+pub fn request_lock() -> Result<Reached, LockRequestError> {
     async_io::block_on(request_lock_on(&Bus::Default))
 }
 
 /// [`request_lock`] on the session bus at `address` (tests).
-pub fn request_lock_at(address: &str) -> Result<usize, LockRequestError> {
+pub fn request_lock_at(address: &str) -> Result<Reached, LockRequestError> {
     async_io::block_on(request_lock_on(&Bus::At(address.to_string())))
 }
 
-async fn request_lock_on(bus: &Bus) -> Result<usize, LockRequestError> {
+async fn request_lock_on(bus: &Bus) -> Result<Reached, LockRequestError> {
     let no_bus = |e: zbus::Error| LockRequestError::NoSessionBus(e.to_string());
     let builder = bus
         .builder(false)
@@ -601,11 +607,11 @@ async fn request_lock_on(bus: &Bus) -> Result<usize, LockRequestError> {
             .deserialize()
             .map_err(|e| LockRequestError::List(e.to_string()))?,
         Err(e) if error_name(&e) == Some("org.freedesktop.DBus.Error.NameHasNoOwner") => {
-            return Ok(0);
+            return Ok(Reached::default());
         }
         Err(e) => return Err(LockRequestError::List(e.to_string())),
     };
-    let mut locked = 0;
+    let mut reached = Reached::default();
     let mut failed = None;
     for window in &windows {
         let answer = connection
@@ -618,7 +624,9 @@ async fn request_lock_on(bus: &Bus) -> Result<usize, LockRequestError> {
             )
             .await;
         match answer {
-            Ok(_) => locked += 1,
+            // An answer without the word is a window from before it was
+            // given, whose lock was never off when it answered.
+            Ok(reply) => reached.add(reply.body().deserialize::<bool>().unwrap_or(true)),
             // Closed since it was listed: nothing left to lock.
             Err(e)
                 if matches!(
@@ -632,8 +640,11 @@ async fn request_lock_on(bus: &Bus) -> Result<usize, LockRequestError> {
         }
     }
     match failed {
-        None => Ok(locked),
-        Some(error) => Err(LockRequestError::Call { locked, error }),
+        None => Ok(reached),
+        Some(error) => Err(LockRequestError::Call {
+            locked: reached.locked,
+            error,
+        }),
     }
 }
 

@@ -18,6 +18,30 @@ pub mod request;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use serde::{Deserialize, Serialize};
 
+/// What `ninsho lock` heard back from the running windows it reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reached {
+    /// Windows whose lock is on: they lock (or already were).
+    pub locked: usize,
+    /// Windows whose lock is off in their Settings: they cannot lock.
+    pub off: usize,
+}
+
+impl Reached {
+    pub fn total(&self) -> usize {
+        self.locked + self.off
+    }
+
+    /// Counts one window's answer (`true`: its lock is on).
+    pub fn add(&mut self, lock_on: bool) {
+        if lock_on {
+            self.locked += 1;
+        } else {
+            self.off += 1;
+        }
+    }
+}
+
 /// The store item holding the lock password's Argon2id hash (a PHC string).
 pub const PASSWORD_ITEM: &str = "ninsho-lock-password";
 

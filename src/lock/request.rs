@@ -7,8 +7,9 @@
 //!   tells a running window from a file a crash left behind.
 //! - `ninsho lock` writes `running/<nonce>.lock`. Each window watches the
 //!   folder; seeing the request it asks itself to lock and answers with
-//!   `running/<nonce>-<pid>.locked`. The CLI waits for every running window's
-//!   answer, then removes the request and the answers.
+//!   `running/<nonce>-<pid>.locked`, or `.lock-off` when its lock is off in
+//!   its Settings. The CLI waits for every running window's answer, then
+//!   removes the request and the answers.
 //!
 //! The files hold nothing: their names are the whole message. Only someone who
 //! can already write to the data folder can ask for a lock, and a lock is all
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::Reached;
 use crate::t;
 
 /// The folder inside the data folder.
@@ -28,6 +30,8 @@ pub const FOLDER: &str = "running";
 const WINDOW: &str = ".window";
 const REQUEST: &str = ".lock";
 const ANSWER: &str = ".locked";
+/// The answer of a window whose lock is off in its Settings.
+const ANSWER_OFF: &str = ".lock-off";
 
 /// Why `ninsho lock` could not reach every running window.
 #[derive(Debug)]
@@ -84,10 +88,11 @@ pub struct Presence {
 
 impl Presence {
     /// Announces this process as a running window of `data_dir` and calls
-    /// `on_request` (from the watcher's thread) for each `ninsho lock`.
+    /// `on_request` (from the watcher's thread) for each `ninsho lock`; it
+    /// says whether the window's lock is on (it locks).
     pub fn announce(
         data_dir: &Path,
-        on_request: impl Fn() + Send + 'static,
+        on_request: impl Fn() -> bool + Send + 'static,
     ) -> Result<Presence, RequestError> {
         use notify::Watcher;
         let dir = folder(data_dir);
@@ -116,8 +121,8 @@ impl Presence {
                 {
                     continue;
                 }
-                on_request();
-                let _ = File::create(answers.join(format!("{nonce}-{pid}{ANSWER}")));
+                let answer = if on_request() { ANSWER } else { ANSWER_OFF };
+                let _ = File::create(answers.join(format!("{nonce}-{pid}{answer}")));
             }
         };
         let mut watcher = notify::recommended_watcher(handler)
@@ -201,23 +206,26 @@ pub fn running_windows(data_dir: &Path) -> Result<Vec<u32>, RequestError> {
 }
 
 /// Asks every running window of `data_dir` to lock and waits up to
-/// `answer_within` for their answers; returns how many answered (0: no window
-/// runs).
-pub fn request_lock(data_dir: &Path, answer_within: Duration) -> Result<usize, RequestError> {
+/// `answer_within` for their answers (none: no window runs).
+pub fn request_lock(data_dir: &Path, answer_within: Duration) -> Result<Reached, RequestError> {
     let running = running_windows(data_dir)?;
     if running.is_empty() {
-        return Ok(0);
+        return Ok(Reached::default());
     }
     let dir = folder(data_dir);
     let nonce = uuid::Uuid::new_v4().to_string();
     let request = dir.join(format!("{nonce}{REQUEST}"));
     File::create(&request).map_err(io_error(&request))?;
-    let answer = |pid: u32| dir.join(format!("{nonce}-{pid}{ANSWER}"));
+    let answer = |pid: u32, lock_on: bool| {
+        let answer = if lock_on { ANSWER } else { ANSWER_OFF };
+        dir.join(format!("{nonce}-{pid}{answer}"))
+    };
+    let answered = |pid: u32| answer(pid, true).exists() || answer(pid, false).exists();
     let deadline = Instant::now() + answer_within;
     let mut waiting = running.clone();
     loop {
         // A window that closed meanwhile has nothing left to lock.
-        waiting.retain(|&pid| !answer(pid).exists());
+        waiting.retain(|&pid| !answered(pid));
         if !waiting.is_empty() {
             let still = running_windows(data_dir)?;
             waiting.retain(|pid| still.contains(pid));
@@ -227,16 +235,24 @@ pub fn request_lock(data_dir: &Path, answer_within: Duration) -> Result<usize, R
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let answered = running.iter().filter(|&&pid| answer(pid).exists()).count();
+    let mut reached = Reached::default();
+    for &pid in &running {
+        if answer(pid, true).exists() {
+            reached.add(true);
+        } else if answer(pid, false).exists() {
+            reached.add(false);
+        }
+    }
     let _ = fs::remove_file(&request);
     for &pid in &running {
-        let _ = fs::remove_file(answer(pid));
+        let _ = fs::remove_file(answer(pid, true));
+        let _ = fs::remove_file(answer(pid, false));
     }
     if waiting.is_empty() {
-        Ok(answered)
+        Ok(reached)
     } else {
         Err(RequestError::NoAnswer {
-            locked: answered,
+            locked: reached.locked,
             missing: waiting.len(),
             total: running.len(),
             secs: answer_within.as_secs(),
@@ -250,34 +266,43 @@ mod tests {
     //! (issue 20, Windows and macOS). Within one process the system's file
     //! lock still tells two opened files apart, as between processes.
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     const WITHIN: Duration = Duration::from_secs(60);
+    const NONE: Reached = Reached { locked: 0, off: 0 };
 
-    fn counter() -> (Arc<AtomicUsize>, impl Fn() + Send + 'static) {
+    /// A window's answer to requests: counts them, says whether its lock is
+    /// on as `lock_on` holds.
+    fn counter(lock_on: Arc<AtomicBool>) -> (Arc<AtomicUsize>, impl Fn() -> bool + Send + 'static) {
         let count = Arc::new(AtomicUsize::new(0));
         let seen = count.clone();
         (count, move || {
             seen.fetch_add(1, Ordering::SeqCst);
+            lock_on.load(Ordering::SeqCst)
         })
     }
 
     #[test]
     fn no_folder_means_no_window() {
         let data = tempfile::tempdir().unwrap();
-        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), 0);
+        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), NONE);
         assert!(!data.path().join(FOLDER).exists(), "asking made nothing");
     }
 
     #[test]
     fn every_running_window_is_asked_once_and_nothing_is_left_behind() {
         let data = tempfile::tempdir().unwrap();
-        let (count, on_request) = counter();
+        let lock_on = Arc::new(AtomicBool::new(true));
+        let (count, on_request) = counter(lock_on.clone());
         let window = Presence::announce(data.path(), on_request).unwrap();
         assert_eq!(running_windows(data.path()).unwrap(), [std::process::id()]);
-        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), 1);
+        let locked = Reached { locked: 1, off: 0 };
+        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), locked);
         assert_eq!(count.load(Ordering::SeqCst), 1);
-        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), 1);
+        // Its lock turned off in Settings: it says so.
+        lock_on.store(false, Ordering::SeqCst);
+        let off = Reached { locked: 0, off: 1 };
+        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), off);
         assert_eq!(count.load(Ordering::SeqCst), 2);
         let left: Vec<_> = fs::read_dir(data.path().join(FOLDER))
             .unwrap()
@@ -286,7 +311,7 @@ mod tests {
         assert_eq!(left.len(), 1, "only the window's own file: {left:?}");
         drop(window);
         assert_eq!(running_windows(data.path()).unwrap(), Vec::<u32>::new());
-        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), 0);
+        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), NONE);
         assert_eq!(count.load(Ordering::SeqCst), 2);
     }
 
@@ -297,7 +322,7 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         let stale = dir.join(format!("4000000{WINDOW}"));
         File::create(&stale).unwrap();
-        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), 0);
+        assert_eq!(request_lock(data.path(), WITHIN).unwrap(), NONE);
         assert!(!stale.exists());
     }
 

@@ -500,7 +500,7 @@ impl FolderLockRequests {
             .spawn(move || {
                 let presence = crate::lock::request::Presence::announce(&data_dir, move || {
                     trace("lock asked: data folder");
-                    requester.request();
+                    requester.request()
                 });
                 if let Err(e) = &presence {
                     eprintln!(
@@ -538,7 +538,7 @@ impl Drop for FolderLockRequests {
 fn bus_lock_watch(requester: app::LockRequester) -> Option<crate::lock::dbus::Watch> {
     let watch = crate::lock::dbus::watch(move |reason| {
         trace(&format!("lock asked: {reason:?}"));
-        requester.request();
+        requester.request()
     });
     match watch {
         Ok(watch) => Some(watch),

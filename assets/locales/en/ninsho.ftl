@@ -1036,6 +1036,13 @@ cli-lock-done = { $count ->
    *[other] locked { $count } windows
   }
 cli-lock-none = no Ninsho window is running
+err-lock-off = { $locked ->
+    [0] { $off ->
+        [one] the running Ninsho window has its lock off, so it still shows the codes: turn the lock on in its Settings → Lock
+       *[other] the { $off } running Ninsho windows have their lock off, so they still show the codes: turn the lock on in their Settings → Lock
+      }
+   *[other] locked { $locked } of { $total } windows; the others have their lock off and still show the codes: turn the lock on in their Settings → Lock
+  }
 err-lock-request-folder = cannot ask the running windows to lock: { $error }
 err-lock-request-no-answer = { $locked ->
     [0] { $total ->

@@ -921,6 +921,10 @@ cli-lock-done = { $count ->
    *[other] ウィンドウを{ $count }個ロックしました
   }
 cli-lock-none = 実行中の Ninsho のウィンドウはありません
+err-lock-off = { $locked ->
+    [0] 実行中の Ninsho のウィンドウはロックがオフのため、コードを表示したままです。ウィンドウの設定の「ロック」でオンにしてください
+   *[other] { $total }個中{ $locked }個のウィンドウをロックしました。残りはロックがオフのため、コードを表示したままです。ウィンドウの設定の「ロック」でオンにしてください
+  }
 err-lock-request-folder = 実行中のウィンドウにロックを要求できません：{ $error }
 err-lock-request-no-answer = { $locked ->
     [0] 実行中の Ninsho のウィンドウが{ $secs }秒以内に応答しませんでした

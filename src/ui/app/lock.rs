@@ -29,13 +29,18 @@ use crate::ui::worker::{Command, LockEvent};
 #[derive(Clone)]
 pub struct LockRequester {
     flag: Arc<AtomicBool>,
+    /// The window's lock is on (kept by each frame).
+    lock_on: Arc<AtomicBool>,
     ctx: egui::Context,
 }
 
 impl LockRequester {
-    pub fn request(&self) {
+    /// Asks the window to lock; says whether its lock is on, so that it
+    /// locks (`ninsho lock` tells its user when a window cannot).
+    pub fn request(&self) -> bool {
         self.flag.store(true, Ordering::SeqCst);
         self.ctx.request_repaint();
+        self.lock_on.load(Ordering::SeqCst)
     }
 }
 
@@ -54,6 +59,8 @@ pub(super) struct LockState {
     /// Why the last try failed, shown under the field.
     error: Option<String>,
     requested: Arc<AtomicBool>,
+    /// Whether the lock is on, for [`LockRequester::request`]'s answer.
+    lock_on: Arc<AtomicBool>,
     /// Settings: the form that sets the lock password, while open.
     form: Option<PasswordForm>,
     /// Sent the password (or its removal); the worker's answer is awaited.
@@ -89,8 +96,12 @@ fn is_input(e: &egui::Event) -> bool {
 impl App {
     /// A handle that locks this window from another thread.
     pub fn lock_requester(&self, ctx: &egui::Context) -> LockRequester {
+        self.lock
+            .lock_on
+            .store(self.settings.lock.enabled(), Ordering::SeqCst);
         LockRequester {
             flag: self.lock.requested.clone(),
+            lock_on: self.lock.lock_on.clone(),
             ctx: ctx.clone(),
         }
     }
@@ -111,6 +122,9 @@ impl App {
 
     /// Once per frame, before drawing: whatever locks the window.
     pub(super) fn lock_tick(&mut self, ctx: &egui::Context) {
+        self.lock
+            .lock_on
+            .store(self.settings.lock.enabled(), Ordering::SeqCst);
         let now = self.now();
         // The file store starts on its unlock screen anyway.
         let first = self.lock.idle.is_none() && !self.on_file_store();
