@@ -2111,6 +2111,13 @@ fn at_the_smallest_size_nothing_overlaps_or_is_cut_off() {
     bar.push(("search".into(), search));
     let bar: Vec<(&str, egui::Rect)> = bar.iter().map(|(l, r)| (l.as_str(), *r)).collect();
     assert_laid_out(&bar, window);
+    // Hover texts wrap inside the window (egui's 500 points ran a long
+    // Japanese one off it).
+    let tooltip = r.harness.ctx.global_style().spacing.tooltip_width;
+    assert!(
+        tooltip <= 360.0 - 24.0,
+        "hover texts wrap at {tooltip} points"
+    );
 
     let long_code = code(LONG_NAME, T0);
     let code_at = r.harness.get_by_label(&long_code).rect();

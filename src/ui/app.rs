@@ -517,6 +517,7 @@ impl App {
         self.scan_tick(ctx);
         self.chooser_tick(ctx);
         self.apply_theme(ctx);
+        fit_tooltips(ctx);
         self.clear_clipboard_if_due();
         let now = self.now();
         if self.toast.as_ref().is_some_and(|(_, until)| now >= *until) {
@@ -731,5 +732,15 @@ impl eframe::App for App {
     /// secret: never write it to disk.
     fn persist_egui_memory(&self) -> bool {
         false
+    }
+}
+
+/// Hover texts wrap within the window: egui's default width (500 points)
+/// runs off a narrow window (down to 360 points wide), cutting a long
+/// Japanese explanation in the middle.
+fn fit_tooltips(ctx: &egui::Context) {
+    let width = (ctx.content_rect().width() - 24.0).clamp(160.0, 500.0);
+    if (ctx.global_style().spacing.tooltip_width - width).abs() > 0.5 {
+        ctx.all_styles_mut(|style| style.spacing.tooltip_width = width);
     }
 }
