@@ -130,11 +130,7 @@ fn release_binary_opens_a_window_showing_the_accounts() {
         return;
     }
     let Some(_turn) = display_turn() else { return };
-    let env = Env::new();
-    env.ok(&[
-        "add",
-        "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
-    ]);
+    let env = env_with_github();
     env.ok(&["add", "otpauth://totp/%E3%83%84%E3%82%A4%E3%83%83%E3%82%BF%E3%83%BC:%E5%B1%B1%E7%94%B0?secret=GEZDGNBVGY3TQOJQ"]);
     let bin = common::binary();
     eprintln!("window test uses {bin}");
@@ -220,6 +216,16 @@ impl Drop for Child {
 
 /// The window of `env`'s data folder and keyring service, with its own
 /// home (where eframe keeps `app.ron`) and start-up traces on stderr.
+/// A data folder of its own holding one account, GitHub's.
+fn env_with_github() -> Env {
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+    ]);
+    env
+}
+
 fn window_command(env: &Env, home: &std::path::Path) -> Command {
     let mut cmd = Command::new(common::binary());
     cmd.env("NINSHO_DATA_DIR", env.data.path())
@@ -340,11 +346,7 @@ fn sigterm_closes_the_window_cleanly() {
         return;
     }
     let Some(_turn) = display_turn() else { return };
-    let env = Env::new();
-    env.ok(&[
-        "add",
-        "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
-    ]);
+    let env = env_with_github();
     let home = tempfile::tempdir().unwrap();
     let mut app = window_command(&env, home.path()).spawn().unwrap();
     let stderr = Stderr::follow(&mut app);
@@ -442,11 +444,7 @@ fn a_window_with_the_lock_on_starts_locked_and_ninsho_lock_locks_it_again() {
         return;
     }
     let Some(_turn) = display_turn() else { return };
-    let env = Env::new();
-    env.ok(&[
-        "add",
-        "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
-    ]);
+    let env = env_with_github();
     let password = "e2e lock password";
     let hash = ninsho::lock::hash_password(password).unwrap();
     ninsho::vault::SecretStore::set(
